@@ -1,0 +1,3 @@
+def find_duplicates(items):
+    """Return a list of the values that occur more than once in items."""
+    raise NotImplementedError

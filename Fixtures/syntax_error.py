@@ -1,0 +1,3 @@
+# expect: duplicates=syntax_error flatten=syntax_error
+def find_duplicates(items)
+    return []

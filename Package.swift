@@ -1,0 +1,66 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "pygrade",
+    products: [
+        .executable(name: "pygrade", targets: ["pygrade"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/onevcat/Rainbow", from: "4.2.2"),
+    ],
+    targets: [
+        // Debian's libpython3 through pkg-config only: no `link` line in the
+        // module map, so whichever 3.x a machine carries is the one we get.
+        .systemLibrary(
+            name: "CPython",
+            pkgConfig: "python3-embed",
+            providers: [.apt(["python3-dev"])]
+        ),
+        // Plain C with no Python: the value-stream digest shared by the
+        // orchestrator (expected values) and the job child (results).
+        .target(
+            name: "CPygradeSupport",
+            cSettings: [.define("_GNU_SOURCE")]
+        ),
+        // CPython macros, the result encoder and the fork-sensitive child
+        // set-up, kept in C so that no Swift runtime code runs after fork.
+        .target(
+            name: "CPythonShim",
+            dependencies: ["CPython", "CPygradeSupport"],
+            cSettings: [.define("_GNU_SOURCE")],
+            linkerSettings: [.linkedLibrary("seccomp")]
+        ),
+        .target(
+            name: "PygradeKit",
+            dependencies: [
+                "CPygradeSupport",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Rainbow", package: "Rainbow"),
+            ]
+        ),
+        .target(
+            name: "PygradeWorker",
+            dependencies: ["PygradeKit", "CPython", "CPythonShim", "CPygradeSupport"]
+        ),
+        .executableTarget(
+            name: "pygrade",
+            dependencies: [
+                "PygradeKit",
+                "PygradeWorker",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "PygradeKitTests",
+            dependencies: ["PygradeKit", "CPygradeSupport"]
+        ),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["PygradeKit"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

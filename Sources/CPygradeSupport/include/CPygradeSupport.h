@@ -1,0 +1,77 @@
+#ifndef CPYGRADE_SUPPORT_H
+#define CPYGRADE_SUPPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/*
+ * The value stream: how plain data leaves a job child (see ValueCodec.swift
+ * for the decoder). Pre-order, one tag byte per value:
+ *   'N' None            'T' True            'F' False
+ *   'i' zigzag varint   (int that fits int64)
+ *   'I' varint n, n ASCII bytes of Python's hex() of a larger int ("-0x1f")
+ *   'f' 8 bytes, little-endian IEEE 754 double
+ *   's' varint n, n bytes of UTF-8 (lone surrogates as "surrogatepass")
+ *   'b' varint n, n raw bytes
+ *   'l' list / 't' tuple / 'S' set / 'z' frozenset: varint count, then items
+ *   'd' dict: varint count, then key, value, key, value...
+ */
+enum {
+    PGV_NONE = 'N',
+    PGV_TRUE = 'T',
+    PGV_FALSE = 'F',
+    PGV_INT = 'i',
+    PGV_BIGINT = 'I',
+    PGV_FLOAT = 'f',
+    PGV_STR = 's',
+    PGV_BYTES = 'b',
+    PGV_LIST = 'l',
+    PGV_TUPLE = 't',
+    PGV_SET = 'S',
+    PGV_FROZENSET = 'z',
+    PGV_DICT = 'd',
+};
+
+typedef struct {
+    uint32_t state[8];
+    uint64_t bitlen;
+    uint8_t block[64];
+    size_t blocklen;
+} pg_sha256_ctx;
+
+void pg_sha256_init(pg_sha256_ctx *ctx);
+void pg_sha256_update(pg_sha256_ctx *ctx, const void *data, size_t len);
+void pg_sha256_final(pg_sha256_ctx *ctx, uint8_t out[32]);
+void pg_sha256(const void *data, size_t len, uint8_t out[32]);
+
+/* Result codes of pg_value_digest. */
+enum {
+    PG_DIGEST_OK = 0,
+    PG_DIGEST_UNORDERED = 1, /* holds a dict or set: compare decoded values */
+    PG_DIGEST_MALFORMED = -1,
+};
+
+/*
+ * SHA-256 of the value stream normalised so that equal digests mean Python
+ * `==` on the decoded values: bool and integral floats become ints, so
+ * `[True, 2.0] == [1, 2]` digests alike, while list and tuple stay apart.
+ * Dicts and sets have no canonical order here: PG_DIGEST_UNORDERED.
+ * The child (for large results) and the orchestrator (for expected values)
+ * both call this one function, so the two sides can never disagree.
+ */
+int pg_value_digest(const uint8_t *data, size_t len, uint8_t out[32]);
+
+/* 0 when `data` holds exactly one well-formed value, -1 otherwise. */
+int pg_value_validate(const uint8_t *data, size_t len);
+
+/* pipe2(fds, O_CLOEXEC): Swift's Glibc module does not export pipe2. */
+int pg_pipe_cloexec(int fds[2]);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,405 @@
+// Everything a job child does between fork() and _exit(), in C: after fork
+// only the forking thread exists, so no Swift runtime code may run here.
+#include "CPythonShim.h"
+#include "CPygradeSupport.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#define RESULT_FD 3
+
+static int write_all(int fd, const void *p, size_t n) {
+    const uint8_t *c = p;
+    while (n) {
+        ssize_t w = write(fd, c, n);
+        if (w < 0) {
+            if (errno == EINTR) continue;
+            return -1;
+        }
+        c += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+/* A frame: u32 little-endian length of (kind + head + body), kind, head, body. */
+static int send_frame(uint8_t kind, const void *head, size_t headlen, const void *body, size_t bodylen) {
+    uint32_t total = (uint32_t)(1 + headlen + bodylen);
+    uint8_t pre[5] = {(uint8_t)total, (uint8_t)(total >> 8), (uint8_t)(total >> 16), (uint8_t)(total >> 24), kind};
+    if (write_all(RESULT_FD, pre, 5)) return -1;
+    if (headlen && write_all(RESULT_FD, head, headlen)) return -1;
+    if (bodylen && write_all(RESULT_FD, body, bodylen)) return -1;
+    return 0;
+}
+
+static void put_u32(uint8_t *p, uint32_t v) {
+    p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); p[2] = (uint8_t)(v >> 16); p[3] = (uint8_t)(v >> 24);
+}
+
+static int set_limit(int resource, rlim_t soft, rlim_t hard) {
+    struct rlimit rl = {soft, hard};
+    return setrlimit(resource, &rl);
+}
+
+static int child_setup(const pg_job *job) {
+    setpgid(0, 0);
+    // Dies with the worker, whatever happens to the worker.
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) return -1;
+    int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    if (devnull < 0) return -1;
+    if (dup2(devnull, 0) < 0 || dup2(job->output_fd, 1) < 0 || dup2(job->output_fd, 2) < 0 ||
+        dup2(job->result_fd, RESULT_FD) < 0)
+        return -1;
+    // Every other descriptor (the worker's protocol pipes, other children's
+    // pipes) goes: the candidate sees stdin, stdout, stderr and its result fd.
+    if (syscall(SYS_close_range, RESULT_FD + 1, ~0U, 0) != 0) {
+        for (int fd = RESULT_FD + 1; fd < 1024; fd++) close(fd);
+    }
+    const pg_limits *l = &job->limits;
+    if (set_limit(RLIMIT_CORE, 0, 0)) return -1;
+    rlim_t cpu = (rlim_t)ceil(l->cpu_seconds > 0 ? l->cpu_seconds : 1);
+    if (set_limit(RLIMIT_CPU, cpu, cpu + 1)) return -1;
+    if (l->address_space && set_limit(RLIMIT_AS, l->address_space, l->address_space)) return -1;
+    if (l->file_size && set_limit(RLIMIT_FSIZE, l->file_size, l->file_size)) return -1;
+    if (l->open_files && set_limit(RLIMIT_NOFILE, l->open_files, l->open_files)) return -1;
+    if (l->processes && set_limit(RLIMIT_NPROC, l->processes, l->processes)) return -1;
+    return 0;
+}
+
+/* The status of the pending exception, and its text. Only builtin exception
+   types are asked for their message: str() of a candidate's class is code
+   the candidate wrote. */
+static uint8_t take_exception(char *text, size_t textlen) {
+    PyObject *type, *value, *tb;
+    PyErr_Fetch(&type, &value, &tb);
+    uint8_t status = PG_ST_RUNTIME_ERROR;
+    const char *name = "Exception";
+    if (type && PyType_Check(type)) {
+        PyTypeObject *t = (PyTypeObject *)type;
+        name = t->tp_name;
+        if (PyType_IsSubtype(t, (PyTypeObject *)PyExc_MemoryError)) status = PG_ST_MEMORY_LIMIT;
+        if (!(t->tp_flags & Py_TPFLAGS_HEAPTYPE)) {
+            PyErr_NormalizeException(&type, &value, &tb);
+            PyObject *s = value ? PyObject_Str(value) : NULL;
+            const char *m = s ? PyUnicode_AsUTF8(s) : NULL;
+            if (m && *m)
+                snprintf(text, textlen, "%s: %s", name, m);
+            else
+                snprintf(text, textlen, "%s", name);
+            Py_XDECREF(s);
+            PyErr_Clear();
+        } else {
+            snprintf(text, textlen, "%s", name);
+        }
+    } else {
+        snprintf(text, textlen, "%s", name);
+    }
+    Py_XDECREF(type);
+    Py_XDECREF(value);
+    Py_XDECREF(tb);
+    PyErr_Clear();
+    return status;
+}
+
+static void flush_output(const pg_job *job) {
+    if (!job->flush) return;
+    PyObject *r = PyObject_CallNoArgs(job->flush);
+    Py_XDECREF(r);
+    PyErr_Clear();
+}
+
+static int send_exception_frame(char kind, uint8_t status, const char *text) {
+    return send_frame((uint8_t)kind, &status, 1, text, strlen(text));
+}
+
+/* Returns the module dict (new reference) or NULL after sending its frame. */
+static PyObject *compile_and_load(const pg_job *job) {
+    char text[1024];
+    PyObject *src = PyBytes_FromStringAndSize(job->source, (Py_ssize_t)job->source_len);
+    if (!src) return NULL;
+    PyObject *code = PyObject_CallFunction(job->compile, "Ossii", src, job->filename, "exec", 0, 1);
+    if (!code) {
+        // SyntaxError, or ValueError for NUL bytes, or RecursionError and
+        // MemoryError for source too deeply nested for the compiler: all mean
+        // the submission does not compile.
+        PyObject *type, *value, *tb;
+        PyErr_Fetch(&type, &value, &tb);
+        PyErr_NormalizeException(&type, &value, &tb);
+        uint32_t line = 0;
+        if (value && PyErr_GivenExceptionMatches(type, PyExc_SyntaxError)) {
+            PyObject *ln = PyObject_GetAttrString(value, "lineno");
+            if (ln && PyLong_Check(ln)) line = (uint32_t)PyLong_AsLong(ln);
+            Py_XDECREF(ln);
+            PyObject *msg = PyObject_GetAttrString(value, "msg");
+            const char *m = msg && PyUnicode_Check(msg) ? PyUnicode_AsUTF8(msg) : NULL;
+            snprintf(text, sizeof text, "%s: %s", ((PyTypeObject *)type)->tp_name, m ? m : "invalid syntax");
+            Py_XDECREF(msg);
+        } else {
+            PyErr_Restore(type, value, tb);
+            type = value = tb = NULL;
+            pg_take_error(text, sizeof text);
+        }
+        Py_XDECREF(type);
+        Py_XDECREF(value);
+        Py_XDECREF(tb);
+        PyErr_Clear();
+        uint8_t head[4];
+        put_u32(head, line);
+        send_frame('X', head, 4, text, strlen(text));
+        Py_DECREF(src);
+        return NULL;
+    }
+    if (job->report_compile) {
+        send_frame('C', NULL, 0, NULL, 0);
+        if (job->rules) {
+            // Rules read the AST before any candidate code has run, so what
+            // they report is trustworthy.
+            PyObject *hits = PyObject_CallOneArg(job->rules, src);
+            pg_buf buf = {0};
+            buf.limit = 1 << 20;
+            char why[128];
+            if (hits && pg_encode(hits, &buf, why, sizeof why) == PG_ENC_OK) {
+                send_frame('R', NULL, 0, buf.data, buf.len);
+            } else {
+                if (!hits) pg_take_error(text, sizeof text);
+                else snprintf(text, sizeof text, "rule checker returned %s", why);
+                send_frame('Q', NULL, 0, text, strlen(text));
+            }
+            pg_buf_free(&buf);
+            Py_XDECREF(hits);
+            PyErr_Clear();
+        }
+    }
+    Py_DECREF(src);
+
+    PyObject *module = PyModule_New(job->module_name);
+    if (!module) { Py_DECREF(code); return NULL; }
+    PyObject *dict = PyModule_GetDict(module);
+    Py_INCREF(dict);
+    PyObject *fname = PyUnicode_FromString(job->filename);
+    PyDict_SetItemString(dict, "__file__", fname);
+    Py_XDECREF(fname);
+    PyDict_SetItemString(dict, "__builtins__", PyEval_GetBuiltins());
+    PyObject *modules = PyImport_GetModuleDict();
+    PyDict_SetItemString(modules, job->module_name, module);
+
+    PyObject *r = PyEval_EvalCode(code, dict, dict);
+    Py_DECREF(code);
+    if (!r) {
+        uint8_t status = take_exception(text, sizeof text);
+        flush_output(job);
+        char said[1100];
+        snprintf(said, sizeof said, "raised %s", text);
+        send_exception_frame('E', status, said);
+        Py_DECREF(dict);
+        Py_DECREF(module);
+        return NULL;
+    }
+    Py_DECREF(r);
+    flush_output(job);
+    Py_DECREF(module);
+    return dict;
+}
+
+/* Digest of (args, kwargs) as the value stream encodes them; all zeros when
+   they no longer encode (the candidate put a foreign object inside). */
+int pg_args_digest(PyObject *args, PyObject *kwargs, size_t limit, uint8_t out[32]) {
+    pg_buf buf = {0};
+    buf.limit = limit;
+    char why[128];
+    PyObject *both = PyTuple_Pack(2, args, kwargs ? kwargs : Py_None);
+    int rc = both ? pg_encode(both, &buf, why, sizeof why) : PG_ENC_NOMEM;
+    if (rc == PG_ENC_OK)
+        pg_sha256(buf.data, buf.len, out);
+    else
+        memset(out, 0, 32);
+    Py_XDECREF(both);
+    pg_buf_free(&buf);
+    PyErr_Clear();
+    return rc;
+}
+
+static uint32_t max_rss_kib(void) {
+    struct rusage ru;
+    return getrusage(RUSAGE_SELF, &ru) == 0 ? (uint32_t)ru.ru_maxrss : 0;
+}
+
+/* An 'r' frame: head = u32 index, u8 kind, u32 peak RSS (KiB), then the
+   32-byte argument digest when mutation is checked; body by kind. */
+static int send_result(const pg_job *job, int index, uint8_t kind, const uint8_t *args_digest,
+                       const void *body, size_t bodylen) {
+    uint8_t head[9 + 32];
+    size_t headlen = 9;
+    put_u32(head, (uint32_t)index);
+    head[4] = kind;
+    put_u32(head + 5, max_rss_kib());
+    if (job->check_mutation) {
+        memcpy(head + 9, args_digest, 32);
+        headlen += 32;
+    }
+    return send_frame('r', head, headlen, body, bodylen);
+}
+
+static int send_result_exception(const pg_job *job, int index, const uint8_t *args_digest, uint8_t status,
+                                 const char *text) {
+    size_t n = strlen(text);
+    uint8_t *body = malloc(n + 1);
+    if (!body) return send_result(job, index, PG_RES_EXCEPTION, args_digest, &status, 1);
+    body[0] = status;
+    memcpy(body + 1, text, n);
+    int rc = send_result(job, index, PG_RES_EXCEPTION, args_digest, body, n + 1);
+    free(body);
+    return rc;
+}
+
+static int run_test(const pg_job *job, PyObject *entry, int index) {
+    char text[1024];
+    uint8_t args_digest[32] = {0};
+
+    PyObject *test = PyList_GET_ITEM(job->tests, index);
+    PyObject *probe = PyTuple_GET_ITEM(test, 0);
+    PyObject *args = PyTuple_GET_ITEM(test, 1);
+    PyObject *kwargs = PyTuple_GET_ITEM(test, 2);
+    if (kwargs == Py_None) kwargs = NULL;
+
+    PyObject *result;
+    if (probe != Py_None) {
+        Py_ssize_t n = PyTuple_GET_SIZE(args);
+        PyObject *full = PyTuple_New(n + 1);
+        if (!full) return -1;
+        Py_INCREF(entry);
+        PyTuple_SET_ITEM(full, 0, entry);
+        for (Py_ssize_t i = 0; i < n; i++) {
+            PyObject *a = PyTuple_GET_ITEM(args, i);
+            Py_INCREF(a);
+            PyTuple_SET_ITEM(full, i + 1, a);
+        }
+        result = PyObject_Call(probe, full, kwargs);
+        Py_DECREF(full);
+    } else {
+        result = PyObject_Call(entry, args, kwargs);
+    }
+    if (!result) {
+        uint8_t status = take_exception(text, sizeof text);
+        flush_output(job);
+        char said[1100];
+        snprintf(said, sizeof said, "raised %s", text);
+        if (job->check_mutation) pg_args_digest(args, kwargs, job->result_limit, args_digest);
+        return send_result_exception(job, index, args_digest, status, said);
+    }
+    flush_output(job);
+    // The worker compares this with the digest it took before the fork.
+    if (job->check_mutation) pg_args_digest(args, kwargs, job->result_limit, args_digest);
+
+    if (job->fresh_result && result != Py_None) {
+        Py_ssize_t n = PyTuple_GET_SIZE(args);
+        for (Py_ssize_t i = 0; i < n; i++) {
+            PyObject *a = PyTuple_GET_ITEM(args, i);
+            if (result == a && (PyList_Check(a) || PyDict_Check(a) || PySet_Check(a))) {
+                Py_DECREF(result);
+                return send_result(job, index, PG_RES_ALIASED, args_digest, NULL, 0);
+            }
+        }
+    }
+
+    pg_buf buf = {0};
+    buf.limit = job->result_limit;
+    char why[256] = "";
+    int rc = pg_encode(result, &buf, why, sizeof why);
+    int sent;
+    if (rc == PG_ENC_OK) {
+        uint8_t digest[32];
+        if (job->digest_ok && job->digest_ok[index] && buf.len > job->digest_threshold &&
+            pg_value_digest(buf.data, buf.len, digest) == PG_DIGEST_OK)
+            sent = send_result(job, index, PG_RES_DIGEST, args_digest, digest, 32);
+        else
+            sent = send_result(job, index, PG_RES_VALUE, args_digest, buf.data, buf.len);
+    } else if (rc == PG_ENC_NOT_PLAIN) {
+        sent = send_result(job, index, PG_RES_NOT_PLAIN, args_digest, why, strlen(why));
+    } else if (rc == PG_ENC_TOO_LARGE) {
+        sent = send_result(job, index, PG_RES_TOO_LARGE, args_digest, NULL, 0);
+    } else {
+        sent = send_result_exception(job, index, args_digest, PG_ST_MEMORY_LIMIT,
+                                     "raised MemoryError: no memory left to encode the result");
+    }
+    pg_buf_free(&buf);
+    // Dropping the result may run a candidate __del__: after the frame is out.
+    Py_DECREF(result);
+    PyErr_Clear();
+    return sent;
+}
+
+static int child_main(const pg_job *job) {
+    if (child_setup(job)) {
+        const char *m = "the job child could not set itself up";
+        send_frame('Z', NULL, 0, m, strlen(m));
+        return 70;
+    }
+    PyObject *dict = compile_and_load(job);
+    if (!dict) return 0;
+    PyObject *entry = PyDict_GetItemString(dict, job->entry);
+    if (!entry || !PyCallable_Check(entry)) {
+        const char *m = entry ? "is not callable" : "is not defined";
+        send_frame('M', NULL, 0, m, strlen(m));
+        return 0;
+    }
+    Py_INCREF(entry);
+    send_frame('L', NULL, 0, NULL, 0);
+    Py_ssize_t n = PyList_GET_SIZE(job->tests);
+    for (Py_ssize_t i = job->start; i < n; i++)
+        if (run_test(job, entry, (int)i)) return 71;
+    send_frame('D', NULL, 0, NULL, 0);
+    return 0;
+}
+
+pid_t pg_spawn_job(const pg_job *job) {
+    fflush(NULL);
+    PyOS_BeforeFork();
+    pid_t pid = fork();
+    if (pid == 0) {
+        PyOS_AfterFork_Child();
+        int code = child_main(job);
+        flush_output(job);
+        fflush(NULL);
+        // _exit: no atexit handlers, no Python finalisation (which could run
+        // candidate __del__ code after the verdict is out), no Swift.
+        _exit(code);
+    }
+    int saved = errno;
+    PyOS_AfterFork_Parent();
+    errno = saved;
+    return pid;
+}
+
+double pg_process_cpu_seconds(pid_t pid) {
+    clockid_t clk;
+    struct timespec ts;
+    if (clock_getcpuclockid(pid, &clk) != 0 || clock_gettime(clk, &ts) != 0) return -1;
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+uint64_t pg_self_vm_bytes(void) {
+    FILE *f = fopen("/proc/self/statm", "r");
+    if (!f) return 0;
+    unsigned long pages = 0;
+    if (fscanf(f, "%lu", &pages) != 1) pages = 0;
+    fclose(f);
+    return (uint64_t)pages * (uint64_t)sysconf(_SC_PAGESIZE);
+}
+
+int pg_worker_process_setup(void) {
+    signal(SIGPIPE, SIG_IGN);
+    if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0) return -1;
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0) return -1;
+    return 0;
+}

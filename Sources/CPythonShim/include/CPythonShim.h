@@ -1,0 +1,120 @@
+#ifndef CPYTHON_SHIM_H
+#define CPYTHON_SHIM_H
+
+#include <features.h>
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- Macros and globals that do not import into Swift. ---- */
+PyObject *pg_none(void);
+void pg_incref(PyObject *o);
+void pg_decref(PyObject *o);
+void pg_xdecref(PyObject *o);
+int pg_is_none(PyObject *o);
+
+/* Isolated interpreter: no site, no environment, no signal handlers.
+   Returns 0, or -1 with a reason in `why`. */
+int pg_python_initialize(char *why, size_t whylen);
+/* The pending exception as "Type: message" (clears it). */
+void pg_take_error(char *out, size_t outlen);
+
+/* ---- The value encoder (format: CPygradeSupport.h). ---- */
+typedef struct {
+    uint8_t *data;
+    size_t len, cap, limit;
+} pg_buf;
+
+enum {
+    PG_ENC_OK = 0,
+    PG_ENC_NOT_PLAIN = -1,
+    PG_ENC_TOO_LARGE = -2,
+    PG_ENC_NOMEM = -3,
+};
+
+/* Encodes exact plain types only, never calling a method the candidate could
+   have defined. On PG_ENC_NOT_PLAIN, `why` names the offending type. */
+int pg_encode(PyObject *obj, pg_buf *buf, char *why, size_t whylen);
+void pg_buf_free(pg_buf *buf);
+
+/* ---- Job children. ---- */
+
+/* Statuses a child or the worker can give a test (PygradeKit's TestStatus
+   decodes the same numbers). */
+enum {
+    PG_ST_RUNTIME_ERROR = 1,
+    PG_ST_TIME_LIMIT = 2,
+    PG_ST_MEMORY_LIMIT = 3,
+    PG_ST_OUTPUT_LIMIT = 4,
+    PG_ST_SANDBOX_VIOLATION = 5,
+};
+
+/* Result frame kinds ('r' frames). */
+enum {
+    PG_RES_VALUE = 0,
+    PG_RES_DIGEST = 1,
+    PG_RES_NOT_PLAIN = 2,
+    PG_RES_TOO_LARGE = 3,
+    PG_RES_EXCEPTION = 4,
+    PG_RES_ALIASED = 5,
+};
+
+typedef struct {
+    double cpu_seconds;      /* RLIMIT_CPU soft (hard = soft + 1) */
+    uint64_t address_space;  /* RLIMIT_AS in bytes, 0 = unlimited */
+    uint64_t file_size;      /* RLIMIT_FSIZE */
+    uint64_t open_files;     /* RLIMIT_NOFILE */
+    uint64_t processes;      /* RLIMIT_NPROC, 0 = leave */
+} pg_limits;
+
+typedef struct {
+    int result_fd;           /* becomes fd 3 in the child */
+    int output_fd;           /* becomes fds 1 and 2 */
+    pg_limits limits;
+
+    const char *source;      /* the submission, as bytes */
+    size_t source_len;
+    const char *filename;    /* shown in tracebacks: "solution.py" */
+    const char *module_name; /* "solution": its __name__ */
+    const char *entry;       /* the entry point */
+
+    PyObject *compile;       /* builtins.compile, captured before any candidate */
+    PyObject *rules;         /* callable(source: bytes) -> plain data, or NULL */
+    PyObject *tests;         /* list of (probe or None, args tuple, kwargs dict or None) */
+    PyObject *flush;         /* callable() flushing the original sys.stdout/err */
+    int start;               /* first test to run */
+    int report_compile;      /* send compile and rule frames */
+    const uint8_t *digest_ok;/* per test: a large result may travel as a digest */
+    int check_mutation;      /* send a digest of the arguments after each call */
+    int fresh_result;        /* a result that *is* an argument is refused */
+    size_t result_limit;     /* bytes */
+    size_t digest_threshold; /* results longer than this travel as digests */
+} pg_job;
+
+/* Forks a job child (with PyOS_BeforeFork/AfterFork), which sets itself up,
+   runs, and _exits: it never returns into Swift. Returns the pid or -1. */
+pid_t pg_spawn_job(const pg_job *job);
+
+/* SHA-256 of the value stream of (args, kwargs or None); zeros if it does
+   not encode. Returns the PG_ENC_* code. */
+int pg_args_digest(PyObject *args, PyObject *kwargs, size_t limit, uint8_t out[32]);
+
+/* The worker's own process set-up: a child subreaper (orphans of a job come
+   back to it to be reaped), killed with its parent, SIGPIPE ignored. */
+int pg_worker_process_setup(void);
+
+/* CPU time of another process, in seconds (clock_getcpuclockid), or -1. */
+double pg_process_cpu_seconds(pid_t pid);
+/* Virtual memory size of this process in bytes, from /proc/self/statm. */
+uint64_t pg_self_vm_bytes(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

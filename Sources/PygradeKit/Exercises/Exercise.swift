@@ -1,0 +1,130 @@
+import Foundation
+
+/// One exercise, as its folder defines it (see ExerciseLoader for the file).
+public struct Exercise: Sendable {
+    public var id: String
+    public var title: String
+    public var entry: String
+    public var points: Double
+    public var checker: CheckerKind
+    /// The arguments must be unchanged after the call (SPEC §2).
+    public var inputsImmutable: Bool
+    /// Returning one of the arguments themselves is a wrong answer.
+    public var freshResult: Bool
+    public var limits: Limits
+    public var rules: [Rule]
+    public var tests: [TestCase]
+
+    public var folder: URL
+    public var definitionFile: URL
+    /// Hash of every file of the folder and of the engine: the cache key of
+    /// the expected results.
+    public var hash: String
+    public var referenceSource: [UInt8]
+    public var generatorsSource: String?
+    public var probesSource: String?
+
+    public var totalWeight: Double { tests.reduce(0) { $0 + $1.weight } }
+
+    public func maxScore(of test: TestCase) -> Double {
+        totalWeight > 0 ? points * test.weight / totalWeight : 0
+    }
+}
+
+public struct Limits: Sendable, Equatable, Codable {
+    /// CPU seconds per test.
+    public var timeSeconds: Double
+    public var memoryMiB: Int
+    /// Bytes of stdout and stderr per test.
+    public var outputBytes: Int
+
+    public init(timeSeconds: Double = 1, memoryMiB: Int = 256, outputBytes: Int = 64 * 1024) {
+        self.timeSeconds = timeSeconds
+        self.memoryMiB = memoryMiB
+        self.outputBytes = outputBytes
+    }
+}
+
+public enum CheckerKind: String, Sendable, Codable, CaseIterable {
+    /// Python `==` with the expected value.
+    case exact
+    /// A list holding each expected value once, in any order.
+    case unorderedUnique = "unordered_unique"
+}
+
+public enum Visibility: String, Sendable, Codable {
+    case hidden, visible
+}
+
+public struct TestCase: Sendable {
+    public var name: String
+    public var weight: Double
+    public var visibility: Visibility
+    /// What kind of case this is ("large input", "unicode"): the only thing a
+    /// report says about a hidden test's content.
+    public var hint: String
+    public var input: TestInput
+    public var checker: CheckerKind?
+    public var timeSeconds: Double?
+}
+
+/// Python literal sources for arguments, a seeded generator, or a probe.
+public enum TestInput: Sendable {
+    case literal(args: [String], kwargs: [String: String])
+    case generated(function: String, seed: Int, parameters: [String: GeneratorParameter])
+    case probe(name: String, args: [String])
+}
+
+public enum GeneratorParameter: Sendable, Equatable, Codable {
+    case int(Int)
+    case double(Double)
+    case string(String)
+    case bool(Bool)
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        switch self {
+        case .int(let v): try c.encode(v)
+        case .double(let v): try c.encode(v)
+        case .string(let v): try c.encode(v)
+        case .bool(let v): try c.encode(v)
+        }
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if let v = try? c.decode(Bool.self) {
+            self = .bool(v)
+        } else if let v = try? c.decode(Int.self) {
+            self = .int(v)
+        } else if let v = try? c.decode(Double.self) {
+            self = .double(v)
+        } else {
+            self = .string(try c.decode(String.self))
+        }
+    }
+}
+
+/// A static rule, checked on the AST before any candidate code runs.
+public struct Rule: Sendable, Codable, Equatable {
+    public var id: String
+    public var message: String
+    /// Fraction of the exercise's points taken away when broken (0...1).
+    public var penalty: Double
+    /// Names that may not appear at all: called, aliased, imported, or
+    /// spelled in a string (`getattr(builtins, "reversed")`).
+    public var forbidNames: [String]
+    /// Attributes that may not be read, written or spelled in a string.
+    public var forbidAttributes: [String]
+    /// No slice with a step (`s[::-1]`), nor `slice(a, b, c)`.
+    public var forbidSliceStep: Bool
+    public var forbidImports: [String]
+
+    enum CodingKeys: String, CodingKey {
+        case id, message, penalty
+        case forbidNames = "forbid_names"
+        case forbidAttributes = "forbid_attributes"
+        case forbidSliceStep = "forbid_slice_step"
+        case forbidImports = "forbid_imports"
+    }
+}

@@ -1,0 +1,314 @@
+import Foundation
+
+public struct GradeOptions: Sendable {
+    /// Overrides every test's CPU limit (seconds).
+    public var timeLimit: Double?
+    /// Overrides the exercise's memory limit (MiB).
+    public var memoryLimit: Int?
+    /// Grade only these exercises (all when empty).
+    public var exerciseIDs: [String] = []
+    public var maxSubmissionBytes = Submission.defaultMaxBytes
+    /// The largest result a test may return, encoded.
+    public var resultBytes = 64 << 20
+    /// Results longer than this, under an exact checker, travel as digests.
+    public var digestThreshold = 64 << 10
+
+    public init() {}
+}
+
+/// Why grading stopped short of a report: not the candidate's fault.
+public struct GradeError: Error, CustomStringConvertible, Sendable {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// Where one exercise's time went, for `--timings` and the benchmarks.
+public struct ExerciseTiming: Sendable {
+    public var exercise: String
+    public var roundTripMs: Double
+    public var worker: JobTiming
+    public var compareMs: Double
+    public var candidateCPUms: Double
+}
+
+/// Grades submissions: runs jobs in a worker, compares against the expected
+/// results and builds reports. One grader drives one worker from one thread.
+public final class Grader {
+    public let catalog: ExerciseCatalog
+    public let options: GradeOptions
+    public let exercises: [Exercise]
+    let store: ExpectedStore
+    private var worker: WorkerClient?
+    private var expectedByHash: [String: ExpectedResults] = [:]
+    public private(set) var lastTimings: [ExerciseTiming] = []
+    public var workerSpawnMs: Double { worker?.spawnMs ?? 0 }
+    public var sandboxLayers: [String] = ["process-per-exercise", "rlimits", "wall-clock-kill"]
+
+    public init(catalog: ExerciseCatalog, options: GradeOptions, store: ExpectedStore = ExpectedStore()) throws(GradeError) {
+        self.catalog = catalog
+        self.options = options
+        self.store = store
+        if options.exerciseIDs.isEmpty {
+            exercises = catalog.exercises
+        } else {
+            var picked: [Exercise] = []
+            for id in options.exerciseIDs {
+                guard let e = catalog.exercise(id) else {
+                    throw GradeError("unknown exercise '\(id)' (known: \(catalog.exercises.map(\.id).joined(separator: ", ")))")
+                }
+                if !picked.contains(where: { $0.id == id }) { picked.append(e) }
+            }
+            exercises = picked
+        }
+    }
+
+    /// The hash of every graded exercise: which hidden tests produced a report.
+    public var exercisesSHA256: String {
+        var h = Digest.Hasher()
+        for e in exercises { h.update("\(e.id)=\(e.hash)\n") }
+        return Digest.hex(h.finalize())
+    }
+
+    private func client() throws(GradeError) -> WorkerClient {
+        if let worker { return worker }
+        do {
+            let w = try WorkerClient()
+            worker = w
+            return w
+        } catch {
+            throw GradeError("cannot start a worker: \(error)")
+        }
+    }
+
+    // MARK: Expected results
+
+    /// The reference's results: from memory, from the disk cache, or computed
+    /// now through the sandbox (and then cached).
+    public func expected(for exercise: Exercise) throws(GradeError) -> ExpectedResults {
+        if let e = expectedByHash[exercise.hash] { return e }
+        if let e = store.load(exercise) {
+            expectedByHash[exercise.hash] = e
+            return e
+        }
+        let e = try computeExpected(for: exercise)
+        try? store.save(exercise, e)
+        expectedByHash[exercise.hash] = e
+        return e
+    }
+
+    /// Runs reference.py and insists that it returns plain data for every test.
+    public func computeExpected(for exercise: Exercise) throws(GradeError) -> ExpectedResults {
+        let file = exercise.folder.appendingPathComponent("reference.py").path
+        let (response, blobs) = try run(exercise, filename: "reference.py", moduleName: "reference", source: exercise.referenceSource, reference: true)
+        if response.compile == .syntaxError {
+            throw GradeError("\(file): the reference does not compile: line \(response.syntaxLine ?? 0): \(response.syntaxMessage ?? "")")
+        }
+        if !response.ruleHits.isEmpty {
+            throw GradeError("\(file): the reference breaks rule '\(response.ruleHits[0].id)' on line \(response.ruleHits[0].line)")
+        }
+        switch response.load {
+        case .ok: break
+        case .missing: throw GradeError("\(file): the reference does not define \(exercise.entry)")
+        default: throw GradeError("\(file): the reference fails to load: \(response.loadMessage ?? "")")
+        }
+        var encoded: [[UInt8]] = []
+        var cpu: [Double] = []
+        for (i, test) in exercise.tests.enumerated() {
+            guard i < response.tests.count, response.tests[i].kind == .value, let b = response.tests[i].blob, b < blobs.count else {
+                let o = i < response.tests.count ? response.tests[i] : nil
+                let why = o.map { "\($0.status?.rawValue ?? $0.kind.rawValue)\($0.detail.map { ": \($0)" } ?? "")" } ?? "no result"
+                throw GradeError("\(file): the reference fails test '\(test.name)': \(why)")
+            }
+            if response.tests[i].inputMutated {
+                throw GradeError("\(file): the reference modifies the input of test '\(test.name)'")
+            }
+            encoded.append(blobs[b])
+            cpu.append(response.tests[i].cpuMs)
+        }
+        do {
+            return try ExpectedResults(encoded: encoded, referenceCPUms: cpu)
+        } catch {
+            throw GradeError("\(file): the reference returned undecodable data: \(error)")
+        }
+    }
+
+    // MARK: Grading
+
+    public func grade(_ submission: Submission) throws(GradeError) -> Report {
+        lastTimings = []
+        var reports: [ExerciseReport] = []
+        for exercise in exercises {
+            reports.append(try grade(submission, exercise))
+        }
+        return Report(
+            submission: submission.path, sha256: submission.sha256, exercises: reports,
+            grader: GraderInfo(version: PygradeVersion.current, exercisesSHA256: exercisesSHA256, sandbox: sandboxLayers))
+    }
+
+    func grade(_ submission: Submission, _ exercise: Exercise) throws(GradeError) -> ExerciseReport {
+        guard let source = submission.source(for: exercise) else {
+            return ExerciseReport(
+                id: exercise.id, status: .missing, score: 0, maxScore: exercise.points,
+                message: "the folder has neither \(exercise.id).py nor solution.py", tests: [], rules: [])
+        }
+        let expected = try expected(for: exercise)
+        let start = Clock.now
+        let (response, blobs) = try run(
+            exercise, filename: source.filename, moduleName: source.moduleName, source: source.bytes, reference: false)
+        let roundTrip = start.millisecondsElapsed
+        let compareStart = Clock.now
+        let report = Grader.report(exercise: exercise, response: response, blobs: blobs, expected: expected)
+        lastTimings.append(
+            ExerciseTiming(
+                exercise: exercise.id, roundTripMs: roundTrip, worker: response.timing,
+                compareMs: compareStart.millisecondsElapsed,
+                candidateCPUms: response.tests.reduce(0) { $0 + $1.cpuMs }))
+        return report
+    }
+
+    func run(_ exercise: Exercise, filename: String, moduleName: String, source: [UInt8], reference: Bool) throws(GradeError) -> (JobResponse, [[UInt8]]) {
+        let job = jobRequest(exercise, filename: filename, moduleName: moduleName, reference: reference)
+        let result: (JobResponse, [[UInt8]])
+        do {
+            result = try client().run(job, source: source, exercise: exercise)
+        } catch let e as WorkerError {
+            throw GradeError(e.description)
+        } catch {
+            throw GradeError("\(error)")
+        }
+        if let failure = result.0.internalError { throw GradeError("worker: \(failure)") }
+        return result
+    }
+
+    func jobRequest(_ exercise: Exercise, filename: String, moduleName: String, reference: Bool) -> JobRequest {
+        // The reference always runs under the exercise's own limits: expected
+        // results must not depend on a command-line override.
+        let override = reference ? nil : options.timeLimit
+        let tests = exercise.tests.map { t in
+            let cpu = override ?? t.timeSeconds ?? exercise.limits.timeSeconds
+            return JobRequest.Test(
+                cpuSeconds: cpu, wallSeconds: cpu * 2 + 1,
+                digestOK: !reference && (t.checker ?? exercise.checker) == .exact,
+                captureOutput: t.visibility == .visible)
+        }
+        let loadCPU = override ?? exercise.limits.timeSeconds
+        let memory = (reference ? nil : options.memoryLimit) ?? exercise.limits.memoryMiB
+        return JobRequest(
+            exerciseKey: "\(exercise.id)@\(exercise.hash)", entry: exercise.entry, filename: filename, moduleName: moduleName,
+            tests: tests, loadCPUSeconds: loadCPU, loadWallSeconds: loadCPU * 2 + 1,
+            memoryBytes: UInt64(memory) << 20, outputBytes: exercise.limits.outputBytes,
+            resultBytes: options.resultBytes,
+            checkMutation: exercise.inputsImmutable, freshResult: exercise.freshResult, checkRules: !exercise.rules.isEmpty)
+    }
+
+    // MARK: Verdicts (pure)
+
+    /// Turns a worker's raw outcomes into the exercise's report, applying the
+    /// status precedence of SPEC §5. Pure: no process, no I/O.
+    public static func report(exercise: Exercise, response: JobResponse, blobs: [[UInt8]], expected: ExpectedResults) -> ExerciseReport {
+        var out = ExerciseReport(id: exercise.id, status: .passed, score: 0, maxScore: exercise.points, message: "", tests: [], rules: [])
+        if response.compile == .syntaxError {
+            out.status = .syntaxError
+            out.message = "the submission does not compile: line \(response.syntaxLine ?? 0): \(response.syntaxMessage ?? "syntax error")"
+            return out
+        }
+        if response.load == .missing {
+            out.status = .missing
+            out.message = "`\(exercise.entry)` \(response.loadMessage ?? "is not defined")"
+            return out
+        }
+        var seenRules = Set<String>()
+        for hit in response.ruleHits where seenRules.insert(hit.id).inserted {
+            let rule = exercise.rules.first { $0.id == hit.id }
+            out.rules.append(RuleReport(id: hit.id, line: hit.line, message: rule?.message ?? hit.id))
+        }
+
+        var firstFailure: (TestStatus, String)?
+        for (i, test) in exercise.tests.enumerated() {
+            let max = exercise.maxScore(of: test)
+            let outcome = response.tests.first { $0.index == i }
+            let (status, why) = verdict(test: test, index: i, exercise: exercise, response: response, outcome: outcome, blobs: blobs, expected: expected)
+            out.tests.append(
+                TestReport(
+                    name: test.name, status: status, visibility: test.visibility,
+                    score: status == .passed ? Report.round(max) : 0, maxScore: Report.round(max),
+                    cpuMs: Report.round(outcome?.cpuMs ?? 0), peakKiB: outcome?.peakKiB ?? 0, hint: test.hint,
+                    output: test.visibility == .visible ? outcome?.output : nil))
+            if status != .passed && firstFailure == nil {
+                let label = test.visibility == .visible ? "test '\(test.name)'" : "hidden test '\(test.name)' [\(test.hint)]"
+                firstFailure = (status, "\(label): \(why)")
+            }
+        }
+        // From weights, not from the rounded per-test scores: 20 points over
+        // 17 tests must still add up to 20.
+        let passedWeight = zip(exercise.tests, out.tests).reduce(0) { $0 + ($1.1.status == .passed ? $1.0.weight : 0) }
+        var score = exercise.totalWeight > 0 ? exercise.points * passedWeight / exercise.totalWeight : 0
+        if !out.rules.isEmpty {
+            let penalty = out.rules.compactMap { r in exercise.rules.first { $0.id == r.id }?.penalty }.max() ?? 1
+            score = Swift.max(0, score - penalty * exercise.points)
+            out.status = .ruleViolation
+            out.message = "line \(out.rules[0].line): \(out.rules[0].message)"
+        } else if let (status, message) = firstFailure {
+            out.status = ExerciseStatus(status)
+            out.message = message
+        } else {
+            out.message = "all \(exercise.tests.count) tests passed"
+        }
+        out.score = Report.round(score)
+        return out
+    }
+
+    static func verdict(
+        test: TestCase, index: Int, exercise: Exercise, response: JobResponse, outcome: TestOutcome?,
+        blobs: [[UInt8]], expected: ExpectedResults
+    ) -> (TestStatus, String) {
+        guard let outcome else {
+            if response.load == .failed {
+                let status = response.loadStatus ?? .runtimeError
+                return (status, "while loading the submission: \(describe(status, detail: response.loadMessage, visible: test.visibility == .visible))")
+            }
+            return (.runtimeError, "the test did not run")
+        }
+        let visible = test.visibility == .visible
+        switch outcome.kind {
+        case .error:
+            let status = outcome.status ?? .runtimeError
+            return (status, describe(status, detail: outcome.detail, visible: visible))
+        case .notPlain:
+            return (.wrongAnswer, "returned an object of type \(outcome.detail ?? "unknown"), which is not plain data")
+        case .tooLarge:
+            return (.wrongAnswer, "the result is too large")
+        case .aliased:
+            return (.wrongAnswer, "returned its argument itself instead of a new object")
+        case .value, .digest:
+            if outcome.inputMutated { return (.wrongAnswer, "modified its input") }
+            let checker = test.checker ?? exercise.checker
+            if outcome.kind == .digest {
+                let ok = outcome.digest != nil && expected.digests[index].map(Digest.hex) == outcome.digest
+                return ok ? (.passed, "") : (.wrongAnswer, "wrong result")
+            }
+            guard let b = outcome.blob, b < blobs.count else { return (.wrongAnswer, "no result arrived") }
+            let got: PyValue
+            do { got = try ValueCodec.decode(blobs[b]) } catch { return (.wrongAnswer, "the result is \(error)") }
+            switch Checker.check(checker, got: got, expected: expected.values[index]) {
+            case .pass: return (.passed, "")
+            case .fail(let why): return (.wrongAnswer, why)
+            }
+        }
+    }
+
+    /// A failure in words. Exception messages can quote the input
+    /// (`KeyError: 'secret'`), so a hidden test shows only the exception type.
+    static func describe(_ status: TestStatus, detail: String?, visible: Bool) -> String {
+        let detail = detail.map { visible ? $0 : String($0.prefix { $0 != ":" }) }
+        switch status {
+        case .timeLimitExceeded: return "time limit exceeded" + (detail.map { " (\($0))" } ?? "")
+        case .memoryLimitExceeded: return "memory limit exceeded" + (detail.map { " (\($0))" } ?? "")
+        case .outputLimitExceeded: return "printed more output than allowed"
+        case .sandboxViolation: return "stopped for a forbidden action" + (detail.map { " (\($0))" } ?? "")
+        case .runtimeError: return detail ?? "failed"
+        case .wrongAnswer: return "wrong result"
+        case .passed: return "passed"
+        }
+    }
+}

@@ -1,0 +1,149 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
+import CPygradeSupport
+import Foundation
+
+public struct WorkerError: Error, CustomStringConvertible, Sendable {
+    public var description: String
+    /// The exercise itself is at fault (its generators failed), so retrying
+    /// in a fresh worker cannot help.
+    public var exerciseBroken = false
+    public init(_ description: String, exerciseBroken: Bool = false) {
+        self.description = description
+        self.exerciseBroken = exerciseBroken
+    }
+}
+
+/// The orchestrator's handle on one worker process: the same binary, started
+/// with the hidden `__worker` argument, talking over two pipes (its fd 0 for
+/// requests, its fd 3 for responses; its stdout goes to /dev/null so that
+/// nothing Python prints can ever corrupt the protocol).
+///
+/// Not thread-safe: one thread drives one worker.
+public final class WorkerClient {
+    public static let workerArgument = "__worker"
+
+    private var pid: pid_t = 0
+    private var channel = FramedPipe(readFD: -1, writeFD: -1)
+    private var prepared: Set<String> = []
+    private let executable: String
+    /// How long the last spawn took, worker start-up (Python) included.
+    public private(set) var spawnMs: Double = 0
+
+    public init(executable: String = WorkerClient.currentExecutable()) throws(SystemError) {
+        self.executable = executable
+        try spawn()
+    }
+
+    deinit { shutdown() }
+
+    public static func currentExecutable() -> String {
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+    }
+
+    private func spawn() throws(SystemError) {
+        let start = Clock.now
+        var toWorker: [Int32] = [0, 0]
+        var fromWorker: [Int32] = [0, 0]
+        try retryingOnInterrupt("pipe2") { pg_pipe_cloexec(&toWorker) }
+        try retryingOnInterrupt("pipe2") { pg_pipe_cloexec(&fromWorker) }
+        // Keep our ends clear of 0...3, so that the dup2s below never target
+        // a descriptor onto itself (which would leave it close-on-exec).
+        func high(_ fd: Int32) -> Int32 {
+            let h = fcntl(fd, F_DUPFD_CLOEXEC, 10)
+            close(fd)
+            return h
+        }
+        toWorker = toWorker.map(high)
+        fromWorker = fromWorker.map(high)
+
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, toWorker[0], 0)
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_adddup2(&actions, fromWorker[1], 3)
+
+        let argv: [UnsafeMutablePointer<CChar>?] = [strdup(executable), strdup(WorkerClient.workerArgument), nil]
+        let envp: [UnsafeMutablePointer<CChar>?] = [strdup("LC_ALL=C.UTF-8"), nil]
+        defer {
+            argv.forEach { free($0) }
+            envp.forEach { free($0) }
+        }
+        var child: pid_t = 0
+        let rc = posix_spawn(&child, executable, &actions, nil, argv, envp)
+        close(toWorker[0])
+        close(fromWorker[1])
+        guard rc == 0 else {
+            close(toWorker[1])
+            close(fromWorker[0])
+            throw SystemError("posix_spawn \(executable)", code: rc)
+        }
+        pid = child
+        channel = FramedPipe(readFD: fromWorker[0], writeFD: toWorker[1])
+        prepared = []
+        // The worker says hello once Python is up: spawn time includes it.
+        guard let hello = try channel.receive(), let ok = try? hello.decode(PrepareResponse.self), ok.ok else {
+            shutdown()
+            throw SystemError("worker start-up", code: EPROTO)
+        }
+        spawnMs = start.millisecondsElapsed
+    }
+
+    public func shutdown() {
+        if channel.writeFD >= 0 { close(channel.writeFD) }
+        if channel.readFD >= 0 { close(channel.readFD) }
+        channel = FramedPipe(readFD: -1, writeFD: -1)
+        if pid > 0 {
+            kill(pid, SIGKILL)
+            var status: Int32 = 0
+            _ = try? retryingOnInterrupt("waitpid") { waitpid(pid, &status, 0) }
+            pid = 0
+        }
+    }
+
+    /// Runs a job, preparing the exercise in this worker first if needed.
+    /// A worker that dies is replaced and the job retried once.
+    public func run(_ job: JobRequest, source: [UInt8], exercise: Exercise) throws(WorkerError) -> (JobResponse, [[UInt8]]) {
+        var lastError = ""
+        for attempt in 0..<2 {
+            do {
+                if attempt > 0 || pid == 0 { shutdown(); try spawn() }
+                if !prepared.contains(job.exerciseKey) {
+                    let request = WorkerRequest.prepare(key: job.exerciseKey, spec: HarnessSpec(exercise))
+                    try channel.send(try Message(request))
+                    guard let reply = try channel.receive() else { throw WorkerError("the worker closed its channel") }
+                    let r = try reply.decode(PrepareResponse.self)
+                    guard r.ok else {
+                        throw WorkerError(
+                            "\(exercise.definitionFile.path): building the test inputs failed: \(r.error ?? "unknown error")",
+                            exerciseBroken: true)
+                    }
+                    prepared.insert(job.exerciseKey)
+                }
+                try channel.send(try Message(WorkerRequest.job(job), blobs: [source]))
+                guard let reply = try channel.receive() else { throw WorkerError("the worker closed its channel") }
+                return (try reply.decode(JobResponse.self), reply.blobs)
+            } catch let e as WorkerError where e.exerciseBroken {
+                throw e
+            } catch {
+                lastError = "\(error)"
+                shutdown()
+            }
+        }
+        throw WorkerError("the worker failed twice: \(lastError)")
+    }
+}
+
+/// Monotonic time, for the timings we report.
+public struct Clock: Sendable {
+    public let nanoseconds: UInt64
+    public static var now: Clock {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return Clock(nanoseconds: UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec))
+    }
+    public var millisecondsElapsed: Double { Double(Clock.now.nanoseconds - nanoseconds) / 1e6 }
+    public func milliseconds(to later: Clock) -> Double { Double(later.nanoseconds &- nanoseconds) / 1e6 }
+}

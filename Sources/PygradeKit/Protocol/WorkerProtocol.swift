@@ -1,0 +1,148 @@
+/// What the orchestrator and a worker say to each other. Both ends are this
+/// same binary, so the types are shared; only the job child speaks C frames.
+
+/// What the worker's Python harness needs to build an exercise's inputs
+/// (passed to it as JSON: field names are the harness's).
+public struct HarnessSpec: Codable, Sendable {
+    public struct Test: Codable, Sendable {
+        public var args: [String]
+        public var kwargs: [String: String]
+        public var generate: Generate?
+        public var probe: String?
+    }
+    public struct Generate: Codable, Sendable {
+        public var function: String
+        public var seed: Int
+        public var parameters: [String: GeneratorParameter]
+    }
+    public var generators: String?
+    public var probes: String?
+    public var rules: [Rule]
+    public var tests: [Test]
+
+    public init(_ exercise: Exercise) {
+        generators = exercise.generatorsSource
+        probes = exercise.probesSource
+        rules = exercise.rules
+        tests = exercise.tests.map { t in
+            switch t.input {
+            case .literal(let args, let kwargs): Test(args: args, kwargs: kwargs)
+            case .generated(let f, let seed, let p):
+                Test(args: [], kwargs: [:], generate: Generate(function: f, seed: seed, parameters: p))
+            case .probe(let name, let args): Test(args: args, kwargs: [:], probe: name)
+            }
+        }
+    }
+}
+
+public enum WorkerRequest: Codable, Sendable {
+    /// Build an exercise's inputs once; later jobs name it by `key`.
+    case prepare(key: String, spec: HarnessSpec)
+    /// Grade one source against one prepared exercise; blob 0 is the source.
+    case job(JobRequest)
+}
+
+public struct JobRequest: Codable, Sendable {
+    public struct Test: Codable, Sendable {
+        public var cpuSeconds: Double
+        public var wallSeconds: Double
+        /// A large result may come back as a digest (exact checkers only).
+        public var digestOK: Bool
+        public var captureOutput: Bool
+    }
+    public var exerciseKey: String
+    public var entry: String
+    public var filename: String
+    public var moduleName: String
+    public var tests: [Test]
+    public var loadCPUSeconds: Double
+    public var loadWallSeconds: Double
+    public var memoryBytes: UInt64
+    public var outputBytes: Int
+    public var resultBytes: Int
+    public var checkMutation: Bool
+    public var freshResult: Bool
+    public var checkRules: Bool
+}
+
+public struct RuleHit: Codable, Sendable, Equatable {
+    public var id: String
+    public var line: Int
+    public init(id: String, line: Int) {
+        self.id = id
+        self.line = line
+    }
+}
+
+public struct JobResponse: Codable, Sendable {
+    public enum Compile: String, Codable, Sendable { case ok, syntaxError, notRun }
+    public enum Load: String, Codable, Sendable { case ok, failed, missing, notRun }
+
+    public var compile: Compile = .notRun
+    public var syntaxLine: Int?
+    public var syntaxMessage: String?
+    public var ruleHits: [RuleHit] = []
+    public var load: Load = .notRun
+    /// For a failed load: the status every test gets, and why.
+    public var loadStatus: TestStatus?
+    public var loadMessage: String?
+    public var tests: [TestOutcome] = []
+    public var timing = JobTiming()
+    /// The worker could not run the job at all (not the candidate's fault).
+    public var internalError: String?
+
+    public init() {}
+}
+
+public struct TestOutcome: Codable, Sendable {
+    public enum Kind: String, Codable, Sendable {
+        /// Returned plain data: blob `blob` holds it.
+        case value
+        /// Returned plain data, sent as its digest.
+        case digest
+        /// Returned something that is not plain data (`detail` names it).
+        case notPlain
+        case tooLarge
+        /// Returned one of its own arguments instead of a new object.
+        case aliased
+        /// Did not return: `status` says how it ended.
+        case error
+    }
+    public var index: Int
+    public var kind: Kind
+    public var status: TestStatus?
+    public var blob: Int?
+    public var digest: String?
+    public var detail: String?
+    public var inputMutated = false
+    public var cpuMs: Double = 0
+    public var peakKiB: Int = 0
+    public var output: String?
+
+    public init(index: Int, kind: Kind) {
+        self.index = index
+        self.kind = kind
+    }
+}
+
+/// Where a job's time went, as the worker saw it (milliseconds).
+public struct JobTiming: Codable, Sendable {
+    public var forkMs: Double = 0
+    public var loadMs: Double = 0
+    public var testsMs: Double = 0
+    public var reapMs: Double = 0
+    public var totalMs: Double = 0
+    public var children = 0
+    public init() {}
+}
+
+public struct PrepareResponse: Codable, Sendable {
+    public var ok: Bool
+    public var error: String?
+    public var milliseconds: Double
+    public init(ok: Bool, error: String? = nil, milliseconds: Double) {
+        self.ok = ok
+        self.error = error
+        self.milliseconds = milliseconds
+    }
+}

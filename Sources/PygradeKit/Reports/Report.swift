@@ -1,0 +1,96 @@
+/// The report of SPEC §4 (`pygrade.report/1`). Field names are the
+/// contract: add fields freely, never rename or drop one.
+public struct Report: Codable, Sendable {
+    public static let schemaID = "pygrade.report/1"
+
+    public var schema = Report.schemaID
+    public var submission: String
+    public var sha256: String
+    public var verdict: Verdict
+    public var score: Double
+    public var maxScore: Double
+    public var exercises: [ExerciseReport]
+    public var grader: GraderInfo
+
+    public enum Verdict: String, Codable, Sendable { case passed, failed }
+
+    enum CodingKeys: String, CodingKey {
+        case schema, submission, sha256, verdict, score
+        case maxScore = "max_score"
+        case exercises, grader
+    }
+
+    public init(submission: String, sha256: String, exercises: [ExerciseReport], grader: GraderInfo) {
+        self.submission = submission
+        self.sha256 = sha256
+        self.exercises = exercises
+        self.grader = grader
+        score = Report.round(exercises.reduce(0) { $0 + $1.score })
+        maxScore = Report.round(exercises.reduce(0) { $0 + $1.maxScore })
+        verdict = !exercises.isEmpty && exercises.allSatisfy { $0.status == .passed } ? .passed : .failed
+    }
+
+    static func round(_ x: Double) -> Double { (x * 100).rounded() / 100 }
+}
+
+public struct ExerciseReport: Codable, Sendable {
+    public var id: String
+    public var status: ExerciseStatus
+    public var score: Double
+    public var maxScore: Double
+    /// The first failure, in words; never a hidden input or expected value.
+    public var message: String
+    public var tests: [TestReport]
+    public var rules: [RuleReport]
+
+    enum CodingKeys: String, CodingKey {
+        case id, status, score
+        case maxScore = "max_score"
+        case message, tests, rules
+    }
+}
+
+public struct TestReport: Codable, Sendable {
+    public var name: String
+    public var status: TestStatus
+    public var visibility: Visibility
+    public var score: Double
+    public var maxScore: Double
+    public var cpuMs: Double
+    public var peakKiB: Int
+    /// The test's category ("large input"): all a report says of a hidden test.
+    public var hint: String
+    /// Captured stdout and stderr, visible tests only, truncated.
+    public var output: String?
+
+    enum CodingKeys: String, CodingKey {
+        case name, status, visibility, score
+        case maxScore = "max_score"
+        case cpuMs = "cpu_ms"
+        case peakKiB = "peak_kib"
+        case hint, output
+    }
+}
+
+public struct RuleReport: Codable, Sendable {
+    public var id: String
+    public var line: Int
+    public var message: String
+}
+
+public struct GraderInfo: Codable, Sendable {
+    public var version: String
+    public var exercisesSHA256: String
+    /// The sandbox layers that were active for this report.
+    public var sandbox: [String]
+
+    enum CodingKeys: String, CodingKey {
+        case version
+        case exercisesSHA256 = "exercises_sha256"
+        case sandbox
+    }
+}
+
+public enum PygradeVersion {
+    public static let current = "0.1.0"
+}

@@ -1,0 +1,50 @@
+import CPygradeSupport
+
+/// SHA-256 helpers over the C implementation that the job child uses too.
+public enum Digest {
+    public static func sha256(_ bytes: some Collection<UInt8>) -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: 32)
+        let array = Array(bytes)
+        array.withUnsafeBytes { raw in
+            out.withUnsafeMutableBufferPointer { pg_sha256(raw.baseAddress, raw.count, $0.baseAddress) }
+        }
+        return out
+    }
+
+    public static func hex(_ bytes: [UInt8]) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var s = [UInt8]()
+        s.reserveCapacity(bytes.count * 2)
+        for b in bytes {
+            s.append(digits[Int(b >> 4)])
+            s.append(digits[Int(b & 15)])
+        }
+        return String(decoding: s, as: UTF8.self)
+    }
+
+    /// The digest under which a value stream compares by Python `==`, or nil
+    /// when the value holds a dict or set (compare decoded values instead).
+    public static func value(_ encoded: [UInt8]) -> [UInt8]? {
+        var out = [UInt8](repeating: 0, count: 32)
+        let rc = encoded.withUnsafeBufferPointer { buf in
+            out.withUnsafeMutableBufferPointer { pg_value_digest(buf.baseAddress, buf.count, $0.baseAddress) }
+        }
+        return rc == Int32(PG_DIGEST_OK) ? out : nil
+    }
+
+    /// Incremental hashing, for hashing an exercise folder file by file.
+    public struct Hasher {
+        private var ctx = pg_sha256_ctx()
+        public init() { pg_sha256_init(&ctx) }
+        public mutating func update(_ bytes: some Collection<UInt8>) {
+            let array = Array(bytes)
+            array.withUnsafeBytes { pg_sha256_update(&ctx, $0.baseAddress, $0.count) }
+        }
+        public mutating func update(_ s: String) { update(Array(s.utf8)) }
+        public mutating func finalize() -> [UInt8] {
+            var out = [UInt8](repeating: 0, count: 32)
+            out.withUnsafeMutableBufferPointer { pg_sha256_final(&ctx, $0.baseAddress) }
+            return out
+        }
+    }
+}

@@ -1,0 +1,191 @@
+/// Decodes (and, for tests and the cache, encodes) the value stream the job
+/// child writes; the format is documented in CPygradeSupport.h.
+///
+/// Decoding is iterative and depth-capped: the stream comes from hostile
+/// code, and a million-deep list must end as a wrong answer, not as a stack
+/// overflow of the grader.
+public enum ValueCodec {
+    public struct DecodeError: Error, CustomStringConvertible, Equatable {
+        public var description: String
+    }
+
+    /// Deeper values are refused. Deallocating and comparing `PyValue` is
+    /// recursive; this keeps it well inside a thread's stack.
+    public static let maxDepth = 10_000
+
+    public static func decode(_ bytes: [UInt8]) throws(DecodeError) -> PyValue {
+        try bytes.withUnsafeBufferPointer { buf throws(DecodeError) in
+            var reader = Reader(buf: buf)
+            let value = try reader.value()
+            guard reader.pos == buf.count else { throw DecodeError(description: "trailing bytes after the value") }
+            return value
+        }
+    }
+
+    private enum Kind { case list, tuple, set, frozenset, dict }
+
+    private struct Open {
+        var kind: Kind
+        var remaining: Int
+        var items: [PyValue]
+    }
+
+    private struct Reader {
+        let buf: UnsafeBufferPointer<UInt8>
+        var pos = 0
+
+        mutating func byte() throws(DecodeError) -> UInt8 {
+            guard pos < buf.count else { throw DecodeError(description: "truncated value") }
+            defer { pos += 1 }
+            return buf[pos]
+        }
+
+        mutating func varint() throws(DecodeError) -> UInt64 {
+            var v: UInt64 = 0
+            var shift: UInt64 = 0
+            while shift < 64 {
+                let b = try byte()
+                v |= UInt64(b & 0x7f) << shift
+                if b & 0x80 == 0 { return v }
+                shift += 7
+            }
+            throw DecodeError(description: "bad varint")
+        }
+
+        mutating func count() throws(DecodeError) -> Int {
+            let n = try varint()
+            guard n <= UInt64(buf.count - pos) else { throw DecodeError(description: "length past the end") }
+            return Int(n)
+        }
+
+        mutating func blob() throws(DecodeError) -> [UInt8] {
+            let n = try count()
+            defer { pos += n }
+            return Array(buf[pos..<pos + n])
+        }
+
+        mutating func value() throws(DecodeError) -> PyValue {
+            var stack: [Open] = []
+            while true {
+                var finished: PyValue
+                let tag = try byte()
+                switch tag {
+                case UInt8(ascii: "N"): finished = .none
+                case UInt8(ascii: "T"): finished = .bool(true)
+                case UInt8(ascii: "F"): finished = .bool(false)
+                case UInt8(ascii: "i"):
+                    let z = try varint()
+                    finished = .int(Int64(bitPattern: (z >> 1) ^ (0 &- (z & 1))))
+                case UInt8(ascii: "I"):
+                    finished = .bigInt(String(decoding: try blob(), as: UTF8.self))
+                case UInt8(ascii: "f"):
+                    guard buf.count - pos >= 8 else { throw DecodeError(description: "truncated float") }
+                    var bits: UInt64 = 0
+                    for i in 0..<8 { bits |= UInt64(buf[pos + i]) << (8 * UInt64(i)) }
+                    pos += 8
+                    finished = .float(Double(bitPattern: bits))
+                case UInt8(ascii: "s"): finished = .str(try blob())
+                case UInt8(ascii: "b"): finished = .bytes(try blob())
+                case UInt8(ascii: "l"), UInt8(ascii: "t"), UInt8(ascii: "S"), UInt8(ascii: "z"), UInt8(ascii: "d"):
+                    let kind: Kind =
+                        switch tag {
+                        case UInt8(ascii: "l"): .list
+                        case UInt8(ascii: "t"): .tuple
+                        case UInt8(ascii: "S"): .set
+                        case UInt8(ascii: "z"): .frozenset
+                        default: .dict
+                        }
+                    let n = try count()
+                    let items = kind == .dict ? 2 * n : n
+                    if items > 0 {
+                        guard stack.count < ValueCodec.maxDepth else {
+                            throw DecodeError(description: "nested deeper than \(ValueCodec.maxDepth) levels")
+                        }
+                        var open = Open(kind: kind, remaining: items, items: [])
+                        open.items.reserveCapacity(items)
+                        stack.append(open)
+                        continue
+                    }
+                    finished = Reader.build(kind, [])
+                default:
+                    throw DecodeError(description: "unknown tag \(tag)")
+                }
+                // Attach the finished value to its parents, closing every
+                // container it completes.
+                while true {
+                    guard var top = stack.popLast() else { return finished }
+                    top.items.append(finished)
+                    top.remaining -= 1
+                    if top.remaining > 0 {
+                        stack.append(top)
+                        break
+                    }
+                    finished = Reader.build(top.kind, top.items)
+                }
+            }
+        }
+
+        static func build(_ kind: Kind, _ items: [PyValue]) -> PyValue {
+            switch kind {
+            case .list: return .list(items)
+            case .tuple: return .tuple(items)
+            case .set: return .set(items)
+            case .frozenset: return .frozenset(items)
+            case .dict:
+                return .dict(stride(from: 0, to: items.count, by: 2).map { PyPair(items[$0], items[$0 + 1]) })
+            }
+        }
+    }
+
+    public static func encode(_ value: PyValue) -> [UInt8] {
+        var out: [UInt8] = []
+        encode(value, into: &out)
+        return out
+    }
+
+    private static func head(_ tag: Character, _ n: UInt64, _ out: inout [UInt8]) {
+        out.append(tag.asciiValue!)
+        var v = n
+        repeat {
+            let b = UInt8(v & 0x7f)
+            v >>= 7
+            out.append(b | (v != 0 ? 0x80 : 0))
+        } while v != 0
+    }
+
+    private static func encode(_ value: PyValue, into out: inout [UInt8]) {
+        switch value {
+        case .none: out.append(UInt8(ascii: "N"))
+        case .bool(let b): out.append(UInt8(ascii: b ? "T" : "F"))
+        case .int(let i): head("i", UInt64(bitPattern: (i << 1) ^ (i >> 63)), &out)
+        case .bigInt(let s):
+            head("I", UInt64(s.utf8.count), &out)
+            out += s.utf8
+        case .float(let d):
+            out.append(UInt8(ascii: "f"))
+            for i in 0..<8 { out.append(UInt8(truncatingIfNeeded: d.bitPattern >> (8 * UInt64(i)))) }
+        case .str(let b):
+            head("s", UInt64(b.count), &out)
+            out += b
+        case .bytes(let b):
+            head("b", UInt64(b.count), &out)
+            out += b
+        case .list(let v), .tuple(let v), .set(let v), .frozenset(let v):
+            let tag: Character =
+                switch value {
+                case .list: "l"
+                case .tuple: "t"
+                case .set: "S"
+                default: "z"
+                }
+            head(tag, UInt64(v.count), &out)
+            for item in v { encode(item, into: &out) }
+        case .dict(let pairs):
+            head("d", UInt64(pairs.count), &out)
+            for p in pairs {
+                encode(p.key, into: &out)
+                encode(p.value, into: &out)
+            }
+        }
+    }
+}

@@ -1,0 +1,98 @@
+import CPython
+import CPythonShim
+import PygradeKit
+
+struct WorkerFailure: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// An exercise's inputs, built once in the worker: every job child forked
+/// afterwards inherits them without rebuilding (a million-leaf list costs
+/// nothing per candidate).
+final class PreparedExercise {
+    let tests: UnsafeMutablePointer<PyObject>
+    let rules: UnsafeMutablePointer<PyObject>?
+    /// Per test: the digest of (args, kwargs) before any candidate touched them.
+    let argumentDigests: [[UInt8]]
+
+    init(tests: UnsafeMutablePointer<PyObject>, rules: UnsafeMutablePointer<PyObject>?, argumentDigests: [[UInt8]]) {
+        self.tests = tests
+        self.rules = rules
+        self.argumentDigests = argumentDigests
+    }
+
+    var count: Int { PyList_Size(tests) }
+}
+
+/// The embedded interpreter of the worker. Initialised once, isolated (no
+/// site, no environment, no signal handlers), with the harness loaded.
+final class PythonRuntime {
+    let compile: UnsafeMutablePointer<PyObject>
+    let flush: UnsafeMutablePointer<PyObject>
+    private let prepareFunction: UnsafeMutablePointer<PyObject>
+
+    init() throws(WorkerFailure) {
+        var why = [CChar](repeating: 0, count: 512)
+        guard pg_python_initialize(&why, why.count) == 0 else {
+            throw WorkerFailure("Python did not start: \(cString(why))")
+        }
+        guard let globals = PyDict_New() else { throw WorkerFailure("no memory") }
+        PyDict_SetItemString(globals, "__builtins__", PyEval_GetBuiltins())
+        PyDict_SetItemString(globals, "__name__", PyUnicode_FromString("pygrade_harness"))
+        guard let r = PyRun_StringFlags(Harness.source, Py_file_input, globals, globals, nil) else {
+            throw WorkerFailure("the harness failed to load: \(PythonRuntime.takeError())")
+        }
+        pg_decref(r)
+        guard let prepare = PyDict_GetItemString(globals, "prepare"),
+            let flush = PyDict_GetItemString(globals, "flush"),
+            let compile = PyDict_GetItemString(PyEval_GetBuiltins(), "compile")
+        else { throw WorkerFailure("the harness is incomplete") }
+        pg_incref(prepare)
+        pg_incref(flush)
+        pg_incref(compile)
+        prepareFunction = prepare
+        self.flush = flush
+        self.compile = compile
+    }
+
+    static func takeError() -> String {
+        var buf = [CChar](repeating: 0, count: 2048)
+        pg_take_error(&buf, buf.count)
+        return cString(buf)
+    }
+
+    func prepare(specJSON: String, resultLimit: Int) throws(WorkerFailure) -> PreparedExercise {
+        guard let spec = PyUnicode_FromString(specJSON) else { throw WorkerFailure(PythonRuntime.takeError()) }
+        defer { pg_decref(spec) }
+        guard let pair = PyObject_CallOneArg(prepareFunction, spec) else {
+            throw WorkerFailure(PythonRuntime.takeError())
+        }
+        defer { pg_decref(pair) }
+        guard let tests = PyTuple_GetItem(pair, 0), let rules = PyTuple_GetItem(pair, 1) else {
+            throw WorkerFailure("prepare() returned no tests")
+        }
+        pg_incref(tests)
+        var digests: [[UInt8]] = []
+        for i in 0..<PyList_Size(tests) {
+            let test = PyList_GetItem(tests, i)!
+            let args = PyTuple_GetItem(test, 1)!
+            let kwargs = PyTuple_GetItem(test, 2)!
+            var out = [UInt8](repeating: 0, count: 32)
+            guard Int(pg_args_digest(args, pg_is_none(kwargs) != 0 ? nil : kwargs, resultLimit, &out)) == PG_ENC_OK else {
+                throw WorkerFailure("test \(i + 1): its arguments are not plain data")
+            }
+            digests.append(out)
+        }
+        var ruleChecker: UnsafeMutablePointer<PyObject>? = nil
+        if pg_is_none(rules) == 0 {
+            pg_incref(rules)
+            ruleChecker = rules
+        }
+        return PreparedExercise(tests: tests, rules: ruleChecker, argumentDigests: digests)
+    }
+}
+
+func cString(_ chars: [CChar]) -> String {
+    String(decoding: chars.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+}

@@ -1,0 +1,91 @@
+import ArgumentParser
+import Foundation
+import PygradeKit
+
+enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json
+}
+
+struct GradeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "grade",
+        abstract: "Grade one submission: a .py file, or a folder of <exercise>.py files and/or solution.py.",
+        discussion: "Exit status: 0 passed, 1 failed, 2 bad usage or unreadable input, 3 internal error."
+    )
+
+    @Argument(help: "The submission: a .py file or a folder.")
+    var path: String
+
+    @Option(name: .customLong("exercise"), help: "Grade only this exercise (repeatable).")
+    var exercises: [String] = []
+
+    @Option(help: "Report format: text or json.")
+    var format: ReportFormat = .text
+
+    @Option(name: .customLong("time-limit"), help: "CPU seconds per test, instead of each exercise's own limit.")
+    var timeLimit: Double?
+
+    @Option(name: .customLong("memory-limit"), help: "Memory limit in MiB, instead of each exercise's own.")
+    var memoryLimit: Int?
+
+    @Option(name: .customLong("max-size"), help: "Largest submission accepted, in bytes.")
+    var maxSize: Int = Submission.defaultMaxBytes
+
+    @Option(name: .customLong("exercises-dir"), help: "The folder of exercises (default: ./Exercises).")
+    var exercisesDir: String?
+
+    @Flag(help: .hidden)
+    var timings = false
+
+    func validate() throws {
+        if let t = timeLimit, !(t > 0 && t <= 600) { throw ValidationError("--time-limit must be between 0 and 600 seconds") }
+        if let m = memoryLimit, !(16...65536).contains(m) { throw ValidationError("--memory-limit must be between 16 and 65536 MiB") }
+        if maxSize <= 0 { throw ValidationError("--max-size must be positive") }
+    }
+
+    func run() throws {
+        let folder = exercisesDir.map { URL(fileURLWithPath: $0) } ?? ExerciseCatalog.defaultFolder()
+        let catalog: ExerciseCatalog
+        do { catalog = try ExerciseCatalog.load(from: folder) } catch { throw CLIError.usage(error.description) }
+        var options = GradeOptions()
+        options.timeLimit = timeLimit
+        options.memoryLimit = memoryLimit
+        options.exerciseIDs = exercises
+        options.maxSubmissionBytes = maxSize
+        let grader: Grader
+        do { grader = try Grader(catalog: catalog, options: options) } catch { throw CLIError.usage(error.description) }
+        let submission: Submission
+        do {
+            submission = try Submission.load(path, maxBytes: maxSize, exerciseIDs: grader.exercises.map(\.id))
+        } catch {
+            throw CLIError.usage(error.description)
+        }
+        let report: Report
+        do { report = try grader.grade(submission) } catch { throw CLIError.internal(error.description) }
+
+        switch format {
+        case .text: print(TextReport(colour: TextReport.colourWanted()).render(report), terminator: "")
+        case .json: print(try ReportJSON.encode(report))
+        }
+        if timings { printTimings(grader) }
+        throw ExitCode(report.verdict == .passed ? 0 : 1)
+    }
+
+    private func printTimings(_ grader: Grader) {
+        var err = FileHandle.standardError
+        print(String(format: "worker spawn (Python start-up, once): %.2f ms", grader.workerSpawnMs), to: &err)
+        for t in grader.lastTimings {
+            let overhead = t.roundTripMs - t.candidateCPUms + t.compareMs
+            print(
+                String(
+                    format: "%@: round trip %.2f ms (fork %.2f, load %.2f, tests %.2f, reap %.2f, children %d), compare %.2f ms, candidate CPU %.2f ms, overhead %.2f ms",
+                    t.exercise, t.roundTripMs, t.worker.forkMs, t.worker.loadMs, t.worker.testsMs, t.worker.reapMs, t.worker.children,
+                    t.compareMs, t.candidateCPUms, overhead),
+                to: &err)
+        }
+    }
+}
+
+extension FileHandle: @retroactive TextOutputStream {
+    public func write(_ string: String) { write(Data(string.utf8)) }
+}

@@ -1,0 +1,44 @@
+import ArgumentParser
+import Foundation
+import PygradeWorker
+
+@main
+struct Pygrade {
+    static func main() {
+        // The worker must start before anything that could spawn threads.
+        if CommandLine.arguments.count == 2 && CommandLine.arguments[1] == "__worker" {
+            Worker.main()
+        }
+        // A worker that dies must surface as an error, not kill us by SIGPIPE.
+        signal(SIGPIPE, SIG_IGN)
+        do {
+            var command = try PygradeCommand.parseAsRoot()
+            try command.run()
+        } catch let e as CLIError {
+            fail(e.description, code: e.exitCode)
+        } catch let e as ExitCode {
+            exit(e.rawValue)
+        } catch {
+            let code = PygradeCommand.exitCode(for: error)
+            if code == .success {
+                print(PygradeCommand.fullMessage(for: error))
+                exit(0)
+            }
+            // Bad usage is exit 2 (SPEC §3), in one line.
+            fail(PygradeCommand.message(for: error).split(separator: "\n").first.map(String.init) ?? "bad usage", code: 2)
+        }
+    }
+
+    static func fail(_ message: String, code: Int32) -> Never {
+        FileHandle.standardError.write(Data("pygrade: \(message)\n".utf8))
+        exit(code)
+    }
+}
+
+struct PygradeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pygrade",
+        abstract: "Grade Python solutions to coding exercises, in a sandbox.",
+        subcommands: [GradeCommand.self]
+    )
+}
