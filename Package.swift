@@ -57,9 +57,11 @@ let package = Package(
             name: "PygradeKitTests",
             dependencies: ["PygradeKit", "CPygradeSupport"]
         ),
+        // Runs the built `pygrade` binary; depending on it makes
+        // `swift test` build it first.
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["PygradeKit"]
+            dependencies: ["PygradeKit", "pygrade"]
         ),
     ],
     swiftLanguageModes: [.v6]

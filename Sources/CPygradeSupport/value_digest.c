@@ -26,16 +26,18 @@ static size_t put_varint(uint8_t *buf, uint64_t v) {
     return n;
 }
 
-static void emit_int(pg_sha256_ctx *ctx, int64_t v) {
+static void emit_int(pg_hash128_ctx *ctx, int64_t v) {
     uint8_t buf[11];
     buf[0] = PGV_INT;
     uint64_t zz = ((uint64_t)v << 1) ^ (uint64_t)(v >> 63);
     size_t n = put_varint(buf + 1, zz);
-    pg_sha256_update(ctx, buf, n + 1);
+    pg_hash128_update(ctx, buf, n + 1);
 }
 
-static int walk(const uint8_t *data, size_t len, pg_sha256_ctx *ctx, int *unordered) {
-    const uint8_t *p = data, *end = data + len;
+/* Walks one value from *pp, hashing its normalised form into ctx (if any);
+   advances *pp past it. */
+static int walk_one(const uint8_t **pp, const uint8_t *end, pg_hash128_ctx *ctx, int *unordered) {
+    const uint8_t *p = *pp;
     uint64_t owed = 1;
     while (owed > 0) {
         if (p >= end) return -1;
@@ -45,7 +47,7 @@ static int walk(const uint8_t *data, size_t len, pg_sha256_ctx *ctx, int *unorde
         uint64_t n;
         switch (tag) {
         case PGV_NONE:
-            if (ctx) pg_sha256_update(ctx, &tag, 1);
+            if (ctx) pg_hash128_update(ctx, &tag, 1);
             break;
         case PGV_TRUE:
         case PGV_FALSE:
@@ -53,7 +55,7 @@ static int walk(const uint8_t *data, size_t len, pg_sha256_ctx *ctx, int *unorde
             break;
         case PGV_INT:
             if (read_varint(&p, end, &n)) return -1;
-            if (ctx) pg_sha256_update(ctx, start, (size_t)(p - start));
+            if (ctx) pg_hash128_update(ctx, start, (size_t)(p - start));
             break;
         case PGV_FLOAT: {
             if (end - p < 8) return -1;
@@ -66,7 +68,7 @@ static int walk(const uint8_t *data, size_t len, pg_sha256_ctx *ctx, int *unorde
             if (isfinite(d) && d == floor(d) && d >= -9223372036854775808.0 && d < 9223372036854775808.0)
                 emit_int(ctx, (int64_t)d);
             else
-                pg_sha256_update(ctx, start, 9);
+                pg_hash128_update(ctx, start, 9);
             break;
         }
         case PGV_BIGINT:
@@ -74,13 +76,13 @@ static int walk(const uint8_t *data, size_t len, pg_sha256_ctx *ctx, int *unorde
         case PGV_BYTES:
             if (read_varint(&p, end, &n) || n > (uint64_t)(end - p)) return -1;
             p += n;
-            if (ctx) pg_sha256_update(ctx, start, (size_t)(p - start));
+            if (ctx) pg_hash128_update(ctx, start, (size_t)(p - start));
             break;
         case PGV_LIST:
         case PGV_TUPLE:
             if (read_varint(&p, end, &n) || n > (uint64_t)(end - p)) return -1;
             owed += n;
-            if (ctx) pg_sha256_update(ctx, start, (size_t)(p - start));
+            if (ctx) pg_hash128_update(ctx, start, (size_t)(p - start));
             break;
         case PGV_SET:
         case PGV_FROZENSET:
@@ -93,7 +95,28 @@ static int walk(const uint8_t *data, size_t len, pg_sha256_ctx *ctx, int *unorde
             return -1;
         }
     }
+    *pp = p;
+    return 0;
+}
+
+static int walk(const uint8_t *data, size_t len, pg_hash128_ctx *ctx, int *unordered) {
+    const uint8_t *p = data, *end = data + len;
+    if (walk_one(&p, end, ctx, unordered)) return -1;
     return p == end ? 0 : -1;
+}
+
+long pg_list_element_digests(const uint8_t *data, size_t len, uint8_t *out, size_t cap) {
+    const uint8_t *p = data, *end = data + len;
+    uint64_t n;
+    if (len < 1 || *p++ != PGV_LIST || read_varint(&p, end, &n) || n > cap) return -1;
+    for (uint64_t i = 0; i < n; i++) {
+        pg_hash128_ctx ctx;
+        pg_hash128_init(&ctx);
+        int unordered = 0;
+        if (walk_one(&p, end, &ctx, &unordered) || unordered) return -1;
+        pg_hash128_final(&ctx, out + 16 * i);
+    }
+    return p == end ? (long)n : -1;
 }
 
 int pg_value_validate(const uint8_t *data, size_t len) {
@@ -101,12 +124,12 @@ int pg_value_validate(const uint8_t *data, size_t len) {
     return walk(data, len, NULL, &unordered);
 }
 
-int pg_value_digest(const uint8_t *data, size_t len, uint8_t out[32]) {
-    pg_sha256_ctx ctx;
-    pg_sha256_init(&ctx);
+int pg_value_digest(const uint8_t *data, size_t len, uint8_t out[16]) {
+    pg_hash128_ctx ctx;
+    pg_hash128_init(&ctx);
     int unordered = 0;
     if (walk(data, len, &ctx, &unordered)) return PG_DIGEST_MALFORMED;
     if (unordered) return PG_DIGEST_UNORDERED;
-    pg_sha256_final(&ctx, out);
+    pg_hash128_final(&ctx, out);
     return PG_DIGEST_OK;
 }

@@ -213,39 +213,51 @@ static PyObject *compile_and_load(const pg_job *job) {
 
 /* Digest of (args, kwargs) as the value stream encodes them; all zeros when
    they no longer encode (the candidate put a foreign object inside). */
-int pg_args_digest(PyObject *args, PyObject *kwargs, size_t limit, uint8_t out[32]) {
+int pg_args_digest(PyObject *args, PyObject *kwargs, size_t limit, uint8_t out[16]) {
     pg_buf buf = {0};
     buf.limit = limit;
     char why[128];
     PyObject *both = PyTuple_Pack(2, args, kwargs ? kwargs : Py_None);
     int rc = both ? pg_encode(both, &buf, why, sizeof why) : PG_ENC_NOMEM;
     if (rc == PG_ENC_OK)
-        pg_sha256(buf.data, buf.len, out);
+        pg_hash128(buf.data, buf.len, out);
     else
-        memset(out, 0, 32);
+        memset(out, 0, 16);
     Py_XDECREF(both);
     pg_buf_free(&buf);
     PyErr_Clear();
     return rc;
 }
 
+static double cpu_now(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* CPU the harness itself spent on the current test (encoding, digests),
+   so that reports charge the candidate only for the candidate's code. */
+static double harness_cpu;
+
 static uint32_t max_rss_kib(void) {
     struct rusage ru;
     return getrusage(RUSAGE_SELF, &ru) == 0 ? (uint32_t)ru.ru_maxrss : 0;
 }
 
-/* An 'r' frame: head = u32 index, u8 kind, u32 peak RSS (KiB), then the
-   32-byte argument digest when mutation is checked; body by kind. */
+/* An 'r' frame: head = u32 index, u8 kind, u32 peak RSS (KiB), u32 harness
+   CPU (microseconds), then the 16-byte argument digest when mutation is
+   checked; body by kind. */
 static int send_result(const pg_job *job, int index, uint8_t kind, const uint8_t *args_digest,
                        const void *body, size_t bodylen) {
-    uint8_t head[9 + 32];
-    size_t headlen = 9;
+    uint8_t head[13 + 16];
+    size_t headlen = 13;
     put_u32(head, (uint32_t)index);
     head[4] = kind;
     put_u32(head + 5, max_rss_kib());
+    put_u32(head + 9, (uint32_t)(harness_cpu * 1e6));
     if (job->check_mutation) {
-        memcpy(head + 9, args_digest, 32);
-        headlen += 32;
+        memcpy(head + 13, args_digest, 16);
+        headlen += 16;
     }
     return send_frame('r', head, headlen, body, bodylen);
 }
@@ -264,7 +276,7 @@ static int send_result_exception(const pg_job *job, int index, const uint8_t *ar
 
 static int run_test(const pg_job *job, PyObject *entry, int index) {
     char text[1024];
-    uint8_t args_digest[32] = {0};
+    uint8_t args_digest[16] = {0};
 
     PyObject *test = PyList_GET_ITEM(job->tests, index);
     PyObject *probe = PyTuple_GET_ITEM(test, 0);
@@ -273,6 +285,7 @@ static int run_test(const pg_job *job, PyObject *entry, int index) {
     if (kwargs == Py_None) kwargs = NULL;
 
     PyObject *result;
+    harness_cpu = 0;
     if (probe != Py_None) {
         Py_ssize_t n = PyTuple_GET_SIZE(args);
         PyObject *full = PyTuple_New(n + 1);
@@ -294,10 +307,13 @@ static int run_test(const pg_job *job, PyObject *entry, int index) {
         flush_output(job);
         char said[1100];
         snprintf(said, sizeof said, "raised %s", text);
+        double t0 = cpu_now();
         if (job->check_mutation) pg_args_digest(args, kwargs, job->result_limit, args_digest);
+        harness_cpu += cpu_now() - t0;
         return send_result_exception(job, index, args_digest, status, said);
     }
     flush_output(job);
+    double t0 = cpu_now();
     // The worker compares this with the digest it took before the fork.
     if (job->check_mutation) pg_args_digest(args, kwargs, job->result_limit, args_digest);
 
@@ -318,10 +334,12 @@ static int run_test(const pg_job *job, PyObject *entry, int index) {
     int rc = pg_encode(result, &buf, why, sizeof why);
     int sent;
     if (rc == PG_ENC_OK) {
-        uint8_t digest[32];
-        if (job->digest_ok && job->digest_ok[index] && buf.len > job->digest_threshold &&
-            pg_value_digest(buf.data, buf.len, digest) == PG_DIGEST_OK)
-            sent = send_result(job, index, PG_RES_DIGEST, args_digest, digest, 32);
+        uint8_t digest[16];
+        int digested = job->digest_ok && job->digest_ok[index] && buf.len > job->digest_threshold &&
+                       pg_value_digest(buf.data, buf.len, digest) == PG_DIGEST_OK;
+        harness_cpu += cpu_now() - t0;
+        if (digested)
+            sent = send_result(job, index, PG_RES_DIGEST, args_digest, digest, 16);
         else
             sent = send_result(job, index, PG_RES_VALUE, args_digest, buf.data, buf.len);
     } else if (rc == PG_ENC_NOT_PLAIN) {

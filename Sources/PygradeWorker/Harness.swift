@@ -7,121 +7,128 @@
 /// children, after this module has finished its work.
 enum Harness {
     static let source = #"""
-import ast as _ast
-import builtins as _builtins
-import json as _json
-import random as _random
-import sys as _sys
+        import ast as _ast
+        import builtins as _builtins
+        import gc as _gc
+        import json as _json
+        import random as _random
+        import sys as _sys
 
-# Modules a candidate may import, loaded now: in a job child an import would
-# read files (slow, and the sandbox's filesystem view may not allow it).
-PREIMPORT = (
-    "abc", "array", "bisect", "collections", "collections.abc", "contextlib", "copy",
-    "dataclasses", "decimal", "enum", "fractions", "functools", "heapq", "inspect", "io",
-    "itertools", "json", "math", "operator", "re", "statistics", "string", "textwrap",
-    "time", "types", "typing", "unicodedata", "weakref",
-)
-for _name in PREIMPORT:
-    try:
-        __import__(_name)
-    except Exception:
-        pass
+        # Modules a candidate may import, loaded now: in a job child an import would
+        # read files (slow, and the sandbox's filesystem view may not allow it).
+        PREIMPORT = (
+            "abc", "array", "bisect", "collections", "collections.abc", "contextlib", "copy",
+            "dataclasses", "decimal", "enum", "fractions", "functools", "heapq", "inspect", "io",
+            "itertools", "json", "math", "operator", "re", "statistics", "string", "textwrap",
+            "time", "types", "typing", "unicodedata", "weakref",
+        )
+        for _name in PREIMPORT:
+            try:
+                __import__(_name)
+            except Exception:
+                pass
 
-_stdout = _sys.stdout
-_stderr = _sys.stderr
-
-
-def flush():
-    for stream in (_stdout, _stderr):
-        try:
-            stream.flush()
-        except Exception:
-            pass
+        _stdout = _sys.stdout
+        _stderr = _sys.stderr
 
 
-def _namespace(source, filename):
-    ns = {"__name__": filename[:-3], "__builtins__": _builtins}
-    if source:
-        exec(compile(source, filename, "exec"), ns)
-    return ns
+        def flush():
+            for stream in (_stdout, _stderr):
+                try:
+                    stream.flush()
+                except Exception:
+                    pass
 
 
-def _value(text):
-    # Test arguments are Python expressions written by the exercise's author
-    # (trusted, like generators.py): `['x'] * 50` and `2**70` are fine.
-    return eval(compile(text, "<exercise.yaml>", "eval"), {"__builtins__": _builtins})
+        def _namespace(source, filename):
+            ns = {"__name__": filename[:-3], "__builtins__": _builtins}
+            if source:
+                exec(compile(source, filename, "exec"), ns)
+            return ns
 
 
-def prepare(spec_json):
-    spec = _json.loads(spec_json)
-    generators = _namespace(spec.get("generators"), "generators.py")
-    probes = _namespace(spec.get("probes"), "probes.py")
-    tests = []
-    for i, t in enumerate(spec["tests"]):
-        kwargs = {k: _value(v) for k, v in (t.get("kwargs") or {}).items()} or None
-        g = t.get("generate")
-        if g:
-            fn = generators.get(g["function"])
-            if not callable(fn):
-                raise ValueError(f"test {i + 1}: generators.py has no function {g['function']!r}")
-            args = fn(_random.Random(g.get("seed", 0)), **(g.get("parameters") or {}))
-            if type(args) is not tuple:
-                raise TypeError(f"test {i + 1}: generator {g['function']!r} must return a tuple of arguments")
-        else:
-            args = tuple(_value(a) for a in t.get("args") or [])
-        probe = None
-        if t.get("probe"):
-            probe = probes.get(t["probe"])
-            if not callable(probe):
-                raise ValueError(f"test {i + 1}: probes.py has no function {t['probe']!r}")
-        tests.append((probe, args, kwargs))
-    return tests, make_rule_checker(spec.get("rules") or [])
+        def _value(text):
+            # Test arguments are Python expressions written by the exercise's author
+            # (trusted, like generators.py): `['x'] * 50` and `2**70` are fine.
+            return eval(compile(text, "<exercise.yaml>", "eval"), {"__builtins__": _builtins})
 
 
-def make_rule_checker(rules):
-    if not rules:
-        return None
+        def prepare(spec_json):
+            spec = _json.loads(spec_json)
+            generators = _namespace(spec.get("generators"), "generators.py")
+            probes = _namespace(spec.get("probes"), "probes.py")
+            tests = []
+            for i, t in enumerate(spec["tests"]):
+                kwargs = {k: _value(v) for k, v in (t.get("kwargs") or {}).items()} or None
+                g = t.get("generate")
+                if g:
+                    fn = generators.get(g["function"])
+                    if not callable(fn):
+                        raise ValueError(f"test {i + 1}: generators.py has no function {g['function']!r}")
+                    args = fn(_random.Random(g.get("seed", 0)), **(g.get("parameters") or {}))
+                    if type(args) is not tuple:
+                        raise TypeError(f"test {i + 1}: generator {g['function']!r} must return a tuple of arguments")
+                else:
+                    args = tuple(_value(a) for a in t.get("args") or [])
+                probe = None
+                if t.get("probe"):
+                    probe = probes.get(t["probe"])
+                    if not callable(probe):
+                        raise ValueError(f"test {i + 1}: probes.py has no function {t['probe']!r}")
+                tests.append((probe, args, kwargs))
+            checker = make_rule_checker(spec.get("rules") or [])
+            # Everything built so far lives as long as the worker: move it out of
+            # the collector's reach, so a collection in a job child does not walk
+            # (and copy-on-write fault) a million inherited objects.
+            _gc.collect()
+            _gc.freeze()
+            return tests, checker
 
-    def check(source):
-        try:
-            tree = _ast.parse(source)
-        except (SyntaxError, ValueError, RecursionError, MemoryError):
-            return []
-        hits = []
-        for rule in rules:
-            line = _first_violation(tree, rule)
-            if line is not None:
-                hits.append((rule["id"], line))
-        return hits
 
-    return check
+        def make_rule_checker(rules):
+            if not rules:
+                return None
+
+            def check(source):
+                try:
+                    tree = _ast.parse(source)
+                except (SyntaxError, ValueError, RecursionError, MemoryError):
+                    return []
+                hits = []
+                for rule in rules:
+                    line = _first_violation(tree, rule)
+                    if line is not None:
+                        hits.append((rule["id"], line))
+                return hits
+
+            return check
 
 
-def _first_violation(tree, rule):
-    names = set(rule.get("forbid_names") or ())
-    attributes = set(rule.get("forbid_attributes") or ())
-    modules = set(rule.get("forbid_imports") or ())
-    slice_step = bool(rule.get("forbid_slice_step"))
-    spelled = names | attributes
-    lines = []
-    for node in _ast.walk(tree):
-        bad = False
-        if isinstance(node, _ast.Name):
-            # Any use counts, not only a call: `r = reversed` is an alias.
-            bad = node.id in names or (slice_step and node.id == "slice")
-        elif isinstance(node, _ast.Attribute):
-            bad = node.attr in attributes or node.attr in names
-        elif isinstance(node, _ast.Constant) and isinstance(node.value, str):
-            # getattr(s, "__reversed__"), vars(builtins)["reversed"]
-            bad = node.value in spelled
-        elif isinstance(node, _ast.alias):
-            bad = node.name.split(".")[-1] in names or node.name.split(".")[0] in modules
-        elif isinstance(node, _ast.ImportFrom):
-            bad = (node.module or "").split(".")[0] in modules
-        elif isinstance(node, _ast.Slice):
-            bad = slice_step and node.step is not None
-        if bad and getattr(node, "lineno", None) is not None:
-            lines.append(node.lineno)
-    return min(lines) if lines else None
-"""#
+        def _first_violation(tree, rule):
+            names = set(rule.get("forbid_names") or ())
+            attributes = set(rule.get("forbid_attributes") or ())
+            modules = set(rule.get("forbid_imports") or ())
+            slice_step = bool(rule.get("forbid_slice_step"))
+            spelled = names | attributes
+            lines = []
+            for node in _ast.walk(tree):
+                bad = False
+                if isinstance(node, _ast.Name):
+                    # Any use counts, not only a call: `r = reversed` is an alias.
+                    bad = node.id in names or (slice_step and node.id == "slice")
+                elif isinstance(node, _ast.Attribute):
+                    bad = node.attr in attributes or node.attr in names
+                elif isinstance(node, _ast.Constant) and isinstance(node.value, str):
+                    # getattr(s, "__reversed__"), vars(builtins)["reversed"]
+                    bad = node.value in spelled
+                elif isinstance(node, _ast.alias):
+                    bad = node.name.split(".")[-1] in names or node.name.split(".")[0] in modules
+                elif isinstance(node, _ast.ImportFrom):
+                    bad = (node.module or "").split(".")[0] in modules
+                elif isinstance(node, _ast.Slice):
+                    bad = slice_step and node.step is not None
+                if bad and getattr(node, "lineno", None) is not None:
+                    lines.append(node.lineno)
+            return min(lines) if lines else None
+        """#
 }

@@ -1,5 +1,5 @@
-import CPython
 import CPygradeSupport
+import CPython
 import CPythonShim
 import Glibc
 import PygradeKit
@@ -111,7 +111,8 @@ struct JobRunner {
             case SIGSYS: return (.sandboxViolation, "made a forbidden system call")
             case SIGXFSZ: return (.outputLimitExceeded, "wrote a file larger than allowed")
             case SIGSEGV, SIGBUS, SIGABRT, SIGILL, SIGFPE:
-                let name = sig == SIGSEGV ? "SIGSEGV" : sig == SIGBUS ? "SIGBUS" : sig == SIGABRT ? "SIGABRT" : sig == SIGILL ? "SIGILL" : "SIGFPE"
+                let name =
+                    sig == SIGSEGV ? "SIGSEGV" : sig == SIGBUS ? "SIGBUS" : sig == SIGABRT ? "SIGABRT" : sig == SIGILL ? "SIGILL" : "SIGFPE"
                 // Out of address space, C code often aborts instead of raising.
                 if UInt64(end.maxRSSKiB) * 1024 >= job.memoryBytes * 8 / 10 {
                     return (.memoryLimitExceeded, "crashed (\(name)) at the memory limit")
@@ -238,7 +239,8 @@ struct JobRunner {
             captured = []
         }
 
-        mutating func run(prepared: PreparedExercise, response: inout JobResponse, blobs: inout [[UInt8]], reportCompile: Bool) -> ChildEnd {
+        mutating func run(prepared: PreparedExercise, response: inout JobResponse, blobs: inout [[UInt8]], reportCompile: Bool) -> ChildEnd
+        {
             var killReason: KillReason?
             loop: while true {
                 let (cpuLimit, wallLimit) = limits
@@ -328,7 +330,10 @@ struct JobRunner {
             var chunk = [UInt8](repeating: 0, count: 1 << 16)
             while true {
                 let r = read(outputFD, &chunk, chunk.count)
-                if r == 0 { outputOpen = false; return true }
+                if r == 0 {
+                    outputOpen = false
+                    return true
+                }
                 if r < 0 { return true }
                 outputCount += r
                 if captured.count < JobRunner.capturedOutputBytes {
@@ -340,17 +345,21 @@ struct JobRunner {
 
         enum FrameResult { case more, violation, jobOver }
 
-        mutating func processFrames(prepared: PreparedExercise, response: inout JobResponse, blobs: inout [[UInt8]], reportCompile: Bool) -> FrameResult {
+        mutating func processFrames(prepared: PreparedExercise, response: inout JobResponse, blobs: inout [[UInt8]], reportCompile: Bool)
+            -> FrameResult
+        {
             var pos = 0
             defer { buffer.removeFirst(pos) }
             while buffer.count - pos >= 4 {
-                let len = Int(UInt32(buffer[pos]) | UInt32(buffer[pos + 1]) << 8 | UInt32(buffer[pos + 2]) << 16 | UInt32(buffer[pos + 3]) << 24)
+                let len = Int(
+                    UInt32(buffer[pos]) | UInt32(buffer[pos + 1]) << 8 | UInt32(buffer[pos + 2]) << 16 | UInt32(buffer[pos + 3]) << 24)
                 guard len >= 1, len <= job.resultBytes + 4096 else { return .violation }
                 guard buffer.count - pos - 4 >= len else { return .more }
                 let kind = buffer[pos + 4]
                 let body = Array(buffer[(pos + 5)..<(pos + 4 + len)])
                 pos += 4 + len
-                switch handle(kind: kind, body: body, prepared: prepared, response: &response, blobs: &blobs, reportCompile: reportCompile) {
+                switch handle(kind: kind, body: body, prepared: prepared, response: &response, blobs: &blobs, reportCompile: reportCompile)
+                {
                 case .more: continue
                 case let other: return other
                 }
@@ -358,7 +367,9 @@ struct JobRunner {
             return .more
         }
 
-        mutating func handle(kind: UInt8, body: [UInt8], prepared: PreparedExercise, response: inout JobResponse, blobs: inout [[UInt8]], reportCompile: Bool) -> FrameResult {
+        mutating func handle(
+            kind: UInt8, body: [UInt8], prepared: PreparedExercise, response: inout JobResponse, blobs: inout [[UInt8]], reportCompile: Bool
+        ) -> FrameResult {
             func u32(_ at: Int) -> Int {
                 Int(UInt32(body[at]) | UInt32(body[at + 1]) << 8 | UInt32(body[at + 2]) << 16 | UInt32(body[at + 3]) << 24)
             }
@@ -397,16 +408,21 @@ struct JobRunner {
                 response.load = .missing
                 response.loadMessage = text(0)
                 return .jobOver
-            case (UInt8(ascii: "r"), .testing(let k)) where body.count >= 9:
+            case (UInt8(ascii: "r"), .testing(let k)) where body.count >= 13:
                 guard u32(0) == k else { return .violation }
-                var at = 9
+                var at = 13
                 var outcome = TestOutcome(index: k, kind: .value)
                 outcome.peakKiB = u32(5)
-                outcome.cpuMs = max(0, (cpuNow() - phaseCPU) * 1000)
+                // Measured from outside; the harness's own share (encoding
+                // the result) is the grader's cost, not the candidate's.
+                let harnessMs = min(Double(u32(9)) / 1000, 60_000)
+                let childMs = max(0, (cpuNow() - phaseCPU) * 1000)
+                outcome.cpuMs = max(0, childMs - harnessMs)
+                outcome.harnessMs = min(harnessMs, childMs)
                 if job.checkMutation {
-                    guard body.count >= at + 32 else { return .violation }
-                    outcome.inputMutated = Array(body[at..<at + 32]) != prepared.argumentDigests[k]
-                    at += 32
+                    guard body.count >= at + 16 else { return .violation }
+                    outcome.inputMutated = Array(body[at..<at + 16]) != prepared.argumentDigests[k]
+                    at += 16
                 }
                 let payload = Array(body[at...])
                 switch Int(body[4]) {
@@ -414,7 +430,7 @@ struct JobRunner {
                     outcome.blob = blobs.count
                     blobs.append(payload)
                 case PG_RES_DIGEST:
-                    guard payload.count == 32 else { return .violation }
+                    guard payload.count == 16 else { return .violation }
                     outcome.kind = .digest
                     outcome.digest = Digest.hex(payload)
                 case PG_RES_NOT_PLAIN:

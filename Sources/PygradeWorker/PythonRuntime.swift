@@ -78,7 +78,7 @@ final class PythonRuntime {
             let test = PyList_GetItem(tests, i)!
             let args = PyTuple_GetItem(test, 1)!
             let kwargs = PyTuple_GetItem(test, 2)!
-            var out = [UInt8](repeating: 0, count: 32)
+            var out = [UInt8](repeating: 0, count: 16)
             guard Int(pg_args_digest(args, pg_is_none(kwargs) != 0 ? nil : kwargs, resultLimit, &out)) == PG_ENC_OK else {
                 throw WorkerFailure("test \(i + 1): its arguments are not plain data")
             }

@@ -78,9 +78,10 @@ struct GradeCommand: ParsableCommand {
             let overhead = t.roundTripMs - t.candidateCPUms + t.compareMs
             print(
                 String(
-                    format: "%@: round trip %.2f ms (fork %.2f, load %.2f, tests %.2f, reap %.2f, children %d), compare %.2f ms, candidate CPU %.2f ms, overhead %.2f ms",
+                    format:
+                        "%@: round trip %.2f ms (fork %.2f, load %.2f, tests %.2f, reap %.2f, children %d), harness CPU in child %.2f ms, compare %.2f ms, candidate CPU %.2f ms, overhead %.2f ms",
                     t.exercise, t.roundTripMs, t.worker.forkMs, t.worker.loadMs, t.worker.testsMs, t.worker.reapMs, t.worker.children,
-                    t.compareMs, t.candidateCPUms, overhead),
+                    t.harnessCPUms, t.compareMs, t.candidateCPUms, overhead),
                 to: &err)
         }
     }

@@ -101,9 +101,9 @@ typedef struct {
    runs, and _exits: it never returns into Swift. Returns the pid or -1. */
 pid_t pg_spawn_job(const pg_job *job);
 
-/* SHA-256 of the value stream of (args, kwargs or None); zeros if it does
-   not encode. Returns the PG_ENC_* code. */
-int pg_args_digest(PyObject *args, PyObject *kwargs, size_t limit, uint8_t out[32]);
+/* The value digest (hash128) of the stream of (args, kwargs or None); zeros
+   if it does not encode. Returns the PG_ENC_* code. */
+int pg_args_digest(PyObject *args, PyObject *kwargs, size_t limit, uint8_t out[16]);
 
 /* The worker's own process set-up: a child subreaper (orphans of a job come
    back to it to be reaped), killed with its parent, SIGPIPE ignored. */

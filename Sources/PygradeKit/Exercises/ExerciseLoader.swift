@@ -21,7 +21,8 @@ public enum ExerciseLoader {
         let doc = try YAMLDocument(file: file, text: text)
         var exercise = try parse(doc, folder: folder)
         for name in requiredFiles where !FileManager.default.fileExists(atPath: folder.appendingPathComponent(name).path) {
-            throw DefinitionError(file: folder.appendingPathComponent(name).path, "missing (every exercise needs \(requiredFiles.joined(separator: ", ")))")
+            throw DefinitionError(
+                file: folder.appendingPathComponent(name).path, "missing (every exercise needs \(requiredFiles.joined(separator: ", ")))")
         }
         guard let reference = FileManager.default.contents(atPath: folder.appendingPathComponent("reference.py").path) else {
             throw DefinitionError(file: folder.appendingPathComponent("reference.py").path, "unreadable")

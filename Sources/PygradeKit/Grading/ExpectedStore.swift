@@ -9,6 +9,9 @@ public struct ExpectedResults: Sendable {
     public var digests: [[UInt8]?]
     /// The reference's CPU time per test, for `check`'s margin rule.
     public var referenceCPUms: [Double]
+    /// Per test, for list values: the set of element digests (the unordered
+    /// checker's fast path).
+    public var elementDigests: [Set<ElementDigest>?]
 
     public init(encoded: [[UInt8]], referenceCPUms: [Double]) throws(ValueCodec.DecodeError) {
         self.encoded = encoded
@@ -17,6 +20,7 @@ public struct ExpectedResults: Sendable {
         for e in encoded { values.append(try ValueCodec.decode(e)) }
         self.values = values
         digests = encoded.map { Digest.value($0) }
+        elementDigests = encoded.map { Digest.elements($0).map(Set.init) }
     }
 }
 
@@ -69,7 +73,8 @@ public struct ExpectedStore: Sendable {
     /// Written to a temporary file and renamed: readers never see half a file.
     public func save(_ exercise: Exercise, _ results: ExpectedResults) throws {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let header = Header(schema: ExpectedStore.schema, exercise: exercise.id, hash: exercise.hash, referenceCPUms: results.referenceCPUms)
+        let header = Header(
+            schema: ExpectedStore.schema, exercise: exercise.id, hash: exercise.hash, referenceCPUms: results.referenceCPUms)
         let body = try Message(header, blobs: results.encoded).serialized()
         var out: [UInt8] = []
         Message.append(UInt64(body.count), to: &out)
@@ -77,6 +82,10 @@ public struct ExpectedStore: Sendable {
         let target = file(for: exercise)
         let tmp = directory.appendingPathComponent(".\(target.lastPathComponent).\(getpid()).tmp")
         try Data(out).write(to: tmp)
-        _ = try FileManager.default.replaceItemAt(target, withItemAt: tmp)
+        guard rename(tmp.path, target.path) == 0 else {
+            let error = SystemError("rename \(tmp.path)")
+            unlink(tmp.path)
+            throw error
+        }
     }
 }

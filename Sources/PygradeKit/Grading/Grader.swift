@@ -29,6 +29,7 @@ public struct ExerciseTiming: Sendable {
     public var worker: JobTiming
     public var compareMs: Double
     public var candidateCPUms: Double
+    public var harnessCPUms: Double
 }
 
 /// Grades submissions: runs jobs in a worker, compares against the expected
@@ -99,7 +100,8 @@ public final class Grader {
     /// Runs reference.py and insists that it returns plain data for every test.
     public func computeExpected(for exercise: Exercise) throws(GradeError) -> ExpectedResults {
         let file = exercise.folder.appendingPathComponent("reference.py").path
-        let (response, blobs) = try run(exercise, filename: "reference.py", moduleName: "reference", source: exercise.referenceSource, reference: true)
+        let (response, blobs) = try run(
+            exercise, filename: "reference.py", moduleName: "reference", source: exercise.referenceSource, reference: true)
         if response.compile == .syntaxError {
             throw GradeError("\(file): the reference does not compile: line \(response.syntaxLine ?? 0): \(response.syntaxMessage ?? "")")
         }
@@ -155,18 +157,21 @@ public final class Grader {
         let start = Clock.now
         let (response, blobs) = try run(
             exercise, filename: source.filename, moduleName: source.moduleName, source: source.bytes, reference: false)
-        let roundTrip = start.millisecondsElapsed
+        let roundTrip = start.millisecondsElapsed - (worker?.lastPrepareMs ?? 0)
         let compareStart = Clock.now
         let report = Grader.report(exercise: exercise, response: response, blobs: blobs, expected: expected)
         lastTimings.append(
             ExerciseTiming(
                 exercise: exercise.id, roundTripMs: roundTrip, worker: response.timing,
                 compareMs: compareStart.millisecondsElapsed,
-                candidateCPUms: response.tests.reduce(0) { $0 + $1.cpuMs }))
+                candidateCPUms: response.tests.reduce(0) { $0 + $1.cpuMs },
+                harnessCPUms: response.tests.reduce(0) { $0 + $1.harnessMs }))
         return report
     }
 
-    func run(_ exercise: Exercise, filename: String, moduleName: String, source: [UInt8], reference: Bool) throws(GradeError) -> (JobResponse, [[UInt8]]) {
+    func run(_ exercise: Exercise, filename: String, moduleName: String, source: [UInt8], reference: Bool) throws(GradeError) -> (
+        JobResponse, [[UInt8]]
+    ) {
         let job = jobRequest(exercise, filename: filename, moduleName: moduleName, reference: reference)
         let result: (JobResponse, [[UInt8]])
         do {
@@ -227,7 +232,8 @@ public final class Grader {
         for (i, test) in exercise.tests.enumerated() {
             let max = exercise.maxScore(of: test)
             let outcome = response.tests.first { $0.index == i }
-            let (status, why) = verdict(test: test, index: i, exercise: exercise, response: response, outcome: outcome, blobs: blobs, expected: expected)
+            let (status, why) = verdict(
+                test: test, index: i, exercise: exercise, response: response, outcome: outcome, blobs: blobs, expected: expected)
             out.tests.append(
                 TestReport(
                     name: test.name, status: status, visibility: test.visibility,
@@ -265,7 +271,10 @@ public final class Grader {
         guard let outcome else {
             if response.load == .failed {
                 let status = response.loadStatus ?? .runtimeError
-                return (status, "while loading the submission: \(describe(status, detail: response.loadMessage, visible: test.visibility == .visible))")
+                return (
+                    status,
+                    "while loading the submission: \(describe(status, detail: response.loadMessage, visible: test.visibility == .visible))"
+                )
             }
             return (.runtimeError, "the test did not run")
         }
@@ -288,6 +297,12 @@ public final class Grader {
                 return ok ? (.passed, "") : (.wrongAnswer, "wrong result")
             }
             guard let b = outcome.blob, b < blobs.count else { return (.wrongAnswer, "no result arrived") }
+            if checker == .unorderedUnique, let want = expected.elementDigests[index], let have = Digest.elements(blobs[b]) {
+                switch Checker.unorderedUnique(got: have, expected: want) {
+                case .pass: return (.passed, "")
+                case .fail(let why): return (.wrongAnswer, why)
+                }
+            }
             let got: PyValue
             do { got = try ValueCodec.decode(blobs[b]) } catch { return (.wrongAnswer, "the result is \(error)") }
             switch Checker.check(checker, got: got, expected: expected.values[index]) {

@@ -110,7 +110,8 @@ public struct Submission: Sendable {
         let head = bytes.prefix(400).split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).prefix(2)
         return head.contains { line in
             let s = String(decoding: line, as: UTF8.self)
-            return s.trimmingCharacters(in: .whitespaces).hasPrefix("#") && s.range(of: #"coding[:=]\s*[-\w.]+"#, options: .regularExpression) != nil
+            return s.trimmingCharacters(in: .whitespaces).hasPrefix("#")
+                && s.range(of: #"coding[:=]\s*[-\w.]+"#, options: .regularExpression) != nil
         }
     }
 }

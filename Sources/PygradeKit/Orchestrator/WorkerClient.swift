@@ -1,8 +1,9 @@
+import CPygradeSupport
+import Foundation
+
 #if canImport(Glibc)
     import Glibc
 #endif
-import CPygradeSupport
-import Foundation
 
 public struct WorkerError: Error, CustomStringConvertible, Sendable {
     public var description: String
@@ -30,6 +31,9 @@ public final class WorkerClient {
     private let executable: String
     /// How long the last spawn took, worker start-up (Python) included.
     public private(set) var spawnMs: Double = 0
+    /// How long the last `run` spent building an exercise's inputs (0 when
+    /// this worker had them already): a once-per-worker cost.
+    public private(set) var lastPrepareMs: Double = 0
 
     public init(executable: String = WorkerClient.currentExecutable()) throws(SystemError) {
         self.executable = executable
@@ -109,8 +113,14 @@ public final class WorkerClient {
         var lastError = ""
         for attempt in 0..<2 {
             do {
-                if attempt > 0 || pid == 0 { shutdown(); try spawn() }
+                if attempt > 0 || pid == 0 {
+                    shutdown()
+                    try spawn()
+                }
+                lastPrepareMs = 0
                 if !prepared.contains(job.exerciseKey) {
+                    let prepareStart = Clock.now
+                    defer { lastPrepareMs = prepareStart.millisecondsElapsed }
                     let request = WorkerRequest.prepare(key: job.exerciseKey, spec: HarnessSpec(exercise))
                     try channel.send(try Message(request))
                     guard let reply = try channel.receive() else { throw WorkerError("the worker closed its channel") }

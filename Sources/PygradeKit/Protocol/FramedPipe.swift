@@ -1,7 +1,8 @@
+import Foundation
+
 #if canImport(Glibc)
     import Glibc
 #endif
-import Foundation
 
 /// A message between the orchestrator and a worker: a JSON header and raw
 /// binary blobs (sources, encoded values), so large values are never base64'd.

@@ -115,7 +115,10 @@ public struct TestOutcome: Codable, Sendable {
     public var digest: String?
     public var detail: String?
     public var inputMutated = false
+    /// The candidate's CPU time, measured from outside the child.
     public var cpuMs: Double = 0
+    /// CPU the harness spent in the child on this test (encoding, digests).
+    public var harnessMs: Double = 0
     public var peakKiB: Int = 0
     public var output: String?
 

@@ -20,7 +20,10 @@ public struct TextReport {
         let verdict = report.verdict == .passed ? paint("passed", .green) : paint("failed", .red)
         lines.append("\(bold(report.submission))  \(verdict)  \(TextReport.number(report.score))/\(TextReport.number(report.maxScore))")
         let rows = report.exercises.map { e in
-            [e.id, e.status.rawValue, "\(TextReport.number(e.score))/\(TextReport.number(e.maxScore))", e.status == .passed ? "" : e.message]
+            [
+                e.id, e.status.rawValue, "\(TextReport.number(e.score))/\(TextReport.number(e.maxScore))",
+                e.status == .passed ? "" : e.message,
+            ]
         }
         let header = ["exercise", "status", "score", "first failure"]
         let widths = (0..<3).map { i in ([header[i]] + rows.map { $0[i] }).map(\.count).max() ?? 0 }
@@ -28,7 +31,8 @@ public struct TextReport {
         lines.append("  " + bold((0..<3).map { pad(header[$0], widths[$0]) }.joined(separator: "  ") + "  " + header[3]))
         for (row, e) in zip(rows, report.exercises) {
             let status = paint(pad(row[1], widths[1]), TextReport.colour(of: e.status))
-            lines.append("  " + [pad(row[0], widths[0]), status, pad(row[2], widths[2]), row[3]].joined(separator: "  ").trimmingTrailingSpaces())
+            lines.append(
+                "  " + [pad(row[0], widths[0]), status, pad(row[2], widths[2]), row[3]].joined(separator: "  ").trimmingTrailingSpaces())
         }
         return lines.joined(separator: "\n") + "\n"
     }
@@ -42,7 +46,8 @@ public struct TextReport {
     }
 
     static func number(_ x: Double) -> String {
-        x == x.rounded() ? String(Int(x)) : String(format: "%.2f", x).replacingOccurrences(of: #"0$"#, with: "", options: .regularExpression)
+        x == x.rounded()
+            ? String(Int(x)) : String(format: "%.2f", x).replacingOccurrences(of: #"0$"#, with: "", options: .regularExpression)
     }
 
     private func paint(_ s: String, _ c: NamedColor) -> String { colour ? s.applyingColor(c) : s }

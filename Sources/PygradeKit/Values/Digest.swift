@@ -25,11 +25,38 @@ public enum Digest {
     /// The digest under which a value stream compares by Python `==`, or nil
     /// when the value holds a dict or set (compare decoded values instead).
     public static func value(_ encoded: [UInt8]) -> [UInt8]? {
-        var out = [UInt8](repeating: 0, count: 32)
+        var out = [UInt8](repeating: 0, count: 16)
         let rc = encoded.withUnsafeBufferPointer { buf in
             out.withUnsafeMutableBufferPointer { pg_value_digest(buf.baseAddress, buf.count, $0.baseAddress) }
         }
         return rc == Int32(PG_DIGEST_OK) ? out : nil
+    }
+
+    /// For an encoded list: each element's `==`-digest, or nil when the value
+    /// is not a list or an element holds a dict or set.
+    public static func elements(_ encoded: [UInt8]) -> [ElementDigest]? {
+        // The list's count, from its header: room for exactly that many.
+        guard encoded.first == UInt8(ascii: "l") else { return nil }
+        var count = 0
+        var shift = 0
+        for b in encoded.dropFirst().prefix(9) {
+            count |= Int(b & 0x7f) << shift
+            shift += 7
+            if b & 0x80 == 0 { break }
+        }
+        guard count >= 0, count <= encoded.count else { return nil }
+        var out = [UInt8](repeating: 0, count: max(1, count) * 16)
+        let n = encoded.withUnsafeBufferPointer { buf in
+            out.withUnsafeMutableBufferPointer { pg_list_element_digests(buf.baseAddress, buf.count, $0.baseAddress, count) }
+        }
+        guard n >= 0 else { return nil }
+        return out.withUnsafeBytes { raw in
+            (0..<n).map { i in
+                ElementDigest(
+                    hi: raw.loadUnaligned(fromByteOffset: 16 * i, as: UInt64.self),
+                    lo: raw.loadUnaligned(fromByteOffset: 16 * i + 8, as: UInt64.self))
+            }
+        }
     }
 
     /// Incremental hashing, for hashing an exercise folder file by file.
@@ -47,4 +74,10 @@ public enum Digest {
             return out
         }
     }
+}
+
+/// One list element's `==`-digest.
+public struct ElementDigest: Hashable, Sendable {
+    public var hi: UInt64
+    public var lo: UInt64
 }

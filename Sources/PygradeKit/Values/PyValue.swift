@@ -144,18 +144,32 @@ extension PyValue: Hashable {
     public func hash(into h: inout Hasher) {
         if let n = Number(self) {
             switch n.canonical {
-            case .int(let i): h.combine(0 as UInt8); h.combine(i)
-            case .big(let s): h.combine(1 as UInt8); h.combine(s)
-            case .float(let d): h.combine(2 as UInt8); h.combine(d)
+            case .int(let i):
+                h.combine(0 as UInt8)
+                h.combine(i)
+            case .big(let s):
+                h.combine(1 as UInt8)
+                h.combine(s)
+            case .float(let d):
+                h.combine(2 as UInt8)
+                h.combine(d)
             }
             return
         }
         switch self {
         case .none: h.combine(3 as UInt8)
-        case .str(let b): h.combine(4 as UInt8); h.combine(b)
-        case .bytes(let b): h.combine(5 as UInt8); h.combine(b)
-        case .list(let v): h.combine(6 as UInt8); h.combine(v)
-        case .tuple(let v): h.combine(7 as UInt8); h.combine(v)
+        case .str(let b):
+            h.combine(4 as UInt8)
+            h.combine(b)
+        case .bytes(let b):
+            h.combine(5 as UInt8)
+            h.combine(b)
+        case .list(let v):
+            h.combine(6 as UInt8)
+            h.combine(v)
+        case .tuple(let v):
+            h.combine(7 as UInt8)
+            h.combine(v)
         case .set(let v), .frozenset(let v):
             // Order-free, and set/frozenset alike, as their equality is.
             h.combine(8 as UInt8)

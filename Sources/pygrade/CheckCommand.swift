@@ -1,0 +1,33 @@
+import ArgumentParser
+import Foundation
+import PygradeKit
+
+struct CheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Check that every exercise is valid, every reference earns full marks, and every fixture gets its declared statuses.",
+        discussion: "Exit status: 0 when all hold, 1 when something does not."
+    )
+
+    @Option(help: "The folder of exercises.")
+    var exercises: String?
+
+    @Option(help: "The folder of fixtures.")
+    var fixtures: String = "Fixtures"
+
+    func run() throws {
+        let folder = exercises.map { URL(fileURLWithPath: $0) } ?? ExerciseCatalog.defaultFolder()
+        let runner = CheckRunner(exercisesFolder: folder, fixturesFolder: fixtures)
+        let colour = TextReport.colourWanted()
+        let items = runner.run { item in
+            let mark = item.ok ? (colour ? "\u{1B}[32mok\u{1B}[0m  " : "ok  ") : (colour ? "\u{1B}[31mFAIL\u{1B}[0m" : "FAIL")
+            print(
+                "\(mark) \(item.kind.rawValue) \(item.name): \(item.detail)"
+                    + (item.milliseconds > 0 ? String(format: " (%.0f ms)", item.milliseconds) : ""))
+            fflush(nil)
+        }
+        let failed = items.filter { !$0.ok }
+        print("\(items.count - failed.count) of \(items.count) checks hold" + (failed.isEmpty ? "" : "; \(failed.count) do not"))
+        throw ExitCode(failed.isEmpty ? 0 : 1)
+    }
+}

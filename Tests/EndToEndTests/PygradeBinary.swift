@@ -1,0 +1,80 @@
+import Foundation
+
+/// Runs the built `pygrade` executable, as a user or CI would.
+enum PygradeBinary {
+    /// The package root (for Exercises/ and Fixtures/).
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// Next to the test bundle: `swift test` builds it first.
+    static let executable: URL = {
+        let testBinary = URL(
+            fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0])
+        var dir = testBinary.deletingLastPathComponent()
+        while dir.path != "/" {
+            let candidate = dir.appendingPathComponent("pygrade")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+            dir = dir.deletingLastPathComponent()
+        }
+        return root.appendingPathComponent(".build/debug/pygrade")
+    }()
+
+    /// One cache of expected results for the whole test run.
+    static let cache: String = {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pygrade-e2e-cache-\(getpid())")
+        try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        return dir.path
+    }()
+
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+        var seconds: Double
+
+        func json() throws -> [String: Any] {
+            guard let obj = try JSONSerialization.jsonObject(with: Data(stdout.utf8)) as? [String: Any] else {
+                throw CocoaError(.propertyListReadCorrupt)
+            }
+            return obj
+        }
+    }
+
+    static func run(_ arguments: [String], environment extra: [String: String] = [:], timeout: Double = 300) throws -> Result {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.currentDirectoryURL = root
+        var env = ProcessInfo.processInfo.environment
+        env["PYGRADE_CACHE"] = cache
+        env.removeValue(forKey: "NO_COLOR")
+        for (k, v) in extra { env[k] = v }
+        process.environment = env
+        // Files, not pipes: nothing to drain concurrently, nothing can fill up.
+        let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("pygrade-run-\(UUID().uuidString)")
+        FileManager.default.createFile(atPath: tmp.path + ".out", contents: nil)
+        FileManager.default.createFile(atPath: tmp.path + ".err", contents: nil)
+        defer {
+            try? FileManager.default.removeItem(atPath: tmp.path + ".out")
+            try? FileManager.default.removeItem(atPath: tmp.path + ".err")
+        }
+        process.standardOutput = FileHandle(forWritingAtPath: tmp.path + ".out")
+        process.standardError = FileHandle(forWritingAtPath: tmp.path + ".err")
+        let start = Date()
+        try process.run()
+        while process.isRunning {
+            if Date().timeIntervalSince(start) > timeout {
+                process.terminate()
+                throw CocoaError(
+                    .executableLoad, userInfo: [NSLocalizedDescriptionKey: "pygrade \(arguments) did not finish in \(timeout) s"])
+            }
+            usleep(2000)
+        }
+        return Result(
+            status: process.terminationStatus,
+            stdout: String(decoding: FileManager.default.contents(atPath: tmp.path + ".out") ?? Data(), as: UTF8.self),
+            stderr: String(decoding: FileManager.default.contents(atPath: tmp.path + ".err") ?? Data(), as: UTF8.self),
+            seconds: Date().timeIntervalSince(start))
+    }
+
+    static func fixture(_ name: String) -> String { root.appendingPathComponent("Fixtures/\(name)").path }
+}

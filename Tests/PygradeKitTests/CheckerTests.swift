@@ -1,0 +1,43 @@
+import Testing
+
+@testable import PygradeKit
+
+@Suite("Checkers")
+struct CheckerTests {
+    @Test func exactUsesPythonEqualityAndNamesTypesNotValues() {
+        #expect(Checker.check(.exact, got: .list([.int(1)]), expected: .list([.float(1.0)])) == .pass)
+        #expect(Checker.check(.exact, got: .list([.int(2)]), expected: .list([.int(1)])) == .fail("wrong result"))
+        #expect(Checker.check(.exact, got: .tuple([.int(1)]), expected: .list([.int(1)])) == .fail("returned a tuple, expected a list"))
+        #expect(Checker.check(.exact, got: .int(1), expected: .bool(true)) == .pass)
+    }
+
+    @Test func unorderedUniqueWantsAListOfEachValueOnce() {
+        let want = PyValue.list([.int(1), .int(2)])
+        #expect(Checker.check(.unorderedUnique, got: .list([.int(2), .int(1)]), expected: want) == .pass)
+        #expect(Checker.check(.unorderedUnique, got: .set([.int(2), .int(1)]), expected: want) == .fail("returned a set, expected a list"))
+        #expect(
+            Checker.check(.unorderedUnique, got: .list([.int(1), .int(1), .int(2)]), expected: want)
+                == .fail("a value appears more than once in the result"))
+        #expect(
+            Checker.check(.unorderedUnique, got: .list([.int(1)]), expected: want) == .fail("the result misses values that should be there")
+        )
+        #expect(
+            Checker.check(.unorderedUnique, got: .list([.int(1), .int(2), .int(3)]), expected: want)
+                == .fail("the result holds values that should not be there"))
+        // 1 and True are one value for Python: reporting both repeats it.
+        #expect(Checker.check(.unorderedUnique, got: .list([.int(1), .bool(true), .int(2)]), expected: want) != .pass)
+    }
+
+    @Test func digestPathAgreesWithDecodedPath() throws {
+        let want = try #require(Digest.elements(ValueCodec.encode(.list([.int(1), .string("a")]))))
+        let cases: [PyValue] = [
+            .list([.string("a"), .bool(true)]), .list([.int(1)]), .list([.int(1), .int(1), .string("a")]),
+            .list([.int(1), .string("a"), .none]),
+        ]
+        for got in cases {
+            let fast = Checker.unorderedUnique(got: try #require(Digest.elements(ValueCodec.encode(got))), expected: Set(want))
+            let slow = Checker.check(.unorderedUnique, got: got, expected: .list([.int(1), .string("a")]))
+            #expect(fast == slow)
+        }
+    }
+}

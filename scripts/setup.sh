@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs what pygrade needs on a Debian or Ubuntu machine, and nothing it
+# already has: Debian's libpython3 with its headers and pkg-config file
+# (python3-dev), and libseccomp.
+set -euo pipefail
+
+need=()
+command -v pkg-config >/dev/null || need+=(pkg-config)
+PKG_CONFIG_PATH= pkg-config --exists python3-embed 2>/dev/null || need+=(python3-dev)
+[ -f /usr/include/seccomp.h ] || need+=(libseccomp-dev)
+
+if [ ${#need[@]} -gt 0 ]; then
+    sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo=sudo
+    echo "setup: installing ${need[*]}" >&2
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" >/dev/null
+fi
