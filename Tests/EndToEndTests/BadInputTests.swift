@@ -48,7 +48,7 @@ final class BadInputTests {
         #expect(result.status == 1, "\(result.stderr)", sourceLocation: sourceLocation)
         #expect(result.stderr.isEmpty, "\(result.stderr)", sourceLocation: sourceLocation)
         let exercises = try #require(try result.json()["exercises"] as? [[String: Any]], sourceLocation: sourceLocation)
-        #expect(exercises.count == 2, sourceLocation: sourceLocation)
+        #expect(exercises.count >= 2, sourceLocation: sourceLocation)
         for e in exercises {
             #expect(e["status"] as? String == status, sourceLocation: sourceLocation)
             #expect((e["message"] as? String)?.contains(why) == true, "\(e["message"] ?? "")", sourceLocation: sourceLocation)
@@ -136,7 +136,7 @@ final class BadInputTests {
     @Test func unknownExerciseID() throws {
         expectRefused(
             try PygradeBinary.run(["grade", PygradeBinary.fixture("correct.py"), "--exercise", "nope"]),
-            "unknown exercise 'nope'", "known: duplicates, flatten")
+            "unknown exercise 'nope'", "known: ", "duplicates", "flatten")
     }
 
     @Test(arguments: [
