@@ -94,8 +94,10 @@ struct ReportFormatTests {
         #expect(root.attributes["tests"] == "\(cases)")
     }
 
-    /// A hidden input and the exception text that quotes it never reach any
-    /// format: only the test's name and hint category do.
+    /// A hidden input never reaches any format: not through the exception
+    /// text that quotes it, nor through what the candidate prints (its
+    /// process holds every input, so a visible test can print hidden ones).
+    /// Only the test's name and hint category do.
     @Test func noFormatRevealsAHiddenInput() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pygrade-secret-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -115,8 +117,27 @@ struct ReportFormatTests {
         try "def shout(s):\n    return s.upper()\n".write(to: ex.appendingPathComponent("reference.py"), atomically: true, encoding: .utf8)
         let candidate = dir.appendingPathComponent("candidate.py")
         try """
+        import gc, sys
+
         def shout(s):
             print("I was given", s)
+            if s == "hello":
+                # Every input is in this process: dig out the hidden ones.
+                gc.unfreeze()
+                found, stack, seen = set(), list(gc.get_objects()), set()
+                while stack:
+                    o = stack.pop()
+                    if id(o) in seen:
+                        continue
+                    seen.add(id(o))
+                    if isinstance(o, str) and o.startswith("zq-") and len(o) > 3:
+                        found.add(o)
+                    elif isinstance(o, (tuple, list)):
+                        stack.extend(o)
+                    elif isinstance(o, dict):
+                        stack.extend(o.values())
+                print("found", sorted(found))
+                sys.stdout.flush()
             if s.endswith("7731"):
                 raise KeyError(s)
             return s.upper() if s == "hello" else s

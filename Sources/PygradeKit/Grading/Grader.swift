@@ -237,12 +237,18 @@ public final class Grader {
             let outcome = response.tests.first { $0.index == i }
             let (status, why) = verdict(
                 test: test, index: i, exercise: exercise, response: response, outcome: outcome, blobs: blobs, expected: expected)
+            // No captured output in reports, not even a visible test's: the
+            // child holds every test's inputs, hidden ones included, so what a
+            // candidate prints during a visible test can carry them (on purpose,
+            // or because output read ahead of the frames is pinned on the test
+            // being parsed). Showing it needs output that provably came from a
+            // child without hidden inputs.
             out.tests.append(
                 TestReport(
                     name: test.name, status: status, visibility: test.visibility,
                     score: status == .passed ? Report.round(max) : 0, maxScore: Report.round(max),
                     cpuMs: Report.round(outcome?.cpuMs ?? 0), peakKiB: outcome?.peakKiB ?? 0, hint: test.hint,
-                    output: test.visibility == .visible ? outcome?.output : nil, message: status == .passed ? nil : why))
+                    output: nil, message: status == .passed ? nil : why))
             if status != .passed && firstFailure == nil {
                 let label = test.visibility == .visible ? "test '\(test.name)'" : "hidden test '\(test.name)' [\(test.hint)]"
                 firstFailure = (status, "\(label): \(why)")

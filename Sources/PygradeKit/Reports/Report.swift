@@ -60,7 +60,8 @@ public struct TestReport: Codable, Sendable {
     public var peakKiB: Int
     /// The test's category ("large input"): all a report says of a hidden test.
     public var hint: String
-    /// Captured stdout and stderr, visible tests only, truncated.
+    /// Captured stdout and stderr of a visible test. Not filled today: see
+    /// Grader.report (a job child holds hidden inputs too and could print them).
     public var output: String?
     /// Why the test failed, in words (absent when it passed). Like the
     /// exercise's message it never quotes an input or an expected value.
