@@ -25,12 +25,12 @@ struct CheckCommand: ParsableCommand {
     func run() throws {
         let folder = exercises.map { URL(fileURLWithPath: $0) } ?? ExerciseCatalog.defaultFolder()
         let runner = CheckRunner(exercisesFolder: folder, fixturesFolder: fixtures)
-        let colour = TextReport.colourWanted()
         if format == .junit {
             let items = runner.run()
             print(JUnitReport.render(checks: items), terminator: "")
             throw ExitCode(items.allSatisfy(\.ok) ? 0 : 1)
         }
+        let colour = TextReport.colourWanted()
         let items = runner.run { item in
             let mark = item.ok ? (colour ? "\u{1B}[32mok\u{1B}[0m  " : "ok  ") : (colour ? "\u{1B}[31mFAIL\u{1B}[0m" : "FAIL")
             print(

@@ -15,6 +15,7 @@ swift build -c release --static-swift-stdlib --product pygrade
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 cp "$(swift build -c release --show-bin-path)/pygrade" "$stage/"
+strip "$stage/pygrade" 2>/dev/null || true   # symbols are most of its size
 cp -R "$exercises" "$stage/Exercises"
 cp docs/gradescope/autograder/setup.sh docs/gradescope/autograder/run_autograder "$stage/"
 rm -f "$out"

@@ -8,6 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
+chmod +x pygrade run_autograder
 python=$(readelf -d ./pygrade | grep -o 'libpython3\.[0-9]*' | head -n 1)
 apt-get update -qq
 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$python" libseccomp2 python3 >/dev/null
