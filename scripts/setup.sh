@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Installs what pygrade needs on a Debian or Ubuntu machine, and nothing it
 # already has: Debian's libpython3 with its headers and pkg-config file
-# (python3-dev), and libseccomp.
+# (python3-dev), and libseccomp. The tests also validate reports against
+# docs/*.schema.json with Debian's python3-jsonschema.
 set -euo pipefail
 
 need=()
 command -v pkg-config >/dev/null || need+=(pkg-config)
 PKG_CONFIG_PATH= pkg-config --exists python3-embed 2>/dev/null || need+=(python3-dev)
 [ -f /usr/include/seccomp.h ] || need+=(libseccomp-dev)
+/usr/bin/python3 -c 'import jsonschema' 2>/dev/null || need+=(python3-jsonschema)
 
 if [ ${#need[@]} -gt 0 ]; then
     sudo=""
