@@ -51,7 +51,8 @@ static int set_limit(int resource, rlim_t soft, rlim_t hard) {
     return setrlimit(resource, &rl);
 }
 
-static int child_setup(const pg_job *job) {
+static int child_setup(const pg_job *job, char *why, size_t whylen) {
+    snprintf(why, whylen, "the job child could not set itself up");
     setpgid(0, 0);
     // Dies with the worker, whatever happens to the worker.
     if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) return -1;
@@ -60,11 +61,14 @@ static int child_setup(const pg_job *job) {
     if (dup2(devnull, 0) < 0 || dup2(job->output_fd, 1) < 0 || dup2(job->output_fd, 2) < 0 ||
         dup2(job->result_fd, RESULT_FD) < 0)
         return -1;
+    // Before the descriptors go: the Landlock ruleset is one of them.
+    if (pg_sandbox_apply_child(why, whylen)) return -1;
     // Every other descriptor (the worker's protocol pipes, other children's
     // pipes) goes: the candidate sees stdin, stdout, stderr and its result fd.
     if (syscall(SYS_close_range, RESULT_FD + 1, ~0U, 0) != 0) {
         for (int fd = RESULT_FD + 1; fd < 1024; fd++) close(fd);
     }
+    // Limits last: loading the filters above allocates memory (DMOJ's order).
     const pg_limits *l = &job->limits;
     if (set_limit(RLIMIT_CORE, 0, 0)) return -1;
     rlim_t cpu = (rlim_t)ceil(l->cpu_seconds > 0 ? l->cpu_seconds : 1);
@@ -358,9 +362,9 @@ static int run_test(const pg_job *job, PyObject *entry, int index) {
 }
 
 static int child_main(const pg_job *job) {
-    if (child_setup(job)) {
-        const char *m = "the job child could not set itself up";
-        send_frame('Z', NULL, 0, m, strlen(m));
+    char why[256];
+    if (child_setup(job, why, sizeof why)) {
+        send_frame('Z', NULL, 0, why, strlen(why));
         return 70;
     }
     PyObject *dict = compile_and_load(job);

@@ -211,6 +211,8 @@ struct JobRunner {
         var spawned = Clock.now
         var testsStarted: Clock?
         var jobOver = false
+        /// The kind of the last frame this child sent.
+        var previousKind: UInt8?
         let start: Int
 
         init(pid: pid_t, resultFD: Int32, outputFD: Int32, start: Int, job: JobRequest) {
@@ -358,8 +360,10 @@ struct JobRunner {
                 let kind = buffer[pos + 4]
                 let body = Array(buffer[(pos + 5)..<(pos + 4 + len)])
                 pos += 4 + len
-                switch handle(kind: kind, body: body, prepared: prepared, response: &response, blobs: &blobs, reportCompile: reportCompile)
-                {
+                let result = handle(
+                    kind: kind, body: body, prepared: prepared, response: &response, blobs: &blobs, reportCompile: reportCompile)
+                previousKind = kind
+                switch result {
                 case .more: continue
                 case let other: return other
                 }
@@ -388,10 +392,15 @@ struct JobRunner {
                     guard case .tuple(let t) = h, t.count == 2, let id = t[0].stringValue, let line = t[1].intValue else { return nil }
                     return RuleHit(id: id, line: Int(line))
                 }
-            case (UInt8(ascii: "Q"), .loading):
+            case (UInt8(ascii: "Q"), .loading) where previousKind == UInt8(ascii: "C"):
+                // Only straight after the compile frame: later, candidate code
+                // runs and could forge this to turn its failure into ours.
                 response.internalError = "the rule checker failed: \(text(0))"
                 return .jobOver
-            case (UInt8(ascii: "Z"), _):
+            case (UInt8(ascii: "Z"), .loading) where previousKind == nil && reportCompile:
+                // Set-up failures come before anything else, and only from a
+                // job's first child: a respawned child's frames after its
+                // set-up are the candidate's, who must not end as our error.
                 response.internalError = "the job child could not set itself up: \(text(0))"
                 return .jobOver
             case (UInt8(ascii: "L"), .loading):

@@ -56,6 +56,18 @@ final class PythonRuntime {
         self.compile = compile
     }
 
+    /// The folders imports read from (sys.path of the isolated
+    /// interpreter: the stdlib and its extension modules).
+    func modulePaths() -> [String] {
+        guard let path = PySys_GetObject("path") else { return [] }
+        var out: [String] = []
+        for i in 0..<PyList_Size(path) {
+            if let item = PyList_GetItem(path, i), let utf8 = PyUnicode_AsUTF8(item) { out.append(String(cString: utf8)) }
+        }
+        PyErr_Clear()
+        return out
+    }
+
     static func takeError() -> String {
         var buf = [CChar](repeating: 0, count: 2048)
         pg_take_error(&buf, buf.count)
