@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <signal.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -120,6 +121,14 @@ static void flush_output(const pg_job *job) {
     PyObject *r = PyObject_CallNoArgs(job->flush);
     Py_XDECREF(r);
     PyErr_Clear();
+}
+
+/* Waits until the worker has read everything this test printed, so that the
+   output it captures for a test is that test's and not the next one's too
+   (the worker drains output before it reads frames). */
+static void wait_output_read(void) {
+    int pending = 0;
+    for (int i = 0; i < 20000 && ioctl(1, FIONREAD, &pending) == 0 && pending > 0; i++) usleep(50);
 }
 
 static int send_exception_frame(char kind, uint8_t status, const char *text) {
@@ -309,6 +318,7 @@ static int run_test(const pg_job *job, PyObject *entry, int index) {
     if (!result) {
         uint8_t status = take_exception(text, sizeof text);
         flush_output(job);
+        wait_output_read();
         char said[1100];
         snprintf(said, sizeof said, "raised %s", text);
         double t0 = cpu_now();
@@ -317,6 +327,7 @@ static int run_test(const pg_job *job, PyObject *entry, int index) {
         return send_result_exception(job, index, args_digest, status, said);
     }
     flush_output(job);
+    wait_output_read();
     double t0 = cpu_now();
     // The worker compares this with the digest it took before the fork.
     if (job->check_mutation) pg_args_digest(args, kwargs, job->result_limit, args_digest);
