@@ -55,6 +55,14 @@ static int set_limit(int resource, rlim_t soft, rlim_t hard) {
 static int child_setup(const pg_job *job, char *why, size_t whylen) {
     snprintf(why, whylen, "the job child could not set itself up");
     setpgid(0, 0);
+    // Whatever the grader was started with (a test runner may ignore or
+    // block signals), a file past RLIMIT_FSIZE and CPU past RLIMIT_CPU end
+    // the job.
+    signal(SIGXFSZ, SIG_DFL);
+    signal(SIGXCPU, SIG_DFL);
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
     // Dies with the worker, whatever happens to the worker.
     if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) return -1;
     int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
@@ -387,6 +395,7 @@ static int child_main(const pg_job *job) {
         return 0;
     }
     Py_INCREF(entry);
+    wait_output_read();
     send_frame('L', NULL, 0, NULL, 0);
     Py_ssize_t n = PyList_GET_SIZE(job->tests);
     for (Py_ssize_t i = job->start; i < n; i++)

@@ -97,6 +97,21 @@ static void set_layer(int i, int active, const char *fmt, ...) {
 const pg_layer *pg_sandbox_layer(int i) { return i >= 0 && i < PG_LAYER_COUNT ? &layers[i] : NULL; }
 const char *pg_sandbox_scratch(void) { return scratch_path; }
 
+/* PYGRADE_SANDBOX_DISABLE=landlock,netns,... leaves those layers out, to
+   see how a machine without them behaves (tests, doctor); a layer left out
+   is reported missing like any other. */
+static int disabled(int layer) {
+    const char *list = getenv("PYGRADE_SANDBOX_DISABLE");
+    if (!list) return 0;
+    size_t n = strlen(layer_names[layer]);
+    for (const char *p = list; (p = strstr(p, layer_names[layer])); p += n)
+        if ((p == list || p[-1] == ',') && (p[n] == 0 || p[n] == ',')) {
+            set_layer(layer, 0, "disabled by PYGRADE_SANDBOX_DISABLE");
+            return 1;
+        }
+    return 0;
+}
+
 static int write_file(const char *path, const char *text) {
     int fd = open(path, O_WRONLY | O_CLOEXEC);
     if (fd < 0) return -1;
@@ -134,7 +149,8 @@ int pg_sandbox_enter(void) {
 
     // The user namespace first: the others are then owned by it, which is
     // what lets a non-root user create them.
-    if (unshare(CLONE_NEWUSER) == 0) {
+    if (disabled(PG_LAYER_USERNS)) {
+    } else if (unshare(CLONE_NEWUSER) == 0) {
         char map[64];
         snprintf(map, sizeof map, "0 %u 1\n", (unsigned)uid);
         int ok = write_file("/proc/self/setgroups", "deny") == 0 || errno == ENOENT;
@@ -153,6 +169,7 @@ int pg_sandbox_enter(void) {
         {PG_LAYER_MOUNTNS, CLONE_NEWNS}, {PG_LAYER_PIDNS, CLONE_NEWPID},
     };
     for (size_t i = 0; i < sizeof spaces / sizeof spaces[0]; i++) {
+        if (disabled(spaces[i].layer)) continue;
         if (unshare(spaces[i].flag) == 0)
             set_layer(spaces[i].layer, 1, "private");
         else
@@ -241,6 +258,7 @@ void pg_sandbox_clean_scratch(void) {
 /* ---- Landlock: built once in the worker, applied in each child. ---- */
 
 int pg_sandbox_prepare_landlock(const char *const *read_paths, int count) {
+    if (disabled(PG_LAYER_LANDLOCK)) return -1;
     long abi = syscall(SYS_landlock_create_ruleset, NULL, 0, PG_LL_CREATE_RULESET_VERSION);
     if (abi < 0) {
         set_layer(PG_LAYER_LANDLOCK, 0, "%s", errno == ENOSYS ? "the kernel has no Landlock"
@@ -328,6 +346,7 @@ static struct sock_fprog seccomp_program;
 /* Built once in the worker with libseccomp and exported as BPF, so that a
    child only hands the program to the kernel (no allocation after fork). */
 int pg_sandbox_prepare_seccomp(void) {
+    if (disabled(PG_LAYER_SECCOMP)) return -1;
     if (prctl(PR_GET_SECCOMP, 0, 0, 0, 0) < 0) {
         set_layer(PG_LAYER_SECCOMP, 0, "the kernel has no seccomp (CONFIG_SECCOMP)");
         return -1;

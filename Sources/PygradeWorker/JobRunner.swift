@@ -264,30 +264,32 @@ struct JobRunner {
                 let n = poll(&fds, nfds_t(fds.count), waitMs)
                 if n < 0 && errno != EINTR { break }
                 if n <= 0 { continue }
-                // Output first: a test's prints were written before its frame.
-                if outputOpen && fds[1].revents != 0 {
-                    if !drainOutput() {
-                        killReason = .output
-                        break
-                    }
-                }
+                // Frames first: the child sends a test's frame only once the
+                // worker has read all of that test's output (it waits for its
+                // output pipe to be empty), so output read after a frame
+                // belongs to the next test.
                 if fds[0].revents != 0 {
                     var chunk = [UInt8](repeating: 0, count: 1 << 16)
                     let r = read(resultFD, &chunk, chunk.count)
-                    if r < 0 {
-                        if errno == EAGAIN || errno == EINTR { continue }
-                        break
-                    }
                     if r == 0 { break }  // the child closed its end: it is exiting
-                    buffer += chunk[0..<r]
-                    switch processFrames(prepared: prepared, response: &response, blobs: &blobs, reportCompile: reportCompile) {
-                    case .more: continue
-                    case .violation:
-                        killReason = .protocolViolation
-                        break loop
-                    case .jobOver:
-                        jobOver = true
-                        enter(.finishing)
+                    if r < 0 && errno != EAGAIN && errno != EINTR { break }
+                    if r > 0 {
+                        buffer += chunk[0..<r]
+                        switch processFrames(prepared: prepared, response: &response, blobs: &blobs, reportCompile: reportCompile) {
+                        case .more: break
+                        case .violation:
+                            killReason = .protocolViolation
+                            break loop
+                        case .jobOver:
+                            jobOver = true
+                            enter(.finishing)
+                        }
+                    }
+                }
+                if outputOpen && fds.count > 1 && fds[1].revents != 0 {
+                    if !drainOutput() {
+                        killReason = .output
+                        break
                     }
                 }
             }

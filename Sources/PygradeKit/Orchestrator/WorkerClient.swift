@@ -72,7 +72,13 @@ public final class WorkerClient {
         posix_spawn_file_actions_adddup2(&actions, fromWorker[1], 3)
 
         let argv: [UnsafeMutablePointer<CChar>?] = [strdup(executable), strdup(WorkerClient.workerArgument), nil]
-        let envp: [UnsafeMutablePointer<CChar>?] = [strdup("LC_ALL=C.UTF-8"), nil]
+        var envp: [UnsafeMutablePointer<CChar>?] = [strdup("LC_ALL=C.UTF-8")]
+        // Leaving layers out on purpose (tests, doctor): the worker reports
+        // them missing, so nothing weakens silently.
+        if let off = ProcessInfo.processInfo.environment["PYGRADE_SANDBOX_DISABLE"] {
+            envp.append(strdup("PYGRADE_SANDBOX_DISABLE=\(off)"))
+        }
+        envp.append(nil)
         defer {
             argv.forEach { free($0) }
             envp.forEach { free($0) }
