@@ -120,7 +120,7 @@ struct SandboxAttackTests {
             usleep(5000)
         }
         #expect(!process.isRunning, "pygrade check hung")
-        if process.isRunning { process.terminate() }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
         let output = String(decoding: FileManager.default.contents(atPath: out.path) ?? Data(), as: UTF8.self)
         #expect(process.terminationStatus == 0, "\(output)")
@@ -129,6 +129,28 @@ struct SandboxAttackTests {
         usleep(200_000)
         let alive = ProcessEntry.all().filter { seen.contains($0) }
         #expect(alive.isEmpty, "left running: \(alive.map(\.pid))")
+    }
+
+    /// The PID namespace on its own, with seccomp and Landlock left out:
+    /// kill(-1, SIGKILL) from a job reaches nothing outside the worker's
+    /// namespace (a process of ours stays alive) and the grader carries on.
+    @Test func killAllReachesNothingOutsideThePIDNamespace() throws {
+        let sentinel = Process()
+        sentinel.executableURL = URL(fileURLWithPath: "/bin/sleep")
+        sentinel.arguments = ["60"]
+        try sentinel.run()
+        defer {
+            // SIGKILL: the test runner's blocked signals are inherited.
+            kill(sentinel.processIdentifier, SIGKILL)
+            sentinel.waitUntilExit()
+        }
+        let result = try PygradeBinary.run(
+            ["grade", PygradeBinary.fixture("attack_kill_all.py"), "--exercise", "duplicates", "--format", "json"],
+            environment: ["PYGRADE_SANDBOX_DISABLE": "seccomp,landlock"])
+        #expect(result.status == 1, "\(result.stderr)")
+        let layers = try #require((try result.json()["grader"] as? [String: Any])?["sandbox"] as? [String])
+        #expect(layers.contains("pidns") && layers.contains("missing:seccomp"), "\(layers)")
+        #expect(sentinel.isRunning, "kill(-1) from a job reached a process outside the sandbox")
     }
 
     @Test func sourceWithNULBytesIsRefusedInOneLine() throws {
