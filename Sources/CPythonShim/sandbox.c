@@ -313,6 +313,7 @@ int pg_sandbox_prepare_landlock(const char *const *read_paths, int count) {
     // Far from the descriptors a child keeps, so close_range spares it only
     // until the child has used it.
     int high = fcntl(fd, F_DUPFD_CLOEXEC, 900);
+    if (high < 0) high = fcntl(fd, F_DUPFD_CLOEXEC, 16);  // RLIMIT_NOFILE below 901
     close(fd);
     if (high < 0) {
         set_layer(PG_LAYER_LANDLOCK, 0, "cannot keep the ruleset: %s", strerror(errno));
