@@ -234,7 +234,7 @@ public final class Grader {
         var seenRules = Set<String>()
         for hit in response.ruleHits where seenRules.insert(hit.id).inserted {
             let rule = exercise.rules.first { $0.id == hit.id }
-            out.rules.append(RuleReport(id: hit.id, line: hit.line, message: rule?.message ?? hit.id))
+            out.rules.append(RuleReport(id: hit.id, line: hit.line, message: rule?.message ?? hit.id, penalty: rule?.penalty))
         }
 
         var firstFailure: (TestStatus, String)?

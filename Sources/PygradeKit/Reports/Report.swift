@@ -76,6 +76,9 @@ public struct RuleReport: Codable, Sendable {
     public var id: String
     public var line: Int
     public var message: String
+    /// The fraction of the exercise's points the rule takes away (an added
+    /// field: optional, so reports written without it still decode).
+    public var penalty: Double?
 }
 
 public struct GraderInfo: Codable, Sendable {
