@@ -151,6 +151,10 @@ int pg_sandbox_enter(void) {
     // what lets a non-root user create them.
     if (disabled(PG_LAYER_USERNS)) {
     } else if (unshare(CLONE_NEWUSER) == 0) {
+        // A process may map only its own uid into the namespace it just
+        // made (mapping root to nobody would need a helper outside it), so
+        // uid 0 inside is the caller outside; without its capabilities
+        // (dropped in every job), Landlock is what keeps it off the files.
         char map[64];
         snprintf(map, sizeof map, "0 %u 1\n", (unsigned)uid);
         int ok = write_file("/proc/self/setgroups", "deny") == 0 || errno == ENOENT;
@@ -158,9 +162,9 @@ int pg_sandbox_enter(void) {
         snprintf(map, sizeof map, "0 %u 1\n", (unsigned)gid);
         ok = ok && write_file("/proc/self/gid_map", map) == 0;
         if (ok)
-            set_layer(PG_LAYER_USERNS, 1, "uid %u outside is the only uid mapped inside", (unsigned)uid);
+            set_layer(PG_LAYER_USERNS, 1, "uid 0 inside is uid %u outside, the only uid mapped", (unsigned)uid);
         else
-            set_layer(PG_LAYER_USERNS, 1, "entered, but the uid map failed (%s)", strerror(errno));
+            set_layer(PG_LAYER_USERNS, 0, "entered, but the uid map failed (%s)", strerror(errno));
     } else {
         set_layer(PG_LAYER_USERNS, 0, "%s", errno_reason(errno));
     }

@@ -68,6 +68,13 @@ final class PythonRuntime {
         return out
     }
 
+    /// Empties os.environ (and with it the C environment): job children
+    /// inherit nothing of the worker's environment, not even the copy
+    /// Python made at start-up.
+    func scrubEnvironment() {
+        if PyRun_SimpleStringFlags("import os as _os\n_os.environ.clear()\ndel _os\n", nil) != 0 { PyErr_Clear() }
+    }
+
     static func takeError() -> String {
         var buf = [CChar](repeating: 0, count: 2048)
         pg_take_error(&buf, buf.count)
