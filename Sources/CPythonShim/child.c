@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <signal.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -51,8 +52,17 @@ static int set_limit(int resource, rlim_t soft, rlim_t hard) {
     return setrlimit(resource, &rl);
 }
 
-static int child_setup(const pg_job *job) {
+static int child_setup(const pg_job *job, char *why, size_t whylen) {
+    snprintf(why, whylen, "the job child could not set itself up");
     setpgid(0, 0);
+    // Whatever the grader was started with (a test runner may ignore or
+    // block signals), a file past RLIMIT_FSIZE and CPU past RLIMIT_CPU end
+    // the job.
+    signal(SIGXFSZ, SIG_DFL);
+    signal(SIGXCPU, SIG_DFL);
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
     // Dies with the worker, whatever happens to the worker.
     if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) return -1;
     int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
@@ -60,11 +70,14 @@ static int child_setup(const pg_job *job) {
     if (dup2(devnull, 0) < 0 || dup2(job->output_fd, 1) < 0 || dup2(job->output_fd, 2) < 0 ||
         dup2(job->result_fd, RESULT_FD) < 0)
         return -1;
+    // Before the descriptors go: the Landlock ruleset is one of them.
+    if (pg_sandbox_apply_child(why, whylen)) return -1;
     // Every other descriptor (the worker's protocol pipes, other children's
     // pipes) goes: the candidate sees stdin, stdout, stderr and its result fd.
     if (syscall(SYS_close_range, RESULT_FD + 1, ~0U, 0) != 0) {
         for (int fd = RESULT_FD + 1; fd < 1024; fd++) close(fd);
     }
+    // Limits last: loading the filters above allocates memory (DMOJ's order).
     const pg_limits *l = &job->limits;
     if (set_limit(RLIMIT_CORE, 0, 0)) return -1;
     rlim_t cpu = (rlim_t)ceil(l->cpu_seconds > 0 ? l->cpu_seconds : 1);
@@ -116,6 +129,14 @@ static void flush_output(const pg_job *job) {
     PyObject *r = PyObject_CallNoArgs(job->flush);
     Py_XDECREF(r);
     PyErr_Clear();
+}
+
+/* Waits until the worker has read everything this test printed, so that the
+   output it captures for a test is that test's and not the next one's too
+   (the worker drains output before it reads frames). */
+static void wait_output_read(void) {
+    int pending = 0;
+    for (int i = 0; i < 20000 && ioctl(1, FIONREAD, &pending) == 0 && pending > 0; i++) usleep(50);
 }
 
 static int send_exception_frame(char kind, uint8_t status, const char *text) {
@@ -305,6 +326,7 @@ static int run_test(const pg_job *job, PyObject *entry, int index) {
     if (!result) {
         uint8_t status = take_exception(text, sizeof text);
         flush_output(job);
+        wait_output_read();
         char said[1100];
         snprintf(said, sizeof said, "raised %s", text);
         double t0 = cpu_now();
@@ -313,6 +335,7 @@ static int run_test(const pg_job *job, PyObject *entry, int index) {
         return send_result_exception(job, index, args_digest, status, said);
     }
     flush_output(job);
+    wait_output_read();
     double t0 = cpu_now();
     // The worker compares this with the digest it took before the fork.
     if (job->check_mutation) pg_args_digest(args, kwargs, job->result_limit, args_digest);
@@ -358,9 +381,9 @@ static int run_test(const pg_job *job, PyObject *entry, int index) {
 }
 
 static int child_main(const pg_job *job) {
-    if (child_setup(job)) {
-        const char *m = "the job child could not set itself up";
-        send_frame('Z', NULL, 0, m, strlen(m));
+    char why[256];
+    if (child_setup(job, why, sizeof why)) {
+        send_frame('Z', NULL, 0, why, strlen(why));
         return 70;
     }
     PyObject *dict = compile_and_load(job);
@@ -372,6 +395,7 @@ static int child_main(const pg_job *job) {
         return 0;
     }
     Py_INCREF(entry);
+    wait_output_read();
     send_frame('L', NULL, 0, NULL, 0);
     Py_ssize_t n = PyList_GET_SIZE(job->tests);
     for (Py_ssize_t i = job->start; i < n; i++)

@@ -16,8 +16,11 @@ enum Harness {
 
         # Modules a candidate may import, loaded now: in a job child an import would
         # read files (slow, and the sandbox's filesystem view may not allow it).
+        # Landlock leaves the stdlib readable but not the system's shared
+        # libraries, so extension modules that need one (ctypes: libffi) must be
+        # loaded here or not at all; bz2, lzma, sqlite3 and ssl are not.
         PREIMPORT = (
-            "abc", "array", "bisect", "collections", "collections.abc", "contextlib", "copy",
+            "abc", "array", "bisect", "collections", "collections.abc", "contextlib", "copy", "ctypes",
             "dataclasses", "decimal", "enum", "fractions", "functools", "heapq", "inspect", "io",
             "itertools", "json", "math", "operator", "re", "statistics", "string", "textwrap",
             "time", "types", "typing", "unicodedata", "weakref",

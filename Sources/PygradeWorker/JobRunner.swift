@@ -211,6 +211,8 @@ struct JobRunner {
         var spawned = Clock.now
         var testsStarted: Clock?
         var jobOver = false
+        /// The kind of the last frame this child sent.
+        var previousKind: UInt8?
         let start: Int
 
         init(pid: pid_t, resultFD: Int32, outputFD: Int32, start: Int, job: JobRequest) {
@@ -262,30 +264,32 @@ struct JobRunner {
                 let n = poll(&fds, nfds_t(fds.count), waitMs)
                 if n < 0 && errno != EINTR { break }
                 if n <= 0 { continue }
-                // Output first: a test's prints were written before its frame.
-                if outputOpen && fds[1].revents != 0 {
-                    if !drainOutput() {
-                        killReason = .output
-                        break
-                    }
-                }
+                // Frames first: the child sends a test's frame only once the
+                // worker has read all of that test's output (it waits for its
+                // output pipe to be empty), so output read after a frame
+                // belongs to the next test.
                 if fds[0].revents != 0 {
                     var chunk = [UInt8](repeating: 0, count: 1 << 16)
                     let r = read(resultFD, &chunk, chunk.count)
-                    if r < 0 {
-                        if errno == EAGAIN || errno == EINTR { continue }
-                        break
-                    }
                     if r == 0 { break }  // the child closed its end: it is exiting
-                    buffer += chunk[0..<r]
-                    switch processFrames(prepared: prepared, response: &response, blobs: &blobs, reportCompile: reportCompile) {
-                    case .more: continue
-                    case .violation:
-                        killReason = .protocolViolation
-                        break loop
-                    case .jobOver:
-                        jobOver = true
-                        enter(.finishing)
+                    if r < 0 && errno != EAGAIN && errno != EINTR { break }
+                    if r > 0 {
+                        buffer += chunk[0..<r]
+                        switch processFrames(prepared: prepared, response: &response, blobs: &blobs, reportCompile: reportCompile) {
+                        case .more: break
+                        case .violation:
+                            killReason = .protocolViolation
+                            break loop
+                        case .jobOver:
+                            jobOver = true
+                            enter(.finishing)
+                        }
+                    }
+                }
+                if outputOpen && fds.count > 1 && fds[1].revents != 0 {
+                    if !drainOutput() {
+                        killReason = .output
+                        break
                     }
                 }
             }
@@ -358,8 +362,10 @@ struct JobRunner {
                 let kind = buffer[pos + 4]
                 let body = Array(buffer[(pos + 5)..<(pos + 4 + len)])
                 pos += 4 + len
-                switch handle(kind: kind, body: body, prepared: prepared, response: &response, blobs: &blobs, reportCompile: reportCompile)
-                {
+                let result = handle(
+                    kind: kind, body: body, prepared: prepared, response: &response, blobs: &blobs, reportCompile: reportCompile)
+                previousKind = kind
+                switch result {
                 case .more: continue
                 case let other: return other
                 }
@@ -388,10 +394,15 @@ struct JobRunner {
                     guard case .tuple(let t) = h, t.count == 2, let id = t[0].stringValue, let line = t[1].intValue else { return nil }
                     return RuleHit(id: id, line: Int(line))
                 }
-            case (UInt8(ascii: "Q"), .loading):
+            case (UInt8(ascii: "Q"), .loading) where previousKind == UInt8(ascii: "C"):
+                // Only straight after the compile frame: later, candidate code
+                // runs and could forge this to turn its failure into ours.
                 response.internalError = "the rule checker failed: \(text(0))"
                 return .jobOver
-            case (UInt8(ascii: "Z"), _):
+            case (UInt8(ascii: "Z"), .loading) where previousKind == nil && reportCompile:
+                // Set-up failures come before anything else, and only from a
+                // job's first child: a respawned child's frames after its
+                // set-up are the candidate's, who must not end as our error.
                 response.internalError = "the job child could not set itself up: \(text(0))"
                 return .jobOver
             case (UInt8(ascii: "L"), .loading):

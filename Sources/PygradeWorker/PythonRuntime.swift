@@ -56,6 +56,25 @@ final class PythonRuntime {
         self.compile = compile
     }
 
+    /// The folders imports read from (sys.path of the isolated
+    /// interpreter: the stdlib and its extension modules).
+    func modulePaths() -> [String] {
+        guard let path = PySys_GetObject("path") else { return [] }
+        var out: [String] = []
+        for i in 0..<PyList_Size(path) {
+            if let item = PyList_GetItem(path, i), let utf8 = PyUnicode_AsUTF8(item) { out.append(String(cString: utf8)) }
+        }
+        PyErr_Clear()
+        return out
+    }
+
+    /// Empties os.environ (and with it the C environment): job children
+    /// inherit nothing of the worker's environment, not even the copy
+    /// Python made at start-up.
+    func scrubEnvironment() {
+        if PyRun_SimpleStringFlags("import os as _os\n_os.environ.clear()\ndel _os\n", nil) != 0 { PyErr_Clear() }
+    }
+
     static func takeError() -> String {
         var buf = [CChar](repeating: 0, count: 2048)
         pg_take_error(&buf, buf.count)

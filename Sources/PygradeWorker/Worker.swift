@@ -11,9 +11,14 @@ import PygradeKit
 /// (a PrepareResponse) once Python is up, then one response per request.
 public enum Worker {
     public static func main() -> Never {
+        let start = Clock.now
+        _ = pg_worker_process_setup()
+        // Namespaces first, while this process is single-threaded and
+        // before Python starts; only the zygote (PID 1 of its own PID
+        // namespace, when there is one) returns.
+        _ = pg_sandbox_enter()
         _ = pg_worker_process_setup()
         let channel = FramedPipe(readFD: 0, writeFD: 3)
-        let start = Clock.now
         let runtime: PythonRuntime
         do {
             runtime = try PythonRuntime()
@@ -21,8 +26,15 @@ public enum Worker {
             try? channel.send(try! Message(PrepareResponse(ok: false, error: error.description, milliseconds: 0)))
             exit(70)
         }
+        // The job children's filters, built once: the stdlib (sys.path)
+        // stays readable, imports that were not pre-imported still work.
+        let paths = runtime.modulePaths()
+        withCStrings(paths) { _ = pg_sandbox_prepare_landlock($0, Int32(paths.count)) }
+        _ = pg_sandbox_prepare_seccomp()
+        pg_sandbox_note_child_layers()
+        runtime.scrubEnvironment()
         do {
-            try channel.send(try Message(PrepareResponse(ok: true, milliseconds: start.millisecondsElapsed)))
+            try channel.send(try Message(PrepareResponse(ok: true, milliseconds: start.millisecondsElapsed, sandbox: layers())))
         } catch {
             exit(71)
         }
@@ -56,6 +68,7 @@ public enum Worker {
                     }
                     let (response, blobs) = JobRunner(runtime: runtime, prepared: exercise, job: job, source: source).run()
                     reapOrphans()
+                    pg_sandbox_clean_scratch()
                     reply = try Message(response, blobs: blobs)
                 }
             } catch {
@@ -65,6 +78,22 @@ public enum Worker {
             }
             do { try channel.send(reply) } catch { exit(73) }
         }
+    }
+
+    static func layers() -> [SandboxLayer] {
+        (0..<Int32(PG_LAYER_COUNT)).compactMap { i in
+            guard let l = pg_sandbox_layer(i)?.pointee, let name = l.name else { return nil }
+            let detail = withUnsafeBytes(of: l.detail) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            return SandboxLayer(name: String(cString: name), active: l.active != 0, detail: detail)
+        }
+    }
+
+    static func withCStrings<R>(_ strings: [String], _ body: (UnsafePointer<UnsafePointer<CChar>?>) -> R) -> R {
+        let copies = strings.map { UnsafePointer(strdup($0)) }
+        defer { copies.forEach { free(UnsafeMutablePointer(mutating: $0)) } }
+        return copies.withUnsafeBufferPointer { body($0.baseAddress!) }
     }
 
     /// Reaps whatever a job left behind (a forked grandchild, say).

@@ -41,6 +41,9 @@ struct GradeCommand: ParsableCommand {
     @Option(name: .customLong("exercises-dir"), help: "The folder of exercises (default: ./Exercises).")
     var exercisesDir: String?
 
+    @Option(help: "strict: refuse to grade when a sandbox layer is missing; standard: grade and name the missing layers in the report.")
+    var sandbox: SandboxPolicy = .default
+
     @Flag(help: .hidden)
     var timings = false
 
@@ -59,6 +62,7 @@ struct GradeCommand: ParsableCommand {
         options.memoryLimit = memoryLimit
         options.exerciseIDs = exercises
         options.maxSubmissionBytes = maxSize
+        options.sandbox = sandbox
         let grader: Grader
         do { grader = try Grader(catalog: catalog, options: options) } catch { throw CLIError.usage(error.description) }
         let submission: Submission
@@ -95,6 +99,8 @@ struct GradeCommand: ParsableCommand {
         }
     }
 }
+
+extension SandboxPolicy: ExpressibleByArgument {}
 
 extension FileHandle: @retroactive TextOutputStream {
     public func write(_ string: String) { write(Data(string.utf8)) }

@@ -114,6 +114,51 @@ double pg_process_cpu_seconds(pid_t pid);
 /* Virtual memory size of this process in bytes, from /proc/self/statm. */
 uint64_t pg_self_vm_bytes(void);
 
+/* ---- Sandbox layers (sandbox.c). ---- */
+enum {
+    PG_LAYER_USERNS,
+    PG_LAYER_PIDNS,
+    PG_LAYER_NETNS,
+    PG_LAYER_MOUNTNS,
+    PG_LAYER_IPCNS,
+    PG_LAYER_UTSNS,
+    PG_LAYER_SCRATCH,
+    PG_LAYER_LANDLOCK,
+    PG_LAYER_NO_NEW_PRIVS,
+    PG_LAYER_SECCOMP,
+    PG_LAYER_CAPABILITIES,
+    PG_LAYER_RLIMITS,
+    PG_LAYER_FDS,
+    PG_LAYER_ENV,
+    PG_LAYER_PGRP,
+    PG_LAYER_PROCESS,
+    PG_LAYER_WALL,
+    PG_LAYER_COUNT
+};
+
+typedef struct {
+    const char *name;
+    int active;
+    char detail[256]; /* what it does, or why it is missing */
+} pg_layer;
+
+/* In the worker, before Python and before any thread: user, network, IPC,
+   UTS, mount and PID namespaces, the scratch folder, then a fork; only the
+   zygote (PID 1 of the new PID namespace) returns. */
+int pg_sandbox_enter(void);
+/* In the worker, once Python is up: the Landlock ruleset (read-only
+   `read_paths`, read-write scratch) and the seccomp program. */
+int pg_sandbox_prepare_landlock(const char *const *read_paths, int count);
+int pg_sandbox_prepare_seccomp(void);
+void pg_sandbox_note_child_layers(void);
+/* In a job child: scratch as cwd, empty environment, no_new_privs,
+   Landlock, no capabilities, seccomp. */
+int pg_sandbox_apply_child(char *why, size_t whylen);
+/* In the worker after each job: scratch is empty again. */
+void pg_sandbox_clean_scratch(void);
+const pg_layer *pg_sandbox_layer(int i);
+const char *pg_sandbox_scratch(void);
+
 #ifdef __cplusplus
 }
 #endif

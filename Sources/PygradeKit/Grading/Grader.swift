@@ -12,6 +12,8 @@ public struct GradeOptions: Sendable {
     public var resultBytes = 64 << 20
     /// Results longer than this, under an exact checker, travel as digests.
     public var digestThreshold = 64 << 10
+    /// `strict` refuses to grade when a sandbox layer is missing.
+    public var sandbox = SandboxPolicy.default
 
     public init() {}
 }
@@ -43,7 +45,9 @@ public final class Grader {
     private var expectedByHash: [String: ExpectedResults] = [:]
     public private(set) var lastTimings: [ExerciseTiming] = []
     public var workerSpawnMs: Double { worker?.spawnMs ?? 0 }
-    public var sandboxLayers: [String] = ["process-per-exercise", "rlimits", "wall-clock-kill"]
+    /// What `grader.sandbox` says: every layer of the worker that graded,
+    /// the missing ones as `missing:<name>`.
+    public var sandboxLayers: [String] { worker?.sandbox.map(\.reportName) ?? [] }
 
     public init(catalog: ExerciseCatalog, options: GradeOptions, store: ExpectedStore = ExpectedStore()) throws(GradeError) {
         self.catalog = catalog
@@ -72,13 +76,15 @@ public final class Grader {
 
     private func client() throws(GradeError) -> WorkerClient {
         if let worker { return worker }
+        let w: WorkerClient
         do {
-            let w = try WorkerClient()
-            worker = w
-            return w
+            w = try WorkerClient()
         } catch {
             throw GradeError("cannot start a worker: \(error)")
         }
+        if let refusal = options.sandbox.refusal(w.sandbox) { throw GradeError(refusal) }
+        worker = w
+        return w
     }
 
     // MARK: Expected results
@@ -138,6 +144,9 @@ public final class Grader {
 
     public func grade(_ submission: Submission) throws(GradeError) -> Report {
         lastTimings = []
+        // The report names the layers of the worker that grades, even when
+        // nothing runs (a folder without any exercise's file).
+        _ = try client()
         var reports: [ExerciseReport] = []
         for exercise in exercises {
             reports.append(try grade(submission, exercise))

@@ -34,6 +34,8 @@ public final class WorkerClient {
     /// How long the last `run` spent building an exercise's inputs (0 when
     /// this worker had them already): a once-per-worker cost.
     public private(set) var lastPrepareMs: Double = 0
+    /// The sandbox layers of the running worker, as it reported them.
+    public private(set) var sandbox: [SandboxLayer] = []
 
     public init(executable: String = WorkerClient.currentExecutable()) throws(SystemError) {
         self.executable = executable
@@ -70,7 +72,13 @@ public final class WorkerClient {
         posix_spawn_file_actions_adddup2(&actions, fromWorker[1], 3)
 
         let argv: [UnsafeMutablePointer<CChar>?] = [strdup(executable), strdup(WorkerClient.workerArgument), nil]
-        let envp: [UnsafeMutablePointer<CChar>?] = [strdup("LC_ALL=C.UTF-8"), nil]
+        var envp: [UnsafeMutablePointer<CChar>?] = [strdup("LC_ALL=C.UTF-8")]
+        // Leaving layers out on purpose (tests, doctor): the worker reports
+        // them missing, so nothing weakens silently.
+        if let off = ProcessInfo.processInfo.environment["PYGRADE_SANDBOX_DISABLE"] {
+            envp.append(strdup("PYGRADE_SANDBOX_DISABLE=\(off)"))
+        }
+        envp.append(nil)
         defer {
             argv.forEach { free($0) }
             envp.forEach { free($0) }
@@ -92,6 +100,7 @@ public final class WorkerClient {
             shutdown()
             throw SystemError("worker start-up", code: EPROTO)
         }
+        sandbox = ok.sandbox ?? []
         spawnMs = start.millisecondsElapsed
     }
 
@@ -100,8 +109,17 @@ public final class WorkerClient {
         if channel.readFD >= 0 { close(channel.readFD) }
         channel = FramedPipe(readFD: -1, writeFD: -1)
         if pid > 0 {
-            kill(pid, SIGKILL)
+            // An idle worker exits on EOF and then removes its scratch
+            // folder: give it a moment before the kill.
             var status: Int32 = 0
+            for _ in 0..<200 {
+                if waitpid(pid, &status, WNOHANG) == pid {
+                    pid = 0
+                    return
+                }
+                usleep(1000)
+            }
+            kill(pid, SIGKILL)
             _ = try? retryingOnInterrupt("waitpid") { waitpid(pid, &status, 0) }
             pid = 0
         }

@@ -143,9 +143,12 @@ public struct PrepareResponse: Codable, Sendable {
     public var ok: Bool
     public var error: String?
     public var milliseconds: Double
-    public init(ok: Bool, error: String? = nil, milliseconds: Double) {
+    /// In the worker's hello only: its sandbox layers, active or not.
+    public var sandbox: [SandboxLayer]?
+    public init(ok: Bool, error: String? = nil, milliseconds: Double, sandbox: [SandboxLayer]? = nil) {
         self.ok = ok
         self.error = error
         self.milliseconds = milliseconds
+        self.sandbox = sandbox
     }
 }

@@ -1,0 +1,482 @@
+// The sandbox layers (shared/DESIGN.md, "Sandbox layers"). The worker enters
+// its namespaces once, before Python starts; each job child then applies
+// no_new_privs, Landlock, seccomp and drops its capabilities. Every layer
+// records whether it is active and, when not, why: nothing is skipped
+// silently (SPEC §6).
+#include "CPythonShim.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/capability.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <seccomp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* Landlock, declared here: Debian 12's headers predate the running kernel's
+   ABI, so the rights are built from the ABI the kernel reports at run time. */
+#ifndef SYS_landlock_create_ruleset
+#define SYS_landlock_create_ruleset 444
+#define SYS_landlock_add_rule 445
+#define SYS_landlock_restrict_self 446
+#endif
+#define PG_LL_CREATE_RULESET_VERSION (1U << 0)
+#define PG_LL_RULE_PATH_BENEATH 1
+#define PG_LL_FS_EXECUTE (1ULL << 0)
+#define PG_LL_FS_READ_FILE (1ULL << 2)
+#define PG_LL_FS_READ_DIR (1ULL << 3)
+#define PG_LL_FS_MAKE_CHAR (1ULL << 6)
+#define PG_LL_FS_MAKE_BLOCK (1ULL << 11)
+#define PG_LL_FS_REFER (1ULL << 13)
+#define PG_LL_FS_TRUNCATE (1ULL << 14)
+#define PG_LL_FS_IOCTL_DEV (1ULL << 15)
+#define PG_LL_NET_BIND_TCP (1ULL << 0)
+#define PG_LL_NET_CONNECT_TCP (1ULL << 1)
+#define PG_LL_SCOPE_ABSTRACT_UNIX_SOCKET (1ULL << 0)
+#define PG_LL_SCOPE_SIGNAL (1ULL << 1)
+
+struct pg_ll_ruleset_attr {
+    uint64_t handled_access_fs;
+    uint64_t handled_access_net;
+    uint64_t scoped;
+};
+
+struct pg_ll_path_beneath_attr {
+    uint64_t allowed_access;
+    int32_t parent_fd;
+} __attribute__((packed));
+
+static pg_layer layers[PG_LAYER_COUNT];
+static const char *const layer_names[PG_LAYER_COUNT] = {
+    [PG_LAYER_USERNS] = "userns",
+    [PG_LAYER_PIDNS] = "pidns",
+    [PG_LAYER_NETNS] = "netns",
+    [PG_LAYER_MOUNTNS] = "mountns",
+    [PG_LAYER_IPCNS] = "ipcns",
+    [PG_LAYER_UTSNS] = "utsns",
+    [PG_LAYER_SCRATCH] = "scratch",
+    [PG_LAYER_LANDLOCK] = "landlock",
+    [PG_LAYER_NO_NEW_PRIVS] = "no_new_privs",
+    [PG_LAYER_SECCOMP] = "seccomp",
+    [PG_LAYER_CAPABILITIES] = "drop-capabilities",
+    [PG_LAYER_RLIMITS] = "rlimits",
+    [PG_LAYER_FDS] = "closed-descriptors",
+    [PG_LAYER_ENV] = "scrubbed-environment",
+    [PG_LAYER_PGRP] = "process-group",
+    [PG_LAYER_PROCESS] = "process-per-exercise",
+    [PG_LAYER_WALL] = "wall-clock-kill",
+};
+
+static char scratch_path[256] = "";
+static int scratch_is_mount = 0;
+static int landlock_fd = -1;
+
+static void set_layer(int i, int active, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void set_layer(int i, int active, const char *fmt, ...) {
+    layers[i].name = layer_names[i];
+    layers[i].active = active;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(layers[i].detail, sizeof layers[i].detail, fmt, ap);
+    va_end(ap);
+}
+
+const pg_layer *pg_sandbox_layer(int i) { return i >= 0 && i < PG_LAYER_COUNT ? &layers[i] : NULL; }
+const char *pg_sandbox_scratch(void) { return scratch_path; }
+
+/* PYGRADE_SANDBOX_DISABLE=landlock,netns,... leaves those layers out, to
+   see how a machine without them behaves (tests, doctor); a layer left out
+   is reported missing like any other. */
+static int disabled(int layer) {
+    const char *list = getenv("PYGRADE_SANDBOX_DISABLE");
+    if (!list) return 0;
+    size_t n = strlen(layer_names[layer]);
+    for (const char *p = list; (p = strstr(p, layer_names[layer])); p += n)
+        if ((p == list || p[-1] == ',') && (p[n] == 0 || p[n] == ',')) {
+            set_layer(layer, 0, "disabled by PYGRADE_SANDBOX_DISABLE");
+            return 1;
+        }
+    return 0;
+}
+
+static int write_file(const char *path, const char *text) {
+    int fd = open(path, O_WRONLY | O_CLOEXEC);
+    if (fd < 0) return -1;
+    ssize_t n = write(fd, text, strlen(text));
+    int saved = errno;
+    close(fd);
+    errno = saved;
+    return n == (ssize_t)strlen(text) ? 0 : -1;
+}
+
+static const char *errno_reason(int e) {
+    switch (e) {
+    case EPERM: return "not permitted (needs root, or unprivileged user namespaces)";
+    case EINVAL: return "not supported by this kernel";
+    case ENOSPC: return "the namespace limit is reached (user.max_*_namespaces)";
+    case ENOSYS: return "the kernel lacks this system call";
+    case EOPNOTSUPP: return "disabled in this kernel (boot options)";
+    case EUSERS: return "too many nested user namespaces";
+    default: return strerror(e);
+    }
+}
+
+static int remove_tree(const char *path, int keep_top);
+
+/* Runs in the worker before Python starts (single-threaded). Enters the
+   namespaces, then forks the zygote: after unshare(CLONE_NEWPID) the next
+   fork is PID 1 of the new namespace, so the zygote (this function's caller,
+   in the child) is that PID 1 and forks every job. The original process
+   only waits, cleans a scratch folder that is not a private mount, and exits
+   with the zygote's status. */
+int pg_sandbox_enter(void) {
+    for (int i = 0; i < PG_LAYER_COUNT; i++) set_layer(i, 0, "not set up");
+    uid_t uid = geteuid();
+    gid_t gid = getegid();
+
+    // The user namespace first: the others are then owned by it, which is
+    // what lets a non-root user create them.
+    if (disabled(PG_LAYER_USERNS)) {
+    } else if (unshare(CLONE_NEWUSER) == 0) {
+        // A process may map only its own uid into the namespace it just
+        // made (mapping root to nobody would need a helper outside it), so
+        // uid 0 inside is the caller outside; without its capabilities
+        // (dropped in every job), Landlock is what keeps it off the files.
+        char map[64];
+        snprintf(map, sizeof map, "0 %u 1\n", (unsigned)uid);
+        int ok = write_file("/proc/self/setgroups", "deny") == 0 || errno == ENOENT;
+        ok = ok && write_file("/proc/self/uid_map", map) == 0;
+        snprintf(map, sizeof map, "0 %u 1\n", (unsigned)gid);
+        ok = ok && write_file("/proc/self/gid_map", map) == 0;
+        if (ok)
+            set_layer(PG_LAYER_USERNS, 1, "uid 0 inside is uid %u outside, the only uid mapped", (unsigned)uid);
+        else
+            set_layer(PG_LAYER_USERNS, 0, "entered, but the uid map failed (%s)", strerror(errno));
+    } else {
+        set_layer(PG_LAYER_USERNS, 0, "%s", errno_reason(errno));
+    }
+    static const struct { int layer; int flag; } spaces[] = {
+        {PG_LAYER_NETNS, CLONE_NEWNET}, {PG_LAYER_IPCNS, CLONE_NEWIPC}, {PG_LAYER_UTSNS, CLONE_NEWUTS},
+        {PG_LAYER_MOUNTNS, CLONE_NEWNS}, {PG_LAYER_PIDNS, CLONE_NEWPID},
+    };
+    for (size_t i = 0; i < sizeof spaces / sizeof spaces[0]; i++) {
+        if (disabled(spaces[i].layer)) continue;
+        if (unshare(spaces[i].flag) == 0)
+            set_layer(spaces[i].layer, 1, "private");
+        else
+            set_layer(spaces[i].layer, 0, "%s", errno_reason(errno));
+    }
+    if (layers[PG_LAYER_NETNS].active) set_layer(PG_LAYER_NETNS, 1, "no interfaces but a down loopback");
+    if (layers[PG_LAYER_UTSNS].active) sethostname("pygrade", 7);
+
+    // The scratch folder: an empty tmpfs (size-capped, so a disk fill ends
+    // there) over /tmp in the private mount namespace, invisible outside and
+    // gone with the worker; else a fresh folder under /tmp.
+    if (layers[PG_LAYER_MOUNTNS].active && mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0 &&
+        mount("pygrade-scratch", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "size=64m,nr_inodes=4096,mode=1777") == 0) {
+        snprintf(scratch_path, sizeof scratch_path, "/tmp");
+        scratch_is_mount = 1;
+        set_layer(PG_LAYER_SCRATCH, 1, "/tmp is a private 64 MiB tmpfs, emptied after every job");
+    } else {
+        int why = errno;
+        snprintf(scratch_path, sizeof scratch_path, "/tmp/pygrade-scratch-XXXXXX");
+        if (mkdtemp(scratch_path)) {
+            set_layer(PG_LAYER_SCRATCH, 1, "%s (not a private mount: %s), emptied after every job", scratch_path,
+                      layers[PG_LAYER_MOUNTNS].active ? strerror(why) : "no mount namespace");
+        } else {
+            set_layer(PG_LAYER_SCRATCH, 0, "cannot create a scratch folder: %s", strerror(errno));
+            scratch_path[0] = 0;
+        }
+    }
+
+    fflush(NULL);
+    pid_t zygote = fork();
+    if (zygote < 0) {
+        if (layers[PG_LAYER_PIDNS].active) set_layer(PG_LAYER_PIDNS, 0, "fork after unshare failed: %s", strerror(errno));
+        return 0;  // carry on in this process, without the PID namespace
+    }
+    if (zygote == 0) {
+        // Dies with the waiting parent, which dies with the orchestrator.
+        // (Should the parent die before this line, the zygote still ends:
+        // its request pipe closes with the orchestrator.)
+        prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+        if (layers[PG_LAYER_PIDNS].active)
+            set_layer(PG_LAYER_PIDNS, 1, "the worker is PID %d of its own PID namespace", (int)getpid());
+        return 0;
+    }
+    // The parent keeps no end of the protocol pipes, so EOF still means
+    // the worker is gone.
+    for (int fd = 0; fd < 1024; fd++)
+        if (fd != 2) close(fd);
+    int status = 0;
+    while (waitpid(zygote, &status, 0) < 0 && errno == EINTR) {}
+    if (scratch_path[0] && !scratch_is_mount) remove_tree(scratch_path, 0);
+    _exit(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+}
+
+/* ---- Scratch. ---- */
+
+static int remove_entries(int dirfd) {
+    DIR *d = fdopendir(dirfd);
+    if (!d) { close(dirfd); return -1; }
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
+        if (unlinkat(dirfd, e->d_name, 0) == 0) continue;
+        int sub = openat(dirfd, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (sub >= 0) {
+            // A directory the candidate made unreadable: make it ours again.
+            fchmod(sub, 0700);
+            remove_entries(sub);
+        }
+        unlinkat(dirfd, e->d_name, AT_REMOVEDIR);
+    }
+    closedir(d);
+    return 0;
+}
+
+static int remove_tree(const char *path, int keep_top) {
+    int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) return -1;
+    remove_entries(fd);
+    return keep_top ? 0 : rmdir(path);
+}
+
+void pg_sandbox_clean_scratch(void) {
+    if (scratch_path[0]) remove_tree(scratch_path, 1);
+}
+
+/* ---- Landlock: built once in the worker, applied in each child. ---- */
+
+int pg_sandbox_prepare_landlock(const char *const *read_paths, int count) {
+    if (disabled(PG_LAYER_LANDLOCK)) return -1;
+    long abi = syscall(SYS_landlock_create_ruleset, NULL, 0, PG_LL_CREATE_RULESET_VERSION);
+    if (abi < 0) {
+        set_layer(PG_LAYER_LANDLOCK, 0, "%s", errno == ENOSYS ? "the kernel has no Landlock"
+                                              : errno == EOPNOTSUPP ? "Landlock is disabled in this kernel (lsm= boot option)"
+                                                                    : strerror(errno));
+        return -1;
+    }
+    struct pg_ll_ruleset_attr attr = {0};
+    attr.handled_access_fs = (1ULL << 13) - 1;  // ABI 1: execute .. make_sym
+    if (abi >= 2) attr.handled_access_fs |= PG_LL_FS_REFER;
+    if (abi >= 3) attr.handled_access_fs |= PG_LL_FS_TRUNCATE;
+    if (abi >= 5) attr.handled_access_fs |= PG_LL_FS_IOCTL_DEV;
+    size_t size = 8;
+    if (abi >= 4) {
+        // No rule allows any TCP port: bind and connect are refused even
+        // where there is no network namespace.
+        attr.handled_access_net = PG_LL_NET_BIND_TCP | PG_LL_NET_CONNECT_TCP;
+        size = 16;
+    }
+    if (abi >= 6) {
+        // Signals and abstract sockets stay inside the job's own domain.
+        attr.scoped = PG_LL_SCOPE_ABSTRACT_UNIX_SOCKET | PG_LL_SCOPE_SIGNAL;
+        size = 24;
+    }
+    int fd = (int)syscall(SYS_landlock_create_ruleset, &attr, size, 0);
+    if (fd < 0) {
+        set_layer(PG_LAYER_LANDLOCK, 0, "landlock_create_ruleset: %s", strerror(errno));
+        return -1;
+    }
+    char allowed[160] = "";
+    int readable = 0;
+    for (int i = 0; i < count; i++) {
+        struct pg_ll_path_beneath_attr rule = {PG_LL_FS_READ_FILE | PG_LL_FS_READ_DIR, -1};
+        rule.parent_fd = open(read_paths[i], O_PATH | O_CLOEXEC);
+        if (rule.parent_fd < 0) continue;  // sys.path names a zip that does not exist
+        if (syscall(SYS_landlock_add_rule, fd, PG_LL_RULE_PATH_BENEATH, &rule, 0) == 0) {
+            readable++;
+            if (readable == 1) snprintf(allowed, sizeof allowed, "%s", read_paths[i]);
+        }
+        close(rule.parent_fd);
+    }
+    int scratch_ok = 0;
+    if (scratch_path[0]) {
+        struct pg_ll_path_beneath_attr rule = {
+            attr.handled_access_fs & ~(PG_LL_FS_EXECUTE | PG_LL_FS_MAKE_CHAR | PG_LL_FS_MAKE_BLOCK | PG_LL_FS_IOCTL_DEV), -1};
+        rule.parent_fd = open(scratch_path, O_PATH | O_CLOEXEC);
+        if (rule.parent_fd >= 0) {
+            scratch_ok = syscall(SYS_landlock_add_rule, fd, PG_LL_RULE_PATH_BENEATH, &rule, 0) == 0;
+            close(rule.parent_fd);
+        }
+    }
+    // Far from the descriptors a child keeps, so close_range spares it only
+    // until the child has used it.
+    int high = fcntl(fd, F_DUPFD_CLOEXEC, 900);
+    if (high < 0) high = fcntl(fd, F_DUPFD_CLOEXEC, 16);  // RLIMIT_NOFILE below 901
+    close(fd);
+    if (high < 0) {
+        set_layer(PG_LAYER_LANDLOCK, 0, "cannot keep the ruleset: %s", strerror(errno));
+        return -1;
+    }
+    landlock_fd = high;
+    set_layer(PG_LAYER_LANDLOCK, 1, "ABI %ld: read-only %s%s, read-write %s, nothing else%s", abi, allowed,
+              readable > 1 ? " (and the rest of sys.path)" : "", scratch_ok ? scratch_path : "(no scratch)",
+              abi >= 6 ? "; TCP, signals and abstract sockets scoped" : abi >= 4 ? "; TCP refused" : "");
+    return 0;
+}
+
+/* ---- seccomp. ---- */
+
+/* Calls no grading needs and an attack would: the child is killed (SIGSYS,
+   graded sandbox_violation). */
+static const char *const killed_calls[] = {
+    "execve", "execveat", "ptrace", "process_vm_readv", "process_vm_writev", "mount", "umount2", "pivot_root",
+    "chroot", "unshare", "setns", "bpf", "perf_event_open", "keyctl", "add_key", "request_key", "kexec_load",
+    "kexec_file_load", "init_module", "finit_module", "delete_module", "reboot", "swapon", "swapoff",
+    "io_uring_setup", "io_uring_enter", "io_uring_register", "userfaultfd", "acct", "settimeofday", "clock_settime",
+    "clock_adjtime", "adjtimex", "sethostname", "setdomainname", "iopl", "ioperm", "fanotify_init",
+    "open_by_handle_at", "name_to_handle_at", "quotactl", "syslog", "move_mount", "open_tree", "fsopen", "fsmount",
+    "fsconfig", "fspick", "mount_setattr", "pidfd_send_signal", "pidfd_getfd", "kcmp", "vhangup", "lookup_dcookie",
+    "personality", "rt_sigqueueinfo", "rt_tgsigqueueinfo", "tkill", "migrate_pages", "move_pages", "mbind",
+    "set_mempolicy",
+};
+
+static struct sock_fprog seccomp_program;
+
+/* Built once in the worker with libseccomp and exported as BPF, so that a
+   child only hands the program to the kernel (no allocation after fork). */
+int pg_sandbox_prepare_seccomp(void) {
+    if (disabled(PG_LAYER_SECCOMP)) return -1;
+    if (prctl(PR_GET_SECCOMP, 0, 0, 0, 0) < 0) {
+        set_layer(PG_LAYER_SECCOMP, 0, "the kernel has no seccomp (CONFIG_SECCOMP)");
+        return -1;
+    }
+    uint32_t action = SECCOMP_RET_KILL_PROCESS;
+    if (syscall(SYS_seccomp, SECCOMP_GET_ACTION_AVAIL, 0, &action) != 0) {
+        set_layer(PG_LAYER_SECCOMP, 0, "the kernel has no seccomp filters with kill-process (%s)", strerror(errno));
+        return -1;
+    }
+    scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+    if (!ctx) {
+        set_layer(PG_LAYER_SECCOMP, 0, "libseccomp could not start a filter");
+        return -1;
+    }
+    int rc = 0;
+    for (size_t i = 0; i < sizeof killed_calls / sizeof killed_calls[0]; i++) {
+        int nr = seccomp_syscall_resolve_name(killed_calls[i]);
+        if (nr == __NR_SCMP_ERROR) continue;  // not on this architecture
+        rc |= seccomp_rule_add(ctx, SCMP_ACT_KILL_PROCESS, nr, 0);
+    }
+    // No new processes: fork, vfork, and clone without CLONE_THREAD fail
+    // with EPERM (threads stay possible); clone3 says ENOSYS so that glibc
+    // falls back to clone, whose flags a filter can read.
+    rc |= seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(fork), 0);
+    rc |= seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(vfork), 0);
+    rc |= seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(clone), 1, SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_THREAD, 0));
+    rc |= seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0);
+    // No network: creating a socket fails (a local socketpair stays possible).
+    rc |= seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EACCES), SCMP_SYS(socket), 0);
+    int pipefd[2];
+    if (rc || pipe2(pipefd, O_CLOEXEC) != 0) {
+        seccomp_release(ctx);
+        set_layer(PG_LAYER_SECCOMP, 0, "libseccomp refused a rule (%d)", rc);
+        return -1;
+    }
+    rc = seccomp_export_bpf(ctx, pipefd[1]);
+    close(pipefd[1]);
+    seccomp_release(ctx);
+    static struct sock_filter code[4096];
+    size_t got = 0;
+    ssize_t r;
+    while ((r = read(pipefd[0], (char *)code + got, sizeof code - got)) > 0) got += (size_t)r;
+    close(pipefd[0]);
+    if (rc || got == 0 || got % sizeof(struct sock_filter)) {
+        set_layer(PG_LAYER_SECCOMP, 0, "libseccomp could not export the filter (%d)", rc);
+        return -1;
+    }
+    seccomp_program.len = (unsigned short)(got / sizeof(struct sock_filter));
+    seccomp_program.filter = code;
+    set_layer(PG_LAYER_SECCOMP, 1,
+              "%u BPF instructions: exec, ptrace, mount, namespaces, bpf, keyctl, io_uring... kill the job; fork and "
+              "socket fail; signals reach only the job itself",
+              (unsigned)seccomp_program.len);
+    return 0;
+}
+
+/* A second, hand-written filter: kill, tgkill and friends may target only
+   the job itself (its pid, its own group, 0), compared on the low 32 bits as
+   the kernel reads a pid_t. It depends on the child's pid, so it is built in
+   the child: a few instructions, no allocation. */
+static int load_signal_filter(pid_t self) {
+    uint32_t me = (uint32_t)self, group = (uint32_t)-self;
+    struct sock_filter code[] = {
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_kill, 2, 0),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_tgkill, 1, 0),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+        // Low word of args[0] (little-endian).
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[0])),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, me, 3, 0),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, group, 2, 0),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 1, 0),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+    };
+    struct sock_fprog prog = {(unsigned short)(sizeof code / sizeof code[0]), code};
+    return (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog);
+}
+
+/* ---- In each job child, after its descriptors are in place. ---- */
+
+int pg_sandbox_apply_child(char *why, size_t whylen) {
+    if (scratch_path[0] && chdir(scratch_path) != 0) {
+        snprintf(why, whylen, "chdir to scratch: %s", strerror(errno));
+        return -1;
+    }
+    clearenv();
+    umask(077);
+    // Not dumpable: no core, and its /proc entries belong to nobody else.
+    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) {
+        snprintf(why, whylen, "no_new_privs: %s", strerror(errno));
+        return -1;
+    }
+    if (landlock_fd >= 0) {
+        if (syscall(SYS_landlock_restrict_self, landlock_fd, 0) != 0) {
+            snprintf(why, whylen, "landlock_restrict_self: %s", strerror(errno));
+            return -1;
+        }
+        close(landlock_fd);
+    }
+    // Whatever capabilities the user namespace gave: none left.
+    struct __user_cap_header_struct head = {_LINUX_CAPABILITY_VERSION_3, 0};
+    struct __user_cap_data_struct data[2];
+    memset(data, 0, sizeof data);
+    if (syscall(SYS_capset, &head, data) != 0) {
+        snprintf(why, whylen, "capset: %s", strerror(errno));
+        return -1;
+    }
+    if (seccomp_program.len) {
+        if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &seccomp_program) != 0 || load_signal_filter(getpid()) != 0) {
+            snprintf(why, whylen, "seccomp: %s", strerror(errno));
+            return -1;
+        }
+    }
+    return 0;
+}
+
+void pg_sandbox_note_child_layers(void) {
+    set_layer(PG_LAYER_NO_NEW_PRIVS, 1, "set in every job child");
+    set_layer(PG_LAYER_CAPABILITIES, 1, "every capability dropped in every job child");
+    set_layer(PG_LAYER_RLIMITS, 1, "CPU (hard = soft + 1), address space, file size, open files, core = 0");
+    set_layer(PG_LAYER_FDS, 1, "a job child keeps stdin (/dev/null), its output pipe and its result pipe only");
+    set_layer(PG_LAYER_ENV, 1, "a job child has an empty environment");
+    set_layer(PG_LAYER_PGRP, 1, "a job child leads its own process group, killed whole");
+    set_layer(PG_LAYER_PROCESS, 1, "a fresh process per exercise, forked from the worker");
+    set_layer(PG_LAYER_WALL, 1, "the worker kills a job past its wall-clock limit");
+}
