@@ -162,16 +162,16 @@ struct SandboxAttackTests {
         #expect(result.stderr.contains(file.path) && result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
     }
 
+    /// Invalid UTF-8 and NUL bytes printed by a candidate neither break the
+    /// report nor reach it: no test shows captured output (a job child holds
+    /// hidden inputs too, so output could carry them; see Grader.report).
     @Test func binaryOutputKeepsTheReportValid() throws {
         let (result, report) = try Self.grade("attack_binary_output.py")
-        #expect(Self.status(report) == "passed")
+        #expect(Self.status(report) == "passed", "\(result.stdout)")
         let tests = try #require((report["exercises"] as? [[String: Any]])?.first?["tests"] as? [[String: Any]])
-        let first = try #require(tests.first)
-        let output = try #require(first["output"] as? String, "a visible test shows its output: \(result.stdout)")
-        // Exactly this test's output, once, invalid bytes replaced.
-        #expect(output.components(separatedBy: " ok").count == 2, "\(output)")
-        #expect(output.contains("\u{FFFD}"))
-        #expect(tests.filter { $0["visibility"] as? String == "hidden" }.allSatisfy { $0["output"] == nil })
+        #expect(!tests.isEmpty)
+        #expect(tests.allSatisfy { $0["output"] == nil })
+        #expect(!result.stdout.contains("\u{FFFD}") && !result.stdout.contains(" ok"))
     }
 }
 
