@@ -68,6 +68,8 @@ struct BatchCommand: ParsableCommand {
         options.grade.exerciseIDs = exercises
         options.grade.maxSubmissionBytes = maxSize
 
+        // Every usage error before the results file is touched.
+        do { _ = try Grader(catalog: catalog, options: options.grade) } catch { throw CLIError.usage(error.description) }
         let candidates: [String]
         do { candidates = try BatchCandidates.list(directory) } catch { throw CLIError.usage(error.description) }
         let results: ResultsFile
@@ -90,7 +92,7 @@ struct BatchCommand: ParsableCommand {
                 display?.update(p)
                 last = p
             }
-            display?.update(progress, final: display?.terminal == true)
+            display?.update(progress, final: true)
             try results.finish()
         } catch {
             throw CLIError.internal("\(out): \(error)")

@@ -142,7 +142,7 @@ public final class BatchRunner: @unchecked Sendable {
                     record = .error(BatchErrorRecord(submission: path, kind: .internal, error: error.description))
                 }
             } catch {
-                record = .error(BatchErrorRecord(submission: path, kind: .input, error: error.description))
+                record = .error(BatchErrorRecord(submission: path, kind: .input, error: error.problem))
             }
             do {
                 try results.append(record)

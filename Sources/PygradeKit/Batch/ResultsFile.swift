@@ -32,8 +32,11 @@ public final class ResultsFile: @unchecked Sendable {
     public let path: String
     private var fd: Int32
     private let lock = NSLock()
-    /// The last record of each submission in the file.
+    /// The last record of each submission found in the file by `resume`
+    /// (records appended since are not added: memory stays flat in a batch).
     public private(set) var index: [String: ResumeEntry] = [:]
+    /// Submissions of `index` that got a new record in this run.
+    private var regraded: Set<String> = []
     /// Some submission has more than one record (a regrade): `finish` compacts.
     public private(set) var hasSuperseded = false
     /// Bytes of a torn last line removed by `resume`.
@@ -118,7 +121,7 @@ public final class ResultsFile: @unchecked Sendable {
     /// Appends one record whole, then syncs it to disk. Thread-safe.
     public func append(_ record: BatchRecord) throws {
         let bytes = try record.line()
-        let head = try JSONDecoder().decode(BatchRecord.Head.self, from: Data(bytes))
+        let submission = record.submission
         try lock.withLock {
             let start = lseek(fd, 0, SEEK_END)
             var written = 0
@@ -134,7 +137,10 @@ public final class ResultsFile: @unchecked Sendable {
                 written += n
             }
             guard fdatasync(fd) == 0 else { throw SystemError("fdatasync \(path)") }
-            remember(head)
+            if index[submission] != nil {
+                regraded.insert(submission)
+                hasSuperseded = true
+            }
         }
     }
 
@@ -157,7 +163,6 @@ public final class ResultsFile: @unchecked Sendable {
         guard lseek(fd, 0, SEEK_SET) == 0 else { throw SystemError("lseek \(path)") }
         var reader = LineReader(fd: fd)
         var n = 0
-        var kept = 0
         var buffer: [UInt8] = []
         func flush() throws {
             var off = 0
@@ -169,17 +174,17 @@ public final class ResultsFile: @unchecked Sendable {
             }
             buffer.removeAll(keepingCapacity: true)
         }
-        var newIndex: [String: ResumeEntry] = [:]
+        // A record found by `resume` stays if it is its submission's last
+        // and was not regraded; a record of this run always stays.
         while let line = reader.next(), line.terminated {
             defer { n += 1 }
-            guard let head = try? JSONDecoder().decode(BatchRecord.Head.self, from: Data(line.bytes)),
-                var entry = index[head.submission], entry.line == n
-            else { continue }
+            if n < lineCount {
+                guard let head = try? JSONDecoder().decode(BatchRecord.Head.self, from: Data(line.bytes)),
+                    index[head.submission]?.line == n, !regraded.contains(head.submission)
+                else { continue }
+            }
             buffer += line.bytes
             buffer.append(UInt8(ascii: "\n"))
-            entry.line = kept
-            newIndex[head.submission] = entry
-            kept += 1
             if buffer.count > 1 << 20 { try flush() }
         }
         if let e = reader.readError {
@@ -199,8 +204,6 @@ public final class ResultsFile: @unchecked Sendable {
             fsync(dir)
             close(dir)
         }
-        index = newIndex
-        lineCount = kept
         hasSuperseded = false
     }
 
