@@ -40,13 +40,15 @@ public enum HTMLReport {
             defer { n += 1 }
             switch record {
             case .error(let e):
-                w.put("<tr class=\"error\"><td><a href=\"#c\(n)\">\(esc(e.submission))</a></td><td data-v=\"error\">")
+                w.put(
+                    "<tr class=\"error\"><td><a href=\"#c\(n)\" title=\"\(esc(e.submission))\">\(esc(name(e.submission)))</a></td><td data-v=\"error\">"
+                )
                 w.put("<span class=\"st st-error\">error</span></td><td data-v=\"-1\">–</td><td data-v=\"-1\">–</td>")
                 for _ in ids { w.put("<td></td>") }
                 w.put("<td data-v=\"0\"></td></tr>\n")
             case .report(let r, let ms):
                 let p = BatchSummary.percent(r)
-                w.put("<tr><td><a href=\"#c\(n)\">\(esc(r.submission))</a></td>")
+                w.put("<tr><td><a href=\"#c\(n)\" title=\"\(esc(r.submission))\">\(esc(name(r.submission)))</a></td>")
                 w.put("<td><span class=\"st st-\(r.verdict.rawValue)\">\(r.verdict.rawValue)</span></td>")
                 w.put("<td data-v=\"\(r.score)\">\(TextReport.number(r.score))/\(TextReport.number(r.maxScore))</td>")
                 w.put(String(format: "<td data-v=\"%.2f\">%.0f</td>", p, p))
@@ -160,6 +162,9 @@ public enum HTMLReport {
         }
         w.put("</table></section>\n")
     }
+
+    /// A candidate is named by its file or folder; the full path is in the details.
+    static func name(_ path: String) -> String { (path as NSString).lastPathComponent }
 
     static func label(_ s: ExerciseStatus) -> String { s.rawValue.replacingOccurrences(of: "_", with: " ") }
 
