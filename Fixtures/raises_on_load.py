@@ -1,4 +1,4 @@
-# expect: duplicates=runtime_error flatten=runtime_error
+# expect: duplicates=runtime_error flatten=runtime_error reverse=runtime_error cache=runtime_error anagrams=runtime_error
 # An exception while loading the submission fails every test of every exercise.
 raise RuntimeError("broken at import time")
 

@@ -2,6 +2,10 @@ import ArgumentParser
 import Foundation
 import PygradeKit
 
+enum CheckFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, junit
+}
+
 struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
@@ -15,9 +19,17 @@ struct CheckCommand: ParsableCommand {
     @Option(help: "The folder of fixtures.")
     var fixtures: String = "Fixtures"
 
+    @Option(help: "Output: text (a line per check as it completes) or junit (one XML document at the end).")
+    var format: CheckFormat = .text
+
     func run() throws {
         let folder = exercises.map { URL(fileURLWithPath: $0) } ?? ExerciseCatalog.defaultFolder()
         let runner = CheckRunner(exercisesFolder: folder, fixturesFolder: fixtures)
+        if format == .junit {
+            let items = runner.run()
+            print(JUnitReport.render(checks: items), terminator: "")
+            throw ExitCode(items.allSatisfy(\.ok) ? 0 : 1)
+        }
         let colour = TextReport.colourWanted()
         let items = runner.run { item in
             let mark = item.ok ? (colour ? "\u{1B}[32mok\u{1B}[0m  " : "ok  ") : (colour ? "\u{1B}[31mFAIL\u{1B}[0m" : "FAIL")

@@ -3,8 +3,10 @@ import Foundation
 import PygradeKit
 
 enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
-    case text, json
+    case text, json, junit, gradescope
 }
+
+extension GradescopeReport.Visibility: ExpressibleByArgument {}
 
 struct GradeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -19,8 +21,13 @@ struct GradeCommand: ParsableCommand {
     @Option(name: .customLong("exercise"), help: "Grade only this exercise (repeatable).")
     var exercises: [String] = []
 
-    @Option(help: "Report format: text or json.")
+    @Option(help: "Report format: text, json (SPEC §4, docs/report.schema.json), junit (XML) or gradescope (results.json).")
     var format: ReportFormat = .text
+
+    @Option(
+        name: .customLong("gradescope-hidden"),
+        help: "With --format gradescope, what Gradescope shows of hidden tests: hidden, after_due_date or after_published.")
+    var gradescopeHidden: GradescopeReport.Visibility = .hidden
 
     @Option(name: .customLong("time-limit"), help: "CPU seconds per test, instead of each exercise's own limit.")
     var timeLimit: Double?
@@ -66,6 +73,8 @@ struct GradeCommand: ParsableCommand {
         switch format {
         case .text: print(TextReport(colour: TextReport.colourWanted()).render(report), terminator: "")
         case .json: print(try ReportJSON.encode(report))
+        case .junit: print(JUnitReport.render(report), terminator: "")
+        case .gradescope: print(try GradescopeReport(report, hidden: gradescopeHidden).encoded())
         }
         if timings { printTimings(grader) }
         throw ExitCode(report.verdict == .passed ? 0 : 1)

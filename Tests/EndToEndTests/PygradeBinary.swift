@@ -39,7 +39,9 @@ enum PygradeBinary {
         }
     }
 
-    static func run(_ arguments: [String], environment extra: [String: String] = [:], timeout: Double = 300) throws -> Result {
+    static func run(
+        _ arguments: [String], environment extra: [String: String] = [:], timeout: Double = 300, executable: URL = executable
+    ) throws -> Result {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments

@@ -2,7 +2,7 @@ import Foundation
 
 /// One thing `pygrade check` verified.
 public struct CheckItem: Sendable {
-    public enum Kind: String, Sendable { case definition, reference, fixture }
+    public enum Kind: String, Sendable { case definition, reference, determinism, margin, fixture }
     public var kind: Kind
     public var name: String
     public var ok: Bool
@@ -11,7 +11,8 @@ public struct CheckItem: Sendable {
 }
 
 /// The CI check (SPEC §1): every definition is valid, every reference earns
-/// full marks, every fixture gets the statuses it declares.
+/// full marks, grading is deterministic, every time limit has margin, and
+/// every fixture gets the statuses it declares.
 public final class CheckRunner {
     public let exercisesFolder: URL
     public let fixturesFolder: String
@@ -47,7 +48,9 @@ public final class CheckRunner {
         }
         for exercise in catalog.exercises {
             let start = Clock.now
-            record(checkReference(exercise, grader: grader).with(milliseconds: start.millisecondsElapsed))
+            let items = checkReference(exercise, grader: grader)
+            let ms = start.millisecondsElapsed
+            for item in items { record(item.with(milliseconds: item.kind == .reference ? ms : 0)) }
         }
 
         let paths: [String]
@@ -62,25 +65,87 @@ public final class CheckRunner {
         return items
     }
 
-    /// Recomputes the expected results (never trusting the cache), then
-    /// grades the reference as a submission: it must earn every point.
-    func checkReference(_ exercise: Exercise, grader: Grader) -> CheckItem {
+    /// The reference must use less than this fraction of every test's CPU
+    /// limit, so that a correct solution a few times slower still passes and
+    /// a loaded CI machine does not turn the reference's own run into a TLE.
+    public static let marginFraction = 0.2
+
+    /// Recomputes the expected results twice, in two workers (never trusting
+    /// the cache): the two runs must agree byte for byte (seeded generators,
+    /// no hash-order or clock dependence), the reference must stay within
+    /// `marginFraction` of each limit, and graded as a submission it must
+    /// earn every point.
+    func checkReference(_ exercise: Exercise, grader: Grader) -> [CheckItem] {
         let name = exercise.folder.appendingPathComponent("reference.py").path
+        var items: [CheckItem] = []
         do {
-            let expected = try grader.computeExpected(for: exercise)
-            try? store.save(exercise, expected)
+            let first = try grader.computeExpected(for: exercise)
+            try? store.save(exercise, first)
             let single = try Grader(catalog: grader.catalog, options: optionsFor([exercise.id]), store: store)
+            let second = try single.computeExpected(for: exercise)
+            items.append(Self.determinism(exercise, first, second))
+            items.append(Self.margin(exercise, cpuMs: zip(first.referenceCPUms, second.referenceCPUms).map { max($0, $1) }))
             let submission = Submission(path: name, isFolder: false, files: ["reference.py": exercise.referenceSource])
             let report = try single.grade(submission)
             guard let r = report.exercises.first, r.status == .passed, r.score == r.maxScore else {
                 let r = report.exercises.first
-                return CheckItem(
-                    kind: .reference, name: name, ok: false, detail: "\(r?.status.rawValue ?? "?"): \(r?.message ?? "")", milliseconds: 0)
+                items.insert(
+                    CheckItem(
+                        kind: .reference, name: name, ok: false, detail: "\(r?.status.rawValue ?? "?"): \(r?.message ?? "")",
+                        milliseconds: 0), at: 0)
+                return items
             }
-            return CheckItem(kind: .reference, name: name, ok: true, detail: "full marks", milliseconds: 0)
+            items.insert(CheckItem(kind: .reference, name: name, ok: true, detail: "full marks", milliseconds: 0), at: 0)
         } catch {
-            return CheckItem(kind: .reference, name: name, ok: false, detail: "\(error)", milliseconds: 0)
+            items.insert(CheckItem(kind: .reference, name: name, ok: false, detail: "\(error)", milliseconds: 0), at: 0)
         }
+        return items
+    }
+
+    /// Two computations of the expected results must agree under each
+    /// test's checker: byte equality would be too strict for an unordered
+    /// checker, since set order follows the per-process string hash seed.
+    static func determinism(_ exercise: Exercise, _ a: ExpectedResults, _ b: ExpectedResults) -> CheckItem {
+        let differing = exercise.tests.indices.filter { i in
+            guard i < a.values.count, i < b.values.count else { return true }
+            if a.encoded[i] == b.encoded[i] { return false }
+            return Checker.check(exercise.tests[i].checker ?? exercise.checker, got: b.values[i], expected: a.values[i]) != .pass
+        }
+        let names = differing.map { exercise.tests[$0].name }
+        return CheckItem(
+            kind: .determinism, name: exercise.id, ok: differing.isEmpty,
+            detail: differing.isEmpty
+                ? "two runs of the reference agree on all \(exercise.tests.count) tests"
+                : "two runs of the reference differ on \(names.joined(separator: ", "))",
+            milliseconds: 0)
+    }
+
+    /// Every test's CPU limit must be more than 1 / `marginFraction` times
+    /// what the reference needs.
+    static func margin(_ exercise: Exercise, cpuMs: [Double]) -> CheckItem {
+        var worst: (name: String, used: Double, limit: Double)?
+        var tight: [String] = []
+        for (test, used) in zip(exercise.tests, cpuMs) {
+            let limit = (test.timeSeconds ?? exercise.limits.timeSeconds) * 1000
+            if worst.map({ used / limit > $0.used / $0.limit }) ?? true { worst = (test.name, used, limit) }
+            if used >= limit * marginFraction {
+                tight.append(String(format: "%@ (%.0f of %.0f ms)", test.name, used, limit))
+            }
+        }
+        let percent = Int(marginFraction * 100)
+        guard tight.isEmpty else {
+            return CheckItem(
+                kind: .margin, name: exercise.id, ok: false,
+                detail: "the reference uses \(percent)% or more of the time limit on \(tight.joined(separator: ", "))", milliseconds: 0)
+        }
+        let detail =
+            worst.map {
+                String(
+                    format: "the reference uses at most %.1f%% of a time limit (%@: %.1f of %.0f ms)", $0.used / $0.limit * 100, $0.name,
+                    $0.used, $0.limit)
+            }
+            ?? "no tests"
+        return CheckItem(kind: .margin, name: exercise.id, ok: true, detail: detail, milliseconds: 0)
     }
 
     private var graders: [String: Grader] = [:]

@@ -165,7 +165,9 @@ public enum ExerciseLoader {
             guard let parsed = Visibility(rawValue: s) else { throw v.fail("visibility must be 'hidden' or 'visible'") }
             visibility = parsed
         }
-        let sources = ["args", "generate", "probe"].filter { m[$0] != nil }
+        // A probe takes `args` of its own (after the entry point), so only
+        // literal arguments and a generator exclude each other and a probe.
+        let sources = ["args", "generate", "probe"].filter { m[$0] != nil && !($0 == "args" && m["probe"] != nil) }
         guard sources.count <= 1 else { throw node.fail("test '\(name)': use one of args, generate, probe") }
         let input: TestInput
         if let g = m["generate"] {

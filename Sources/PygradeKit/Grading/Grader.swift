@@ -159,7 +159,10 @@ public final class Grader {
             exercise, filename: source.filename, moduleName: source.moduleName, source: source.bytes, reference: false)
         let roundTrip = start.millisecondsElapsed - (worker?.lastPrepareMs ?? 0)
         let compareStart = Clock.now
-        let report = Grader.report(exercise: exercise, response: response, blobs: blobs, expected: expected)
+        var report = Grader.report(exercise: exercise, response: response, blobs: blobs, expected: expected)
+        if report.status == .missing && source.bytes.allSatisfy({ [9, 10, 12, 13, 32].contains($0) }) {
+            report.message = "\(source.filename) is empty, so `\(exercise.entry)` is not defined"
+        }
         lastTimings.append(
             ExerciseTiming(
                 exercise: exercise.id, roundTripMs: roundTrip, worker: response.timing,
@@ -214,7 +217,7 @@ public final class Grader {
         var out = ExerciseReport(id: exercise.id, status: .passed, score: 0, maxScore: exercise.points, message: "", tests: [], rules: [])
         if response.compile == .syntaxError {
             out.status = .syntaxError
-            out.message = "the submission does not compile: line \(response.syntaxLine ?? 0): \(response.syntaxMessage ?? "syntax error")"
+            out.message = compileFailure(line: response.syntaxLine, message: response.syntaxMessage)
             return out
         }
         if response.load == .missing {
@@ -225,7 +228,7 @@ public final class Grader {
         var seenRules = Set<String>()
         for hit in response.ruleHits where seenRules.insert(hit.id).inserted {
             let rule = exercise.rules.first { $0.id == hit.id }
-            out.rules.append(RuleReport(id: hit.id, line: hit.line, message: rule?.message ?? hit.id))
+            out.rules.append(RuleReport(id: hit.id, line: hit.line, message: rule?.message ?? hit.id, penalty: rule?.penalty))
         }
 
         var firstFailure: (TestStatus, String)?
@@ -234,12 +237,18 @@ public final class Grader {
             let outcome = response.tests.first { $0.index == i }
             let (status, why) = verdict(
                 test: test, index: i, exercise: exercise, response: response, outcome: outcome, blobs: blobs, expected: expected)
+            // No captured output in reports, not even a visible test's: the
+            // child holds every test's inputs, hidden ones included, so what a
+            // candidate prints during a visible test can carry them (on purpose,
+            // or because output read ahead of the frames is pinned on the test
+            // being parsed). Showing it needs output that provably came from a
+            // child without hidden inputs.
             out.tests.append(
                 TestReport(
                     name: test.name, status: status, visibility: test.visibility,
                     score: status == .passed ? Report.round(max) : 0, maxScore: Report.round(max),
                     cpuMs: Report.round(outcome?.cpuMs ?? 0), peakKiB: outcome?.peakKiB ?? 0, hint: test.hint,
-                    output: test.visibility == .visible ? outcome?.output : nil))
+                    output: nil, message: status == .passed ? nil : why))
             if status != .passed && firstFailure == nil {
                 let label = test.visibility == .visible ? "test '\(test.name)'" : "hidden test '\(test.name)' [\(test.hint)]"
                 firstFailure = (status, "\(label): \(why)")
@@ -262,6 +271,16 @@ public final class Grader {
         }
         out.score = Report.round(score)
         return out
+    }
+
+    /// A compiler that runs out of stack or memory on deeply nested source
+    /// reports no line and no text worth showing: say what happened instead.
+    static func compileFailure(line: Int?, message: String?) -> String {
+        let message = message ?? "syntax error"
+        if ["MemoryError", "RecursionError"].contains(where: { message.hasPrefix($0) }) {
+            return "the submission does not compile: it is too deeply nested for the compiler (\(message.prefix { $0 != ":" }))"
+        }
+        return "the submission does not compile: line \(line ?? 0): \(message)"
     }
 
     static func verdict(

@@ -60,15 +60,19 @@ public struct TestReport: Codable, Sendable {
     public var peakKiB: Int
     /// The test's category ("large input"): all a report says of a hidden test.
     public var hint: String
-    /// Captured stdout and stderr, visible tests only, truncated.
+    /// Captured stdout and stderr of a visible test. Not filled today: see
+    /// Grader.report (a job child holds hidden inputs too and could print them).
     public var output: String?
+    /// Why the test failed, in words (absent when it passed). Like the
+    /// exercise's message it never quotes an input or an expected value.
+    public var message: String? = nil
 
     enum CodingKeys: String, CodingKey {
         case name, status, visibility, score
         case maxScore = "max_score"
         case cpuMs = "cpu_ms"
         case peakKiB = "peak_kib"
-        case hint, output
+        case hint, output, message
     }
 }
 
@@ -76,6 +80,9 @@ public struct RuleReport: Codable, Sendable {
     public var id: String
     public var line: Int
     public var message: String
+    /// The fraction of the exercise's points the rule takes away (an added
+    /// field: optional, so reports written without it still decode).
+    public var penalty: Double?
 }
 
 public struct GraderInfo: Codable, Sendable {

@@ -9,30 +9,45 @@ public struct TextReport {
 
     public init(colour: Bool) { self.colour = colour }
 
+    /// Colour on a terminal only, and never when `NO_COLOR` is set (to
+    /// anything: an empty value is still a request) or `TERM` is `dumb`.
     public static func colourWanted(fd: Int32 = 1) -> Bool {
-        let env = ProcessInfo.processInfo.environment
-        if let v = env["NO_COLOR"], !v.isEmpty { return false }
-        return isatty(fd) != 0 && env["TERM"] != "dumb"
+        colourWanted(environment: ProcessInfo.processInfo.environment, isTerminal: isatty(fd) != 0)
+    }
+
+    public static func colourWanted(environment env: [String: String], isTerminal: Bool) -> Bool {
+        isTerminal && env["NO_COLOR"] == nil && env["TERM"] != "dumb"
     }
 
     public func render(_ report: Report) -> String {
         var lines: [String] = []
         let verdict = report.verdict == .passed ? paint("passed", .green) : paint("failed", .red)
         lines.append("\(bold(report.submission))  \(verdict)  \(TextReport.number(report.score))/\(TextReport.number(report.maxScore))")
+        let header = ["exercise", "status", "score", "tests", "first failure"]
         let rows = report.exercises.map { e in
             [
                 e.id, e.status.rawValue, "\(TextReport.number(e.score))/\(TextReport.number(e.maxScore))",
+                e.tests.isEmpty ? "-" : "\(e.tests.filter { $0.status == .passed }.count)/\(e.tests.count)",
                 e.status == .passed ? "" : e.message,
             ]
         }
-        let header = ["exercise", "status", "score", "first failure"]
-        let widths = (0..<3).map { i in ([header[i]] + rows.map { $0[i] }).map(\.count).max() ?? 0 }
-        func pad(_ s: String, _ w: Int) -> String { s + String(repeating: " ", count: max(0, w - s.count)) }
-        lines.append("  " + bold((0..<3).map { pad(header[$0], widths[$0]) }.joined(separator: "  ") + "  " + header[3]))
+        let columns = header.count - 1
+        let widths = (0..<columns).map { i in ([header[i]] + rows.map { $0[i] }).map(\.count).max() ?? 0 }
+        func pad(_ s: String, _ w: Int, right: Bool = false) -> String {
+            let fill = String(repeating: " ", count: max(0, w - s.count))
+            return right ? fill + s : s + fill
+        }
+        // Numbers align on the right, words on the left.
+        let rightAligned: Set<Int> = [2, 3]
+        lines.append(
+            "  "
+                + bold(
+                    (0..<columns).map { pad(header[$0], widths[$0], right: rightAligned.contains($0)) }.joined(separator: "  ") + "  "
+                        + header[columns]))
         for (row, e) in zip(rows, report.exercises) {
-            let status = paint(pad(row[1], widths[1]), TextReport.colour(of: e.status))
-            lines.append(
-                "  " + [pad(row[0], widths[0]), status, pad(row[2], widths[2]), row[3]].joined(separator: "  ").trimmingTrailingSpaces())
+            var cells = (0..<columns).map { pad(row[$0], widths[$0], right: rightAligned.contains($0)) }
+            cells[1] = paint(cells[1], TextReport.colour(of: e.status))
+            lines.append("  " + (cells + [row[columns]]).joined(separator: "  ").trimmingTrailingSpaces())
         }
         return lines.joined(separator: "\n") + "\n"
     }

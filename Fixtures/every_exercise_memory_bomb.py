@@ -1,0 +1,34 @@
+# expect: duplicates=memory_limit_exceeded flatten=memory_limit_exceeded reverse=memory_limit_exceeded cache=memory_limit_exceeded anagrams=memory_limit_exceeded
+# Every entry point grabs 50 MiB per step until the memory limit stops it,
+# on its first call in each child only: the first test's status is the
+# exercise's, and hitting the limit in every test would only cost time.
+_hoarded = []
+
+
+def _hoard():
+    if _hoarded:
+        return
+    _hoarded.append(True)
+    hoard = []
+    while True:
+        hoard.append(bytearray(50 * 1024 * 1024))
+
+
+def find_duplicates(items):
+    _hoard()
+
+
+def flatten_list(nested):
+    _hoard()
+
+
+def reverse_string(s):
+    _hoard()
+
+
+def simple_cache(func):
+    _hoard()
+
+
+def are_anagrams(a, b):
+    _hoard()

@@ -1,0 +1,3 @@
+# expect: reverse=rule_violation
+def reverse_string(s):
+    return "".join(reversed(s))

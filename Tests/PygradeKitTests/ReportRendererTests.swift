@@ -1,0 +1,116 @@
+import Foundation
+import Testing
+
+@testable import PygradeKit
+
+/// The renderers over hand-made reports: no process runs.
+@Suite("Report renderers")
+struct ReportRendererTests {
+    static func test(
+        _ name: String, _ status: TestStatus, visibility: Visibility = .hidden, hint: String = "basic", output: String? = nil,
+        message: String? = nil
+    ) -> TestReport {
+        TestReport(
+            name: name, status: status, visibility: visibility, score: status == .passed ? 5 : 0, maxScore: 5, cpuMs: 1.5, peakKiB: 100,
+            hint: hint, output: output, message: message)
+    }
+
+    /// Output a candidate printed can hold anything: controls XML forbids,
+    /// markup, a CDATA terminator, quotes and line breaks.
+    static let nasty = "a\u{0}b\u{1B}[31mc\u{7}<d>&e]]>\"f'\n\tg\r\u{FFFE}👍🏽 é"
+
+    static let report = Report(
+        submission: "cand<1>.py", sha256: String(repeating: "a", count: 64),
+        exercises: [
+            ExerciseReport(
+                id: "reverse", status: .ruleViolation, score: 5, maxScore: 20, message: "line 3: slicing with a step is not allowed",
+                tests: [
+                    test("empty", .passed, visibility: .visible, hint: "empty input", output: nasty),
+                    test("emoji", .wrongAnswer, visibility: .visible, hint: "unicode", message: "wrong result \"quoted\"\nsecond line"),
+                    test("huge", .timeLimitExceeded, hint: "large input", message: "time limit exceeded"),
+                    test("combining", .passed, hint: "unicode"),
+                ],
+                rules: [RuleReport(id: "no-slice-step", line: 3, message: "slicing with a step is not allowed")]),
+            ExerciseReport(
+                id: "flatten", status: .syntaxError, score: 0, maxScore: 20,
+                message: "the submission does not compile: line 2: SyntaxError: expected ':'", tests: [], rules: []),
+        ],
+        grader: GraderInfo(version: "0.1.0", exercisesSHA256: String(repeating: "b", count: 64), sandbox: ["rlimits"]))
+
+    @Test func junitSurvivesAnyOutputAndKeepsMessagesExact() throws {
+        let root = try XMLTree.parse(JUnitReport.render(Self.report))
+        #expect(root.attributes["name"] == "cand<1>.py")
+        #expect(root.attributes["tests"] == "6")
+        let suites = root.all("testsuite")
+        #expect(suites.map { $0.attributes["name"] } == ["reverse", "flatten"])
+        let cases = suites[0].all("testcase")
+        #expect(cases.map { $0.attributes["name"] } == ["empty", "emoji", "huge", "combining", "rule no-slice-step"])
+        #expect(suites[0].attributes["failures"] == "2" && suites[0].attributes["errors"] == "1")
+        // Attribute values keep their line breaks and quotes.
+        #expect(cases[1].first("failure")?.attributes["message"] == "wrong result \"quoted\"\nsecond line")
+        #expect(cases[2].first("error")?.attributes["type"] == "time_limit_exceeded")
+        #expect(cases[2].first("error")?.attributes["message"] == "[large input] time limit exceeded")
+        #expect(cases[4].first("failure")?.attributes["type"] == "rule_violation")
+        // Forbidden characters are replaced, everything else is kept.
+        let out = try #require(cases[0].first("system-out")?.text)
+        #expect(out == "a\u{FFFD}b\u{FFFD}[31mc\u{FFFD}<d>&e]]>\"f'\n\tg\r\u{FFFD}👍🏽 é")
+        // A suite that never ran still counts as one failed case.
+        let flatten = suites[1].all("testcase")
+        #expect(flatten.map { $0.attributes["name"] } == ["compile"])
+        #expect(flatten.first?.first("error")?.attributes["type"] == "syntax_error")
+    }
+
+    @Test func junitOfChecksGroupsByKind() throws {
+        let items = [
+            CheckItem(kind: .definition, name: "a", ok: true, detail: "3 tests", milliseconds: 0),
+            CheckItem(kind: .fixture, name: "Fixtures/x.py", ok: false, detail: "a: expected passed, got wrong_answer", milliseconds: 12),
+            CheckItem(kind: .fixture, name: "Fixtures/y.py", ok: true, detail: "a=passed", milliseconds: 8),
+        ]
+        let root = try XMLTree.parse(JUnitReport.render(checks: items))
+        #expect(root.all("testsuite").map { $0.attributes["name"] } == ["definition", "fixture"])
+        let fixture = root.all("testsuite")[1]
+        #expect(fixture.attributes["failures"] == "1" && fixture.attributes["time"] == "0.020000")
+        #expect(fixture.all("testcase")[0].first("failure")?.attributes["message"] == "a: expected passed, got wrong_answer")
+        #expect(fixture.all("testcase")[1].children.isEmpty)
+    }
+
+    @Test func gradescopeCarriesScoresStatusesAndVisibility() throws {
+        let g = GradescopeReport(Self.report, hidden: .afterDueDate)
+        #expect(g.score == 5 && g.maxScore == 40)
+        #expect(
+            g.tests.map(\.name) == [
+                "reverse: empty", "reverse: emoji", "reverse: huge", "reverse: combining", "reverse: rule no-slice-step", "flatten",
+            ])
+        #expect(g.tests.map(\.visibility) == [.visible, .visible, .afterDueDate, .afterDueDate, .visible, .visible])
+        #expect(g.tests.map(\.status) == ["passed", "failed", "failed", "passed", "failed", "failed"])
+        #expect(g.tests.map(\.number) == ["1.1", "1.2", "1.3", "1.4", "1.5", "2"])
+        #expect(g.tests[0].output.contains("--- output ---"))
+        #expect(g.tests[2].output == "time_limit_exceeded: [large input] time limit exceeded")
+        #expect(g.tests[5].output.hasPrefix("syntax_error: the submission does not compile"))
+        #expect(g.tests[5].maxScore == 20)
+        let json = try JSONSerialization.jsonObject(with: Data(try g.encoded().utf8)) as? [String: Any]
+        #expect(json?["max_score"] as? Double == 40)
+        #expect((json?["tests"] as? [[String: Any]])?.first?["max_score"] as? Double == 5)
+    }
+
+    @Test func textAlignsEveryColumn() {
+        let text = TextReport(colour: false).render(Self.report)
+        let lines = text.split(separator: "\n").map(String.init)
+        #expect(lines[0] == "cand<1>.py  failed  5/40")
+        #expect(lines[1] == "  exercise  status          score  tests  first failure")
+        #expect(lines[2] == "  reverse   rule_violation   5/20    2/4  line 3: slicing with a step is not allowed")
+        #expect(lines[3] == "  flatten   syntax_error     0/20      -  the submission does not compile: line 2: SyntaxError: expected ':'")
+    }
+
+    @Test(arguments: [
+        ([String: String](), true, true),
+        ([:], false, false),
+        (["NO_COLOR": "1"], true, false),
+        (["NO_COLOR": ""], true, false),
+        (["TERM": "dumb"], true, false),
+        (["TERM": "xterm-256color"], true, true),
+    ])
+    func colourOnlyOnATerminalAndNeverWithNoColor(environment: [String: String], terminal: Bool, wanted: Bool) {
+        #expect(TextReport.colourWanted(environment: environment, isTerminal: terminal) == wanted)
+    }
+}
