@@ -72,6 +72,12 @@ struct BatchCommand: ParsableCommand {
         do { _ = try Grader(catalog: catalog, options: options.grade) } catch { throw CLIError.usage(error.description) }
         let candidates: [String]
         do { candidates = try BatchCandidates.list(directory) } catch { throw CLIError.usage(error.description) }
+        // A report that cannot be written is found now, not after the batch.
+        for path in [report, csv].compactMap({ $0 }) {
+            let fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o644)
+            guard fd >= 0 else { throw CLIError.usage("\(path): cannot write (\(String(cString: strerror(errno))))") }
+            close(fd)
+        }
         let results: ResultsFile
         do { results = try resume ? ResultsFile.resume(out) : ResultsFile.create(out) } catch { throw CLIError.usage(error.description) }
         if results.repairedBytes > 0 {

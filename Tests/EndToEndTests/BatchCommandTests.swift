@@ -199,6 +199,19 @@ struct BatchCommandTests {
         #expect(try String(contentsOfFile: out, encoding: .utf8) == before)
     }
 
+    @Test func anUnwritableReportIsRefusedBeforeAnythingIsGraded() throws {
+        let scratch = try BatchScratch()
+        try scratch.makeCandidates(2)
+        let out = scratch.path("results.jsonl")
+        let report = scratch.path("no-such-folder/report.html")
+        let result = try PygradeBinary.run([
+            "batch", scratch.candidates, "--out", out, "--exercises-dir", scratch.exercises, "--report", report,
+        ])
+        #expect(result.status == 2)
+        #expect(result.stderr == "pygrade: \(report): cannot write (No such file or directory)\n")
+        #expect(!FileManager.default.fileExists(atPath: out))
+    }
+
     @Test func resumeRegradesAChangedCandidateAndKeepsOneRecord() throws {
         let scratch = try BatchScratch()
         let candidates = try scratch.makeCandidates(4)
