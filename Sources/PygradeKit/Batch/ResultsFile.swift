@@ -26,8 +26,9 @@ public struct ResumeEntry: Sendable, Equatable {
 
 /// The batch's JSON Lines file of records. Every record is appended whole with
 /// one write and then synced, under a lock, so a `kill -9` at any moment
-/// leaves only whole lines (a crash of the machine may still tear the last
-/// one, which `resume` repairs). An flock keeps two batches off one file.
+/// leaves whole lines, but for the last one: the kernel may stop a write of
+/// more than a page part-way for a fatal signal, and a machine crash can tear
+/// it too. `resume` cuts such a line off. An flock keeps two batches off one file.
 public final class ResultsFile: @unchecked Sendable {
     public let path: String
     private var fd: Int32
