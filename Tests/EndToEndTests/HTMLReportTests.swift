@@ -99,6 +99,24 @@ struct HTMLReportTests {
         #expect(report.png.count > 4 * blank.png.count, "screenshot \(report.png.count) bytes, blank page \(blank.png.count)")
         #expect(try Self.render(scratch.path("external.html"), in: dir).pageRequests.contains("http://example.invalid/x.png"))
 
+        // The page's script runs: a link to a candidate opens its detail view.
+        let dom = Process()
+        dom.executableURL = URL(fileURLWithPath: "/usr/bin/chromium")
+        dom.arguments = [
+            "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+            "--user-data-dir=\(dir)/profile-dom", "--host-resolver-rules=MAP * ~NOTFOUND", "--dump-dom",
+            URL(fileURLWithPath: html).absoluteString + "#c2",
+        ]
+        let domFile = "\(dir)/dom.html"
+        FileManager.default.createFile(atPath: domFile, contents: nil)
+        dom.standardOutput = FileHandle(forWritingAtPath: domFile)
+        dom.standardError = FileHandle(forWritingAtPath: "/dev/null")
+        try dom.run()
+        dom.waitUntilExit()
+        let rendered = try String(contentsOfFile: domFile, encoding: .utf8)
+        #expect(rendered.contains("<details id=\"c2\" class=\"candidate\" open=\"\">"), "the detail view did not open")
+        #expect(!rendered.contains("<details id=\"c3\" class=\"candidate\" open"))
+
         let keep = ProcessInfo.processInfo.environment["PYGRADE_KEEP_SCREENSHOT"]
         if let keep, !keep.isEmpty { try report.png.write(to: URL(fileURLWithPath: keep)) }
     }
