@@ -152,7 +152,9 @@ struct BatchCommandTests {
         #expect(lines.count == 2000 && Set(lines.compactMap { $0?["submission"] as? String }) == Set(candidates))
         let (a, b) = (try #require(early), try #require(late))
         #expect(b.rssKiB - a.rssKiB < 8 * 1024, "RSS grew from \(a.rssKiB) KiB to \(b.rssKiB) KiB over 1,500 candidates")
-        #expect(b.descriptors <= a.descriptors, "descriptors grew from \(a.descriptors) to \(b.descriptors)")
+        // Each of the 2 threads may hold a submission open at a sample; a leak
+        // of one per candidate would show as 1,500.
+        #expect(b.descriptors <= a.descriptors + 2, "descriptors grew from \(a.descriptors) to \(b.descriptors)")
         #expect(maxChildren <= 2, "\(maxChildren) child processes for 2 jobs")
         for _ in 0..<200 where !workers.allSatisfy(ProcessSample.isGone) { usleep(10000) }
         #expect(!workers.isEmpty && workers.allSatisfy(ProcessSample.isGone), "workers outlived the batch")
