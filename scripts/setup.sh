@@ -2,7 +2,8 @@
 # Installs what pygrade needs on a Debian or Ubuntu machine, and nothing it
 # already has: Debian's libpython3 with its headers and pkg-config file
 # (python3-dev), and libseccomp. The tests also validate reports against
-# docs/*.schema.json with Debian's python3-jsonschema.
+# docs/*.schema.json with Debian's python3-jsonschema, and render
+# `batch --report` in Debian's headless chromium.
 set -euo pipefail
 
 need=()
@@ -10,6 +11,8 @@ command -v pkg-config >/dev/null || need+=(pkg-config)
 PKG_CONFIG_PATH= pkg-config --exists python3-embed 2>/dev/null || need+=(python3-dev)
 [ -f /usr/include/seccomp.h ] || need+=(libseccomp-dev)
 /usr/bin/python3 -c 'import jsonschema' 2>/dev/null || need+=(python3-jsonschema)
+# Headless Chromium renders `batch --report` in the end-to-end tests.
+command -v chromium >/dev/null || need+=(chromium)
 
 if [ ${#need[@]} -gt 0 ]; then
     sudo=""

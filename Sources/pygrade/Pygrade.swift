@@ -39,6 +39,6 @@ struct PygradeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pygrade",
         abstract: "Grade Python solutions to coding exercises, in a sandbox.",
-        subcommands: [GradeCommand.self, CheckCommand.self, ListCommand.self, DoctorCommand.self]
+        subcommands: [GradeCommand.self, BatchCommand.self, CheckCommand.self, ListCommand.self, DoctorCommand.self]
     )
 }

@@ -1,0 +1,232 @@
+import Foundation
+import PygradeKit
+import Testing
+
+@Suite("pygrade batch")
+struct BatchCommandTests {
+    /// Every fixture gets, in a batch, the statuses `grade` gives it for the
+    /// exercises it declares: the same status, or (for the few that declare a
+    /// choice) one they allow. `grade` runs with those exercises only (as the
+    /// fixture suite does): building every exercise's large inputs in 49
+    /// separate processes would cost minutes.
+    @Test func batchOverFixturesGivesTheStatusesGradeGives() async throws {
+        let scratch = try BatchScratch()
+        let out = scratch.path("fixtures.jsonl")
+        let fixturesDir = PygradeBinary.root.appendingPathComponent("Fixtures").path
+        let batch = Task.detached { try PygradeBinary.run(["batch", fixturesDir, "--out", out, "--jobs", "2"]) }
+        let paths = try Fixture.paths(in: fixturesDir)
+        // Two grades at a time beside the batch: most of the wall time is
+        // fixtures waiting out their wall-clock limits, not CPU.
+        var graded: [String: [String: String]] = [:]
+        try await withThrowingTaskGroup(of: (String, [String: String]).self) { group in
+            // Those that wait out wall-clock limits first: they set the pace.
+            let slowFirst = try paths.sorted { a, b in
+                let (x, y) = try (Self.waits(a), Self.waits(b))
+                return x != y ? x : a < b
+            }
+            var queue = slowFirst[...]
+            func add() {
+                guard let path = queue.popFirst() else { return }
+                group.addTask { (path, try Self.gradeStatuses(path)) }
+            }
+            add()
+            add()
+            while let (path, statuses) = try await group.next() {
+                graded[path] = statuses
+                add()
+            }
+        }
+        let result = try await batch.value
+        #expect(result.status == 0, "\(result.stderr)")
+        var seen = Set<String>()
+        for line in BatchScratch.lines(out) {
+            let record = try #require(line)
+            let path = try #require(record["submission"] as? String)
+            seen.insert(path)
+            let want = try #require(graded[path], "batch graded \(path), which is not a fixture")
+            let allowed = Dictionary(uniqueKeysWithValues: try Fixture.load(path).expectations.map { ($0.exercise, $0.statuses) })
+            let exercises = try #require(record["exercises"] as? [[String: Any]])
+            #expect(Set(want.keys).isSubset(of: exercises.compactMap { $0["id"] as? String }), "\(path): not every exercise graded")
+            for e in exercises where want[e["id"] as! String] != nil {
+                let id = e["id"] as! String
+                let got = e["status"] as! String
+                var agree =
+                    got == want[id]
+                    || (allowed[id].map { $0.contains { $0.rawValue == got } && $0.contains { $0.rawValue == want[id] } } ?? false)
+                if !agree {
+                    // Once, grade again: under heavy load the engine was seen to
+                    // misreport a status of `grade` now and then (reported; not
+                    // batch's to fix). A real disagreement persists.
+                    let again = try Self.gradeStatuses(path)[id]
+                    print("\(path) \(id): batch \(got), grade \(want[id] ?? "nothing"), then \(again ?? "nothing")")
+                    agree = got == again
+                }
+                #expect(agree, "\(path) \(id): batch \(got), grade \(want[id] ?? "nothing")")
+            }
+        }
+        #expect(seen == Set(paths))
+    }
+
+    static func waits(_ path: String) throws -> Bool {
+        try Fixture.load(path).expectations.contains { $0.statuses.contains(.timeLimitExceeded) }
+    }
+
+    static func gradeStatuses(_ path: String) throws -> [String: String] {
+        let ids = try Fixture.load(path).exerciseIDs
+        let result = try PygradeBinary.run(["grade", path, "--format", "json"] + ids.flatMap { ["--exercise", $0] })
+        let exercises = (try result.json()["exercises"] as? [[String: Any]]) ?? []
+        return Dictionary(uniqueKeysWithValues: exercises.map { ($0["id"] as! String, $0["status"] as! String) })
+    }
+
+    /// `kill -9` mid-batch, a torn line on top (what a power cut could leave),
+    /// then `--resume`: one record per candidate, every line valid JSON.
+    @Test func killNineThenResumeLeavesExactlyOneRecordPerCandidate() throws {
+        let scratch = try BatchScratch()
+        let candidates = try scratch.makeCandidates(600)
+        let out = scratch.path("results.jsonl")
+        let args = ["batch", scratch.candidates, "--out", out, "--exercises-dir", scratch.exercises, "--jobs", "2"]
+        let process = try scratch.start(args)
+        let deadline = Date().addingTimeInterval(120)
+        while BatchScratch.lineCount(out) < 60 && process.isRunning && Date() < deadline { usleep(5000) }
+        let workers = ProcessSample(process.processIdentifier)?.children ?? []
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        let before = BatchScratch.lines(out)
+        #expect(before.count >= 60 && before.count < candidates.count, "killed after \(before.count) records")
+        #expect(before.allSatisfy { $0 != nil }, "a kill -9 left a broken line")
+        // The workers do not outlive their orchestrator.
+        for _ in 0..<200 where !workers.allSatisfy(ProcessSample.isGone) { usleep(10000) }
+        #expect(!workers.isEmpty && workers.allSatisfy(ProcessSample.isGone), "workers \(workers) outlived the batch")
+
+        let torn = Data("{\"schema\":\"pygrade.report/1\",\"submission\":\"\(candidates[0])\",\"exer".utf8)
+        let handle = try #require(FileHandle(forWritingAtPath: out))
+        handle.seekToEndOfFile()
+        handle.write(torn)
+        try handle.close()
+
+        let resumed = try PygradeBinary.run(args + ["--resume", "--no-progress"])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        #expect(resumed.stderr.contains("removed a torn last line"))
+        let after = BatchScratch.lines(out)
+        #expect(after.allSatisfy { $0 != nil }, "a line is not valid JSON")
+        let submissions = after.compactMap { $0?["submission"] as? String }
+        #expect(submissions.count == candidates.count)
+        #expect(Set(submissions) == Set(candidates))
+        // The records written before the kill were kept, not redone.
+        #expect(Array(submissions.prefix(before.count)) == before.map { $0!["submission"] as! String })
+
+        // A second resume has nothing left to grade and changes nothing.
+        let size = try FileManager.default.attributesOfItem(atPath: out)[.size] as? Int
+        let again = try PygradeBinary.run(args + ["--resume"])
+        #expect(again.status == 0)
+        #expect(again.stderr.contains("\(candidates.count) already graded"))
+        #expect(try FileManager.default.attributesOfItem(atPath: out)[.size] as? Int == size)
+    }
+
+    /// 2,000 candidates: the orchestrator's memory and descriptors stay flat,
+    /// it never has more workers than jobs, and none outlives it.
+    @Test func twoThousandCandidatesKeepResourcesBounded() throws {
+        let scratch = try BatchScratch()
+        let candidates = try scratch.makeCandidates(2000)
+        let out = scratch.path("results.jsonl")
+        let process = try scratch.start([
+            "batch", scratch.candidates, "--out", out, "--exercises-dir", scratch.exercises, "--jobs", "2", "--no-progress",
+        ])
+        let pid = process.processIdentifier
+        var early: ProcessSample?
+        var late: ProcessSample?
+        var maxChildren = 0
+        var workers = Set<Int32>()
+        while process.isRunning {
+            let done = BatchScratch.lineCount(out)
+            if let s = ProcessSample(pid) {
+                maxChildren = max(maxChildren, s.children.count)
+                workers.formUnion(s.children)
+                if early == nil && done >= 300 { early = s }
+                if late == nil && done >= 1800 { late = s }
+            }
+            usleep(20000)
+        }
+        #expect(process.terminationStatus == 0)
+        let lines = BatchScratch.lines(out)
+        #expect(lines.count == 2000 && Set(lines.compactMap { $0?["submission"] as? String }) == Set(candidates))
+        let (a, b) = (try #require(early), try #require(late))
+        #expect(b.rssKiB - a.rssKiB < 8 * 1024, "RSS grew from \(a.rssKiB) KiB to \(b.rssKiB) KiB over 1,500 candidates")
+        // Each of the 2 threads may hold a submission open at a sample; a leak
+        // of one per candidate would show as 1,500.
+        #expect(b.descriptors <= a.descriptors + 2, "descriptors grew from \(a.descriptors) to \(b.descriptors)")
+        #expect(maxChildren <= 2, "\(maxChildren) child processes for 2 jobs")
+        for _ in 0..<200 where !workers.allSatisfy(ProcessSample.isGone) { usleep(10000) }
+        #expect(!workers.isEmpty && workers.allSatisfy(ProcessSample.isGone), "workers outlived the batch")
+    }
+
+    @Test func unreadableCandidatesGetErrorRecordsAndTheBatchGoesOn() throws {
+        let scratch = try BatchScratch()
+        let good = try scratch.makeCandidates(3)
+        try scratch.write("candidates/binary.py", "x = 1\u{0}\n")
+        try scratch.write("candidates/notes.txt", "not a candidate\n")
+        let out = scratch.path("results.jsonl")
+        let result = try PygradeBinary.run(["batch", scratch.candidates, "--out", out, "--exercises-dir", scratch.exercises])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("1 candidate(s) could not be read"))
+        let records = BatchScratch.lines(out).compactMap { $0 }
+        #expect(records.count == 4)
+        let error = try #require(records.first { $0["schema"] as? String == "pygrade.batch-error/1" })
+        #expect(error["submission"] as? String == "\(scratch.candidates)/binary.py")
+        #expect((error["error"] as? String)?.contains("NUL") == true)
+        #expect(Set(records.compactMap { $0["submission"] as? String }).isSuperset(of: good))
+    }
+
+    @Test func aResultsFilePygradeDidNotWriteIsRefusedAndLeftAlone() throws {
+        let scratch = try BatchScratch()
+        try scratch.makeCandidates(2)
+        for text in ["name,score\nana,3\n", "[{\"schema\": \"pygrade.report/1\"}]", "hello"] {
+            let out = scratch.path("foreign.txt")
+            try scratch.write("foreign.txt", text)
+            let result = try PygradeBinary.run([
+                "batch", scratch.candidates, "--out", out, "--exercises-dir", scratch.exercises, "--resume",
+            ])
+            #expect(result.status == 2)
+            #expect(result.stderr.hasPrefix("pygrade: \(out): ") && result.stderr.contains("not a results file pygrade wrote"))
+            #expect(result.stderr.split(separator: "\n").count == 1)
+            #expect(try String(contentsOfFile: out, encoding: .utf8) == text)
+        }
+        // Without --resume, results already there are never overwritten.
+        let out = scratch.path("results.jsonl")
+        let args = ["batch", scratch.candidates, "--out", out, "--exercises-dir", scratch.exercises]
+        #expect(try PygradeBinary.run(args).status == 0)
+        let before = try String(contentsOfFile: out, encoding: .utf8)
+        let again = try PygradeBinary.run(args)
+        #expect(again.status == 2 && again.stderr.contains("already holds results"))
+        #expect(try String(contentsOfFile: out, encoding: .utf8) == before)
+    }
+
+    @Test func anUnwritableReportIsRefusedBeforeAnythingIsGraded() throws {
+        let scratch = try BatchScratch()
+        try scratch.makeCandidates(2)
+        let out = scratch.path("results.jsonl")
+        let report = scratch.path("no-such-folder/report.html")
+        let result = try PygradeBinary.run([
+            "batch", scratch.candidates, "--out", out, "--exercises-dir", scratch.exercises, "--report", report,
+        ])
+        #expect(result.status == 2)
+        #expect(result.stderr == "pygrade: \(report): cannot write (No such file or directory)\n")
+        #expect(!FileManager.default.fileExists(atPath: out))
+    }
+
+    @Test func resumeRegradesAChangedCandidateAndKeepsOneRecord() throws {
+        let scratch = try BatchScratch()
+        let candidates = try scratch.makeCandidates(4)
+        let out = scratch.path("results.jsonl")
+        let args = ["batch", scratch.candidates, "--out", out, "--exercises-dir", scratch.exercises, "--resume"]
+        #expect(try PygradeBinary.run(args).status == 0)
+        try scratch.write("candidates/cand00001.py", "def double(x):\n    return x * 2\n")
+        let result = try PygradeBinary.run(args)
+        #expect(result.status == 0)
+        #expect(result.stderr.contains("3 already graded"))
+        let records = BatchScratch.lines(out).compactMap { $0 }
+        #expect(records.count == 4 && Set(records.compactMap { $0["submission"] as? String }) == Set(candidates))
+        let changed = try #require(records.first { $0["submission"] as? String == candidates[1] })
+        #expect(changed["verdict"] as? String == "passed")
+    }
+}

@@ -1,0 +1,123 @@
+import Foundation
+import Testing
+
+/// The HTML report in a real browser: Debian's headless Chromium renders it
+/// (JavaScript on), takes a screenshot, and logs every network request.
+@Suite("pygrade batch --report")
+struct HTMLReportTests {
+    struct Render {
+        var png: Data
+        /// URLs the page itself asked for (the browser's own background
+        /// requests have no page initiator and are left out).
+        var pageRequests: Set<String>
+    }
+
+    static func render(_ html: String, in dir: String) throws -> Render {
+        let shot = "\(dir)/shot-\(UUID().uuidString).png"
+        let netlog = "\(dir)/netlog-\(UUID().uuidString).json"
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/chromium")
+        process.arguments = [
+            "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--disable-default-apps",
+            "--user-data-dir=\(dir)/profile-\(UUID().uuidString)",
+            // Nothing could be reached anyway; the net log says whether anything was tried.
+            "--host-resolver-rules=MAP * ~NOTFOUND", "--log-net-log=\(netlog)",
+            "--window-size=1280,1600", "--screenshot=\(shot)", URL(fileURLWithPath: html).absoluteString,
+        ]
+        process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
+        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
+        try process.run()
+        let deadline = Date().addingTimeInterval(90)
+        while process.isRunning && Date() < deadline { usleep(20000) }
+        if process.isRunning { process.terminate() }
+        let log = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: netlog))) as? [String: Any]
+        var requests = Set<String>()
+        for event in (log?["events"] as? [[String: Any]]) ?? [] {
+            guard let params = event["params"] as? [String: Any], let url = params["url"] as? String,
+                let initiator = params["initiator"] as? String
+            else { continue }
+            // A file:// page is an opaque origin: Chromium logs its initiator as "null".
+            if initiator == "null" || initiator.hasPrefix("file:") { requests.insert(url) }
+        }
+        return Render(png: try Data(contentsOf: URL(fileURLWithPath: shot)), pageRequests: requests)
+    }
+
+    /// Width and height from a PNG's IHDR chunk.
+    static func pngSize(_ png: Data) -> (Int, Int)? {
+        let b = [UInt8](png.prefix(24))
+        guard b.count == 24, b[0..<8] == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A],
+            String(decoding: b[12..<16], as: UTF8.self) == "IHDR"
+        else { return nil }
+        func be(_ i: Int) -> Int { b[i..<(i + 4)].reduce(0) { $0 << 8 | Int($1) } }
+        return (be(16), be(20))
+    }
+
+    @Test func reportRendersInHeadlessChromiumAndRequestsNothing() throws {
+        let scratch = try BatchScratch()
+        try scratch.makeCandidates(12)
+        // Hostile names and content are escaped, not run.
+        try scratch.write("candidates/<img src=x onerror=alert(1)>.py", "def double(x):\n    raise ValueError('<b>')\n")
+        try scratch.write("candidates/binary.py", "\u{0}")
+        try FileManager.default.createDirectory(atPath: scratch.path("candidates/folder"), withIntermediateDirectories: true)
+        try scratch.write("candidates/folder/solution.py", "def double(x):\n    return x * 2\n")
+        let html = scratch.path("report.html")
+        let csv = scratch.path("summary.csv")
+        let result = try PygradeBinary.run([
+            "batch", scratch.candidates, "--out", scratch.path("r.jsonl"), "--exercises-dir", scratch.exercises,
+            "--report", html, "--csv", csv,
+        ])
+        #expect(result.status == 2, "one unreadable candidate: \(result.stderr)")
+        let page = try String(contentsOfFile: html, encoding: .utf8)
+        // Self-contained: no URL, no external resource of any kind.
+        for banned in ["http:", "https:", "ftp:", "<link", "<img", "<iframe", "<object", "<embed", "@import", "url("] {
+            #expect(!page.contains(banned), "the report contains \(banned)")
+        }
+        // Attribute names only: a quoted value (a candidate's escaped name) may say anything.
+        let tags = page.replacing(/"[^"]*"/, with: "\"\"")
+        #expect(!tags.contains(/<[^>]*\s(src|srcset|action|poster|data)\s*=/), "a tag loads something")
+        #expect(!page.contains(/href="[^#]/), "a link leaves the page")
+        for part in ["id=\"candidates\"", "id=\"matrix\"", "id=\"histogram\"", "id=\"failures\"", "<details id=\"c0\""] {
+            #expect(page.contains(part), "the report lacks \(part)")
+        }
+        #expect(page.contains("&lt;img src=x onerror=alert(1)&gt;.py"))
+        let rows = try String(contentsOfFile: csv, encoding: .utf8).split(separator: "\r\n")
+        #expect(rows.count == 1 + 15)
+        #expect(rows.first == "submission,sha256,verdict,score,max_score,percent,elapsed_ms,double_status,double_score,error")
+
+        let dir = scratch.url.path
+        let report = try Self.render(html, in: dir)
+        let (w, h) = try #require(Self.pngSize(report.png), "not a PNG")
+        #expect(w == 1280 && h == 1600)
+        #expect(report.pageRequests.isEmpty, "the page asked for \(report.pageRequests)")
+
+        // Controls: a blank page gives a far smaller PNG, and a page with an
+        // external image shows up in the net log, so both checks can fail.
+        try scratch.write("blank.html", "<!DOCTYPE html><html><body></body></html>")
+        try scratch.write("external.html", "<!DOCTYPE html><html><body><img src=\"http://example.invalid/x.png\"></body></html>")
+        let blank = try Self.render(scratch.path("blank.html"), in: dir)
+        #expect(report.png.count > 4 * blank.png.count, "screenshot \(report.png.count) bytes, blank page \(blank.png.count)")
+        #expect(try Self.render(scratch.path("external.html"), in: dir).pageRequests.contains("http://example.invalid/x.png"))
+
+        // The page's script runs: a link to a candidate opens its detail view.
+        let dom = Process()
+        dom.executableURL = URL(fileURLWithPath: "/usr/bin/chromium")
+        dom.arguments = [
+            "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+            "--user-data-dir=\(dir)/profile-dom", "--host-resolver-rules=MAP * ~NOTFOUND", "--dump-dom",
+            URL(fileURLWithPath: html).absoluteString + "#c2",
+        ]
+        let domFile = "\(dir)/dom.html"
+        FileManager.default.createFile(atPath: domFile, contents: nil)
+        dom.standardOutput = FileHandle(forWritingAtPath: domFile)
+        dom.standardError = FileHandle(forWritingAtPath: "/dev/null")
+        try dom.run()
+        dom.waitUntilExit()
+        let rendered = try String(contentsOfFile: domFile, encoding: .utf8)
+        #expect(rendered.contains("<details id=\"c2\" class=\"candidate\" open=\"\">"), "the detail view did not open")
+        #expect(!rendered.contains("<details id=\"c3\" class=\"candidate\" open"))
+
+        let keep = ProcessInfo.processInfo.environment["PYGRADE_KEEP_SCREENSHOT"]
+        if let keep, !keep.isEmpty { try report.png.write(to: URL(fileURLWithPath: keep)) }
+    }
+}
