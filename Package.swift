@@ -53,15 +53,20 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Helpers both test targets use (an XML tree over Foundation's parser).
+        .target(
+            name: "TestSupport",
+            path: "Tests/TestSupport"
+        ),
         .testTarget(
             name: "PygradeKitTests",
-            dependencies: ["PygradeKit", "CPygradeSupport"]
+            dependencies: ["PygradeKit", "CPygradeSupport", "TestSupport"]
         ),
         // Runs the built `pygrade` binary; depending on it makes
         // `swift test` build it first.
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["PygradeKit", "pygrade"]
+            dependencies: ["PygradeKit", "pygrade", "TestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]

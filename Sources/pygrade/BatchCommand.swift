@@ -31,46 +31,21 @@ struct BatchCommand: ParsableCommand {
     @Flag(help: "Continue the results file: skip candidates already graded with the same submission and exercises.")
     var resume = false
 
-    @Option(name: .customLong("exercise"), help: "Grade only this exercise (repeatable).")
-    var exercises: [String] = []
-
-    @Option(name: .customLong("time-limit"), help: "CPU seconds per test, instead of each exercise's own limit.")
-    var timeLimit: Double?
-
-    @Option(name: .customLong("memory-limit"), help: "Memory limit in MiB, instead of each exercise's own.")
-    var memoryLimit: Int?
-
-    @Option(name: .customLong("max-size"), help: "Largest submission accepted, in bytes.")
-    var maxSize: Int = Submission.defaultMaxBytes
-
-    @Option(name: .customLong("exercises-dir"), help: "The folder of exercises (default: ./Exercises).")
-    var exercisesDir: String?
-
     @Flag(name: .customLong("no-progress"), help: "No progress output.")
     var noProgress = false
 
-    @Option(help: "strict: refuse to grade when a sandbox layer is missing; standard: grade and name the missing layers in each report.")
-    var sandbox: SandboxPolicy = .default
+    @OptionGroup var grading: GradingOptions
 
     func validate() throws {
         if jobs < 1 || jobs > 1024 { throw ValidationError("--jobs must be between 1 and 1024") }
-        if let t = timeLimit, !(t > 0 && t <= 600) { throw ValidationError("--time-limit must be between 0 and 600 seconds") }
-        if let m = memoryLimit, !(16...65536).contains(m) { throw ValidationError("--memory-limit must be between 16 and 65536 MiB") }
-        if maxSize <= 0 { throw ValidationError("--max-size must be positive") }
     }
 
     func run() throws {
-        let folder = exercisesDir.map { URL(fileURLWithPath: $0) } ?? ExerciseCatalog.defaultFolder()
-        let catalog: ExerciseCatalog
-        do { catalog = try ExerciseCatalog.load(from: folder) } catch { throw CLIError.usage(error.description) }
+        let catalog = try grading.catalog()
         var options = BatchOptions()
         options.jobs = jobs
         options.resume = resume
-        options.grade.timeLimit = timeLimit
-        options.grade.memoryLimit = memoryLimit
-        options.grade.exerciseIDs = exercises
-        options.grade.maxSubmissionBytes = maxSize
-        options.grade.sandbox = sandbox
+        options.grade = grading.gradeOptions
 
         // Every usage error before the results file is touched.
         do { _ = try Grader(catalog: catalog, options: options.grade) } catch { throw CLIError.usage(error.description) }

@@ -18,9 +18,6 @@ struct GradeCommand: ParsableCommand {
     @Argument(help: "The submission: a .py file or a folder.")
     var path: String
 
-    @Option(name: .customLong("exercise"), help: "Grade only this exercise (repeatable).")
-    var exercises: [String] = []
-
     @Option(help: "Report format: text, json (SPEC §4, docs/report.schema.json), junit (XML) or gradescope (results.json).")
     var format: ReportFormat = .text
 
@@ -29,45 +26,19 @@ struct GradeCommand: ParsableCommand {
         help: "With --format gradescope, what Gradescope shows of hidden tests: hidden, after_due_date or after_published.")
     var gradescopeHidden: GradescopeReport.Visibility = .hidden
 
-    @Option(name: .customLong("time-limit"), help: "CPU seconds per test, instead of each exercise's own limit.")
-    var timeLimit: Double?
-
-    @Option(name: .customLong("memory-limit"), help: "Memory limit in MiB, instead of each exercise's own.")
-    var memoryLimit: Int?
-
-    @Option(name: .customLong("max-size"), help: "Largest submission accepted, in bytes.")
-    var maxSize: Int = Submission.defaultMaxBytes
-
-    @Option(name: .customLong("exercises-dir"), help: "The folder of exercises (default: ./Exercises).")
-    var exercisesDir: String?
-
-    @Option(help: "strict: refuse to grade when a sandbox layer is missing; standard: grade and name the missing layers in the report.")
-    var sandbox: SandboxPolicy = .default
+    @OptionGroup var grading: GradingOptions
 
     @Flag(help: .hidden)
     var timings = false
 
-    func validate() throws {
-        if let t = timeLimit, !(t > 0 && t <= 600) { throw ValidationError("--time-limit must be between 0 and 600 seconds") }
-        if let m = memoryLimit, !(16...65536).contains(m) { throw ValidationError("--memory-limit must be between 16 and 65536 MiB") }
-        if maxSize <= 0 { throw ValidationError("--max-size must be positive") }
-    }
-
     func run() throws {
-        let folder = exercisesDir.map { URL(fileURLWithPath: $0) } ?? ExerciseCatalog.defaultFolder()
-        let catalog: ExerciseCatalog
-        do { catalog = try ExerciseCatalog.load(from: folder) } catch { throw CLIError.usage(error.description) }
-        var options = GradeOptions()
-        options.timeLimit = timeLimit
-        options.memoryLimit = memoryLimit
-        options.exerciseIDs = exercises
-        options.maxSubmissionBytes = maxSize
-        options.sandbox = sandbox
+        let catalog = try grading.catalog()
+        let options = grading.gradeOptions
         let grader: Grader
         do { grader = try Grader(catalog: catalog, options: options) } catch { throw CLIError.usage(error.description) }
         let submission: Submission
         do {
-            submission = try Submission.load(path, maxBytes: maxSize, exerciseIDs: grader.exercises.map(\.id))
+            submission = try Submission.load(path, maxBytes: grading.maxSize, exerciseIDs: grader.exercises.map(\.id))
         } catch {
             throw CLIError.usage(error.description)
         }
@@ -99,8 +70,6 @@ struct GradeCommand: ParsableCommand {
         }
     }
 }
-
-extension SandboxPolicy: ExpressibleByArgument {}
 
 extension FileHandle: @retroactive TextOutputStream {
     public func write(_ string: String) { write(Data(string.utf8)) }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Every output format of `pygrade grade` and `pygrade check`, read back with

@@ -6,22 +6,22 @@ import Foundation
 
 /// A parsed XML document, through Foundation's real parser: malformed XML
 /// (a bad escape, a forbidden character) throws.
-final class XMLTree: NSObject, XMLParserDelegate {
-    final class Node {
-        let name: String
-        let attributes: [String: String]
-        var children: [Node] = []
-        var text = ""
+public final class XMLTree: NSObject, XMLParserDelegate {
+    public final class Node {
+        public let name: String
+        public let attributes: [String: String]
+        public var children: [Node] = []
+        public var text = ""
 
         init(name: String, attributes: [String: String]) {
             self.name = name
             self.attributes = attributes
         }
 
-        func all(_ name: String) -> [Node] { children.filter { $0.name == name } }
-        func first(_ name: String) -> Node? { children.first { $0.name == name } }
+        public func all(_ name: String) -> [Node] { children.filter { $0.name == name } }
+        public func first(_ name: String) -> Node? { children.first { $0.name == name } }
         /// Every text and attribute value below this node.
-        var everything: String {
+        public var everything: String {
             ([text] + attributes.values + children.map(\.everything)).joined(separator: "\n")
         }
     }
@@ -29,7 +29,7 @@ final class XMLTree: NSObject, XMLParserDelegate {
     private var stack: [Node] = []
     private var root: Node?
 
-    static func parse(_ xml: String) throws -> Node {
+    public static func parse(_ xml: String) throws -> Node {
         let tree = XMLTree()
         let parser = XMLParser(data: Data(xml.utf8))
         parser.delegate = tree
@@ -41,7 +41,7 @@ final class XMLTree: NSObject, XMLParserDelegate {
         return root
     }
 
-    func parser(
+    public func parser(
         _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName: String?,
         attributes: [String: String] = [:]
     ) {
@@ -51,11 +51,11 @@ final class XMLTree: NSObject, XMLParserDelegate {
         stack.append(node)
     }
 
-    func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName: String?) {
+    public func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName: String?) {
         stack.removeLast()
     }
 
-    func parser(_ parser: XMLParser, foundCharacters string: String) {
+    public func parser(_ parser: XMLParser, foundCharacters string: String) {
         stack.last?.text += string
     }
 }
