@@ -235,15 +235,20 @@ static PyObject *compile_and_load(const pg_job *job) {
 /* Digest of (args, kwargs) as the value stream encodes them; all zeros when
    they no longer encode (the candidate put a foreign object inside). */
 int pg_args_digest(PyObject *args, PyObject *kwargs, size_t limit, uint8_t out[16]) {
+    pg_hash128_ctx hash;
+    pg_hash128_init(&hash);
     pg_buf buf = {0};
     buf.limit = limit;
+    buf.sink = &hash;
     char why[128];
     PyObject *both = PyTuple_Pack(2, args, kwargs ? kwargs : Py_None);
     int rc = both ? pg_encode(both, &buf, why, sizeof why) : PG_ENC_NOMEM;
-    if (rc == PG_ENC_OK)
-        pg_hash128(buf.data, buf.len, out);
-    else
+    if (rc == PG_ENC_OK) {
+        pg_hash128_update(&hash, buf.data, buf.len);
+        pg_hash128_final(&hash, out);
+    } else {
         memset(out, 0, 16);
+    }
     Py_XDECREF(both);
     pg_buf_free(&buf);
     PyErr_Clear();

@@ -15,7 +15,12 @@ void pg_buf_free(pg_buf *buf) {
 }
 
 static int reserve(pg_buf *b, size_t n) {
-    if (b->len + n > b->limit) return PG_ENC_TOO_LARGE;
+    if (b->flushed + b->len + n > b->limit) return PG_ENC_TOO_LARGE;
+    if (b->sink && b->len + n > 65536) {
+        pg_hash128_update(b->sink, b->data, b->len);
+        b->flushed += b->len;
+        b->len = 0;
+    }
     if (b->len + n <= b->cap) return PG_ENC_OK;
     size_t cap = b->cap ? b->cap : 256;
     while (cap < b->len + n) cap *= 2;
@@ -75,6 +80,16 @@ static int encode_scalar_or_push(PyObject *o, pg_buf *b, stack *s, char *why, si
     if (o == Py_True) return put(b, "T", 1);
     if (o == Py_False) return put(b, "F", 1);
     if (PyLong_CheckExact(o)) {
+#if PY_VERSION_HEX < 0x030C0000
+        // Up to 3.11 an int of one 30-bit digit is ob_size in {-1, 0, 1} and
+        // ob_digit[0]: read it directly, the common case by far (a million
+        // leaves is a million of these).
+        Py_ssize_t size = Py_SIZE(o);
+        if (size >= -1 && size <= 1) {
+            long long v = size * (long long)((PyLongObject *)o)->ob_digit[0];
+            return put_head(b, PGV_INT, ((uint64_t)v << 1) ^ (uint64_t)(v >> 63));
+        }
+#endif
         int overflow = 0;
         long long v = PyLong_AsLongLongAndOverflow(o, &overflow);
         if (!overflow) {

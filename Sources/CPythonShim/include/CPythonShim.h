@@ -8,6 +8,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "CPygradeSupport.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -29,6 +31,10 @@ void pg_take_error(char *out, size_t outlen);
 typedef struct {
     uint8_t *data;
     size_t len, cap, limit;
+    /* When set, full chunks are hashed and dropped as encoding goes: the
+       digest of a ten-megabyte value without a ten-megabyte buffer. */
+    pg_hash128_ctx *sink;
+    size_t flushed;
 } pg_buf;
 
 enum {

@@ -33,18 +33,35 @@ public enum Checker {
         return .fail("the result misses values that should be there")
     }
 
-    /// The same rule over element digests (no decoding): a hundred thousand
-    /// elements in a few milliseconds. Digests are `==`-normalised, so `1`
-    /// and `True` collide as they should.
-    public static func unorderedUnique(got: [ElementDigest], expected: Set<ElementDigest>) -> CheckVerdict {
-        var seen = Set<ElementDigest>()
-        seen.reserveCapacity(got.count)
-        for d in got where !seen.insert(d).inserted {
+    /// The same rule over element digests (no decoding). Digests are
+    /// `==`-normalised, so `1` and `True` collide as they should. `expected`
+    /// is sorted and free of repeats (`sortedUnique`); sorting beats hashing
+    /// here: a hundred thousand 16-byte digests sort in a few milliseconds.
+    public static func unorderedUnique(got: [ElementDigest], expected: [ElementDigest]) -> CheckVerdict {
+        let sorted = got.sorted()
+        for i in sorted.indices.dropFirst() where sorted[i] == sorted[i - 1] {
             return .fail("a value appears more than once in the result")
         }
-        if seen == expected { return .pass }
-        if !seen.isSubset(of: expected) { return .fail("the result holds values that should not be there") }
+        if sorted == expected { return .pass }
+        // Every element of the result in the expected ones (a merge walk)?
+        var j = 0
+        for d in sorted {
+            while j < expected.count && expected[j] < d { j += 1 }
+            if j == expected.count || expected[j] != d { return .fail("the result holds values that should not be there") }
+        }
         return .fail("the result misses values that should be there")
+    }
+
+    /// Sorted and without repeats: the form `unorderedUnique` expects.
+    public static func sortedUnique(_ digests: [ElementDigest]) -> [ElementDigest] {
+        var out = digests.sorted()
+        var w = 0
+        for i in out.indices where i == 0 || out[i] != out[i - 1] {
+            out[w] = out[i]
+            w += 1
+        }
+        out.removeLast(out.count - w)
+        return out
     }
 
     /// Numbers are one kind for Python `==`; other types only match themselves.

@@ -9,9 +9,9 @@ public struct ExpectedResults: Sendable {
     public var digests: [[UInt8]?]
     /// The reference's CPU time per test, for `check`'s margin rule.
     public var referenceCPUms: [Double]
-    /// Per test, for list values: the set of element digests (the unordered
-    /// checker's fast path).
-    public var elementDigests: [Set<ElementDigest>?]
+    /// Per test, for list values: the element digests, sorted and without
+    /// repeats (the unordered checker's fast path).
+    public var elementDigests: [[ElementDigest]?]
 
     public init(encoded: [[UInt8]], referenceCPUms: [Double]) throws(ValueCodec.DecodeError) {
         self.encoded = encoded
@@ -20,7 +20,7 @@ public struct ExpectedResults: Sendable {
         for e in encoded { values.append(try ValueCodec.decode(e)) }
         self.values = values
         digests = encoded.map { Digest.value($0) }
-        elementDigests = encoded.map { Digest.elements($0).map(Set.init) }
+        elementDigests = encoded.map { Digest.elements($0).map(Checker.sortedUnique) }
     }
 }
 

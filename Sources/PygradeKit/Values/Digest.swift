@@ -77,7 +77,9 @@ public enum Digest {
 }
 
 /// One list element's `==`-digest.
-public struct ElementDigest: Hashable, Sendable {
+public struct ElementDigest: Hashable, Comparable, Sendable {
     public var hi: UInt64
     public var lo: UInt64
+
+    public static func < (a: ElementDigest, b: ElementDigest) -> Bool { (a.hi, a.lo) < (b.hi, b.lo) }
 }
