@@ -75,6 +75,13 @@ struct ReportRendererTests {
         #expect(fixture.all("testcase")[1].children.isEmpty)
     }
 
+    @Test func junitOfChecksKeepsEveryKindOfCheck() throws {
+        let items = CheckItem.Kind.allCases.map { CheckItem(kind: $0, name: $0.rawValue, ok: false, detail: "broken", milliseconds: 1) }
+        let root = try XMLTree.parse(JUnitReport.render(checks: items))
+        #expect(root.all("testsuite").map { $0.attributes["name"] } == CheckItem.Kind.allCases.map(\.rawValue))
+        #expect(root.all("testsuite").allSatisfy { $0.all("testcase").first?.first("failure") != nil })
+    }
+
     @Test func gradescopeCarriesScoresStatusesAndVisibility() throws {
         let g = GradescopeReport(Self.report, hidden: .afterDueDate)
         #expect(g.score == 5 && g.maxScore == 40)

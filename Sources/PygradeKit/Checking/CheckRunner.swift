@@ -2,7 +2,7 @@ import Foundation
 
 /// One thing `pygrade check` verified.
 public struct CheckItem: Sendable {
-    public enum Kind: String, Sendable { case definition, reference, determinism, margin, fixture }
+    public enum Kind: String, Sendable, CaseIterable { case definition, reference, determinism, margin, fixture }
     public var kind: Kind
     public var name: String
     public var ok: Bool

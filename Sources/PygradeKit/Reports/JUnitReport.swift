@@ -40,7 +40,8 @@ public enum JUnitReport {
     }
 
     /// `pygrade check`: one suite per kind of check (definition, reference,
-    /// fixture), one case per item.
+    /// determinism, margin, fixture), one case per item. Every kind is
+    /// rendered: a kind left out would hide its failures from CI.
     public static func render(checks: [CheckItem]) -> String {
         var xml = XMLWriter()
         let failed = checks.filter { !$0.ok }.count
@@ -48,7 +49,7 @@ public enum JUnitReport {
         xml.open(
             "testsuites",
             [("name", "pygrade check"), ("tests", "\(checks.count)"), ("failures", "\(failed)"), ("errors", "0"), ("time", seconds(total))])
-        for kind in [CheckItem.Kind.definition, .reference, .fixture] {
+        for kind in CheckItem.Kind.allCases {
             let items = checks.filter { $0.kind == kind }
             guard !items.isEmpty else { continue }
             xml.open(
