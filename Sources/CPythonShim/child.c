@@ -148,7 +148,15 @@ static PyObject *compile_and_load(const pg_job *job) {
     char text[1024];
     PyObject *src = PyBytes_FromStringAndSize(job->source, (Py_ssize_t)job->source_len);
     if (!src) return NULL;
-    PyObject *code = PyObject_CallFunction(job->compile, "Ossii", src, job->filename, "exec", 0, 1);
+    // With rules to check, one parse serves both: the AST the rules read
+    // is the one that gets compiled.
+    PyObject *tree = NULL, *code;
+    if (job->rules && job->report_compile) {
+        tree = PyObject_CallFunction(job->compile, "Ossii", src, job->filename, "exec", PyCF_ONLY_AST, 1);
+        code = tree ? PyObject_CallFunction(job->compile, "Ossii", tree, job->filename, "exec", 0, 1) : NULL;
+    } else {
+        code = PyObject_CallFunction(job->compile, "Ossii", src, job->filename, "exec", 0, 1);
+    }
     if (!code) {
         // SyntaxError, or ValueError for NUL bytes, or RecursionError and
         // MemoryError for source too deeply nested for the compiler: all mean
@@ -177,6 +185,7 @@ static PyObject *compile_and_load(const pg_job *job) {
         uint8_t head[4];
         put_u32(head, line);
         send_frame('X', head, 4, text, strlen(text));
+        Py_XDECREF(tree);
         Py_DECREF(src);
         return NULL;
     }
@@ -185,7 +194,7 @@ static PyObject *compile_and_load(const pg_job *job) {
         if (job->rules) {
             // Rules read the AST before any candidate code has run, so what
             // they report is trustworthy.
-            PyObject *hits = PyObject_CallOneArg(job->rules, src);
+            PyObject *hits = PyObject_CallOneArg(job->rules, tree);
             pg_buf buf = {0};
             buf.limit = 1 << 20;
             char why[128];
@@ -201,6 +210,7 @@ static PyObject *compile_and_load(const pg_job *job) {
             PyErr_Clear();
         }
     }
+    Py_XDECREF(tree);
     Py_DECREF(src);
 
     PyObject *module = PyModule_New(job->module_name);

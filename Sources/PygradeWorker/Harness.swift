@@ -92,46 +92,46 @@ enum Harness {
             if not rules:
                 return None
 
-            def check(source):
-                try:
-                    tree = _ast.parse(source)
-                except (SyntaxError, ValueError, RecursionError, MemoryError):
-                    return []
-                hits = []
-                for rule in rules:
-                    line = _first_violation(tree, rule)
-                    if line is not None:
-                        hits.append((rule["id"], line))
-                return hits
+            def check(tree):
+                # The job child parses once (compile with PyCF_ONLY_AST) and
+                # compiles that same tree: the rules read what will run.
+                first = _first_violations(tree, rules)
+                return [(rule["id"], first[i]) for i, rule in enumerate(rules) if first[i] is not None]
 
             return check
 
 
-        def _first_violation(tree, rule):
-            names = set(rule.get("forbid_names") or ())
-            attributes = set(rule.get("forbid_attributes") or ())
-            modules = set(rule.get("forbid_imports") or ())
-            slice_step = bool(rule.get("forbid_slice_step"))
-            spelled = names | attributes
-            lines = []
+        def _first_violations(tree, rules):
+            # One walk for every rule: per rule, the first line that breaks it.
+            specs = []
+            for rule in rules:
+                names = set(rule.get("forbid_names") or ())
+                attributes = set(rule.get("forbid_attributes") or ())
+                specs.append((names, attributes, names | attributes, set(rule.get("forbid_imports") or ()),
+                              bool(rule.get("forbid_slice_step"))))
+            first = [None] * len(rules)
             for node in _ast.walk(tree):
-                bad = False
-                if isinstance(node, _ast.Name):
-                    # Any use counts, not only a call: `r = reversed` is an alias.
-                    bad = node.id in names or (slice_step and node.id == "slice")
-                elif isinstance(node, _ast.Attribute):
-                    bad = node.attr in attributes or node.attr in names
-                elif isinstance(node, _ast.Constant) and isinstance(node.value, str):
-                    # getattr(s, "__reversed__"), vars(builtins)["reversed"]
-                    bad = node.value in spelled
-                elif isinstance(node, _ast.alias):
-                    bad = node.name.split(".")[-1] in names or node.name.split(".")[0] in modules
-                elif isinstance(node, _ast.ImportFrom):
-                    bad = (node.module or "").split(".")[0] in modules
-                elif isinstance(node, _ast.Slice):
-                    bad = slice_step and node.step is not None
-                if bad and getattr(node, "lineno", None) is not None:
-                    lines.append(node.lineno)
-            return min(lines) if lines else None
+                line = getattr(node, "lineno", None)
+                if line is None:
+                    continue
+                for i, (names, attributes, spelled, modules, slice_step) in enumerate(specs):
+                    bad = False
+                    if isinstance(node, _ast.Name):
+                        # Any use counts, not only a call: `r = reversed` is an alias.
+                        bad = node.id in names or (slice_step and node.id == "slice")
+                    elif isinstance(node, _ast.Attribute):
+                        bad = node.attr in attributes or node.attr in names
+                    elif isinstance(node, _ast.Constant) and isinstance(node.value, str):
+                        # getattr(s, "__reversed__"), vars(builtins)["reversed"]
+                        bad = node.value in spelled
+                    elif isinstance(node, _ast.alias):
+                        bad = node.name.split(".")[-1] in names or node.name.split(".")[0] in modules
+                    elif isinstance(node, _ast.ImportFrom):
+                        bad = (node.module or "").split(".")[0] in modules
+                    elif isinstance(node, _ast.Slice):
+                        bad = slice_step and node.step is not None
+                    if bad and (first[i] is None or line < first[i]):
+                        first[i] = line
+            return first
         """#
 }

@@ -91,7 +91,7 @@ typedef struct {
     const char *entry;       /* the entry point */
 
     PyObject *compile;       /* builtins.compile, captured before any candidate */
-    PyObject *rules;         /* callable(source: bytes) -> plain data, or NULL */
+    PyObject *rules;         /* callable(ast.Module) -> plain data, or NULL */
     PyObject *tests;         /* list of (probe or None, args tuple, kwargs dict or None) */
     PyObject *flush;         /* callable() flushing the original sys.stdout/err */
     int start;               /* first test to run */
