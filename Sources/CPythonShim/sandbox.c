@@ -381,6 +381,15 @@ int pg_sandbox_prepare_seccomp(void) {
     rc |= seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0);
     // No network: creating a socket fails (a local socketpair stays possible).
     rc |= seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EACCES), SCMP_SYS(socket), 0);
+    // No System V IPC: a queue, segment or semaphore set outlives its job,
+    // and the worker's IPC namespace is shared by every job it runs, so it
+    // would carry data from one candidate to the next. The calls fail.
+    static const char *const ipc_calls[] = {"msgget", "msgsnd", "msgrcv", "msgctl", "shmget", "shmat", "shmdt",
+                                            "shmctl", "semget", "semop", "semtimedop", "semctl", "ipc"};
+    for (size_t i = 0; i < sizeof ipc_calls / sizeof ipc_calls[0]; i++) {
+        int nr = seccomp_syscall_resolve_name(ipc_calls[i]);
+        if (nr != __NR_SCMP_ERROR) rc |= seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), nr, 0);
+    }
     int pipefd[2];
     if (rc || pipe2(pipefd, O_CLOEXEC) != 0) {
         seccomp_release(ctx);
@@ -402,8 +411,8 @@ int pg_sandbox_prepare_seccomp(void) {
     seccomp_program.len = (unsigned short)(got / sizeof(struct sock_filter));
     seccomp_program.filter = code;
     set_layer(PG_LAYER_SECCOMP, 1,
-              "%u BPF instructions: exec, ptrace, mount, namespaces, bpf, keyctl, io_uring... kill the job; fork and "
-              "socket fail; signals reach only the job itself",
+              "%u BPF instructions: exec, ptrace, mount, namespaces, bpf, keyctl, io_uring... kill the job; fork, "
+              "socket and System V IPC fail; signals reach only the job itself",
               (unsigned)seccomp_program.len);
     return 0;
 }
