@@ -2,18 +2,22 @@
 # Overhead per exercise, every sandbox layer on: grades Fixtures/correct.py
 # over all five exercises N times and prints, per exercise, the medians of
 # round trip - candidate CPU + compare (what `grade --timings` calls
-# overhead), of the fork and of the load (hand-over to loaded), and the
-# CPU the whole run took (user + system, pygrade and all its processes).
+# overhead), of the fork and of the load (fork to loaded), and the CPU the
+# whole run took (user + system, pygrade and all its processes).
+#
+# Given a second pygrade binary (another build, say the previous commit's),
+# runs both interleaved, so that machine noise hits both alike.
 #
 # The large generated tests are left out (a copy of Exercises/ without
 # `generate:` tests), so that the candidate's own CPU is close to zero and
 # the worker's inputs are small: what remains is the grader's cost.
 #
-#   swift build -c release && bash bench/overhead.sh [N]
+#   swift build -c release && bash bench/overhead.sh [N] [PEER_BINARY]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bin=${PYGRADE:-.build/release/pygrade}
+bins=("${PYGRADE:-.build/release/pygrade}")
 n=${1:-15}
+[ $# -ge 2 ] && bins+=("$2")
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cp -r Exercises "$work/ex"
@@ -23,25 +27,33 @@ for f in pathlib.Path(sys.argv[1]).glob("*/exercise.yaml"):
     parts = re.split(r"(?m)^(?=  - name:)", f.read_text())
     f.write_text("".join(p for p in parts if "generate:" not in p))
 PY
-export PYGRADE_CACHE="$work/cache"
-"$bin" grade Fixtures/correct.py --exercises-dir "$work/ex" >/dev/null 2>&1 || true # expected results
-for _ in $(seq "$n"); do
-    /usr/bin/time -f "cpu %U %S" "$bin" grade Fixtures/correct.py --exercises-dir "$work/ex" --timings 2>>"$work/log" >/dev/null || true
+for i in "${!bins[@]}"; do
+    # Expected results, once per binary (each has its own engine revision).
+    PYGRADE_CACHE="$work/cache$i" "${bins[$i]}" grade Fixtures/correct.py --exercises-dir "$work/ex" >/dev/null 2>&1 || true
 done
-python3 - "$work/log" <<'PY'
+for _ in $(seq "$n"); do
+    for i in "${!bins[@]}"; do
+        PYGRADE_CACHE="$work/cache$i" /usr/bin/time -f "cpu %U %S" "${bins[$i]}" grade Fixtures/correct.py \
+            --exercises-dir "$work/ex" --timings 2>>"$work/log$i" >/dev/null || true
+    done
+done
+for i in "${!bins[@]}"; do
+    echo "${bins[$i]}"
+    python3 - "$work/log$i" <<'PY'
 import re, statistics, sys
 rows, cpu = {}, []
 for line in open(sys.argv[1]):
-    m = re.match(r"(\w+): round trip ([\d.]+) ms \(fork ([\d.]+)(?:, hand-over [\d.]+)?, load ([\d.]+),.*overhead ([\d.]+) ms", line)
+    m = re.match(r"(\w+): round trip ([\d.]+) ms \((?:worker [\d.]+, )?fork ([\d.]+), load ([\d.]+),.*overhead ([\d.]+) ms", line)
     if m:
         rows.setdefault(m[1], []).append(tuple(float(m[i]) for i in (5, 3, 4)))
     m = re.match(r"cpu ([\d.]+) ([\d.]+)", line)
     if m:
         cpu.append(float(m[1]) + float(m[2]))
-med = lambda xs: statistics.median(xs)
+med = statistics.median
 for ex, r in sorted(rows.items()):
-    print(f"{ex:<11} overhead {med([x[0] for x in r]):5.2f} ms   fork {med([x[1] for x in r]):4.2f} ms   load {med([x[2] for x in r]):4.2f} ms   (n={len(r)})")
+    print(f"  {ex:<11} overhead {med([x[0] for x in r]):5.2f} ms   fork {med([x[1] for x in r]):4.2f} ms   load {med([x[2] for x in r]):4.2f} ms   (n={len(r)})")
 allo = [x[0] for r in rows.values() for x in r]
-print(f"all         overhead median {med(allo):.2f} ms, mean {statistics.mean(allo):.2f} ms")
-print(f"CPU per grade run (five exercises, start-up included): median {med(cpu) * 1000:.0f} ms")
+print(f"  all         overhead median {med(allo):.2f} ms, mean {statistics.mean(allo):.2f} ms")
+print(f"  CPU per grade run (five exercises, start-up included): median {med(cpu) * 1000:.0f} ms")
 PY
+done

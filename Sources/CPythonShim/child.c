@@ -14,32 +14,37 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 
 #define RESULT_FD 3
 
-static int write_all(int fd, const void *p, size_t n) {
-    const uint8_t *c = p;
-    while (n) {
-        ssize_t w = write(fd, c, n);
+/* A frame: u32 little-endian length of (kind + head + body), kind, head, body.
+   One writev, so that the worker wakes once per frame, not once per part. */
+static int send_frame(uint8_t kind, const void *head, size_t headlen, const void *body, size_t bodylen) {
+    uint32_t total = (uint32_t)(1 + headlen + bodylen);
+    uint8_t pre[5] = {(uint8_t)total, (uint8_t)(total >> 8), (uint8_t)(total >> 16), (uint8_t)(total >> 24), kind};
+    struct iovec parts[3] = {{pre, 5}, {(void *)head, headlen}, {(void *)body, bodylen}};
+    size_t first = 0;
+    while (first < 3) {
+        if (parts[first].iov_len == 0) {
+            first++;
+            continue;
+        }
+        ssize_t w = writev(RESULT_FD, parts + first, (int)(3 - first));
         if (w < 0) {
             if (errno == EINTR) continue;
             return -1;
         }
-        c += w;
-        n -= (size_t)w;
+        // Skip what went out: whole parts, then the written front of one.
+        size_t n = (size_t)w;
+        while (first < 3 && n >= parts[first].iov_len) n -= parts[first++].iov_len;
+        if (first < 3) {
+            parts[first].iov_base = (uint8_t *)parts[first].iov_base + n;
+            parts[first].iov_len -= n;
+        }
     }
-    return 0;
-}
-
-/* A frame: u32 little-endian length of (kind + head + body), kind, head, body. */
-static int send_frame(uint8_t kind, const void *head, size_t headlen, const void *body, size_t bodylen) {
-    uint32_t total = (uint32_t)(1 + headlen + bodylen);
-    uint8_t pre[5] = {(uint8_t)total, (uint8_t)(total >> 8), (uint8_t)(total >> 16), (uint8_t)(total >> 24), kind};
-    if (write_all(RESULT_FD, pre, 5)) return -1;
-    if (headlen && write_all(RESULT_FD, head, headlen)) return -1;
-    if (bodylen && write_all(RESULT_FD, body, bodylen)) return -1;
     return 0;
 }
 
@@ -150,11 +155,21 @@ static PyObject *compile_and_load(const pg_job *job) {
     if (!src) return NULL;
     // With rules to check, one parse serves both: the AST the rules read
     // is the one that gets compiled.
-    PyObject *tree = NULL, *code;
-    if (job->rules && job->report_compile) {
+    PyObject *tree = NULL, *code = NULL;
+    int checked_rules = job->rules && job->report_compile;
+    if (job->code && !checked_rules) {
+        // The same source compiled by this candidate's previous child (for
+        // another exercise): a third of the time, a third of the page faults.
+        code = PyMarshal_ReadObjectFromString(job->code, (Py_ssize_t)job->code_len);
+        if (!code || !PyCode_Check(code)) {
+            Py_CLEAR(code);
+            PyErr_Clear();
+        }
+    }
+    if (!code && checked_rules) {
         tree = PyObject_CallFunction(job->compile, "Ossii", src, job->filename, "exec", PyCF_ONLY_AST, 1);
         code = tree ? PyObject_CallFunction(job->compile, "Ossii", tree, job->filename, "exec", 0, 1) : NULL;
-    } else {
+    } else if (!code) {
         code = PyObject_CallFunction(job->compile, "Ossii", src, job->filename, "exec", 0, 1);
     }
     if (!code) {
@@ -188,6 +203,13 @@ static PyObject *compile_and_load(const pg_job *job) {
         Py_XDECREF(tree);
         Py_DECREF(src);
         return NULL;
+    }
+    if (job->send_code && job->report_compile) {
+        // Before any candidate code runs, so that the worker can trust it.
+        PyObject *bytes = PyMarshal_WriteObjectToString(code, Py_MARSHAL_VERSION);
+        if (bytes) send_frame('K', NULL, 0, PyBytes_AS_STRING(bytes), (size_t)PyBytes_GET_SIZE(bytes));
+        Py_XDECREF(bytes);
+        PyErr_Clear();
     }
     if (job->report_compile) {
         send_frame('C', NULL, 0, NULL, 0);

@@ -17,6 +17,7 @@ struct JobRunner {
     let prepared: PreparedExercise
     let job: JobRequest
     let source: [UInt8]
+    let codeCache: CodeCache
 
     /// Keep at most this much of each visible test's output.
     static let capturedOutputBytes = 4096
@@ -137,38 +138,47 @@ struct JobRunner {
         let remainingCPU = job.loadCPUSeconds + job.tests[start...].reduce(0) { $0 + $1.cpuSeconds }
         let digestOK = job.tests.map { UInt8($0.digestOK ? 1 : 0) }
         let vm = pg_self_vm_bytes()
+        let codeKey = CodeCache.key(filename: job.filename, source: source)
+        let cachedCode = codeCache.code(for: codeKey) ?? []
 
         let forkStart = Clock.now
         let pid: pid_t = source.withUnsafeBufferPointer { src in
-            digestOK.withUnsafeBufferPointer { dig in
-                job.filename.withCString { filename in
-                    job.moduleName.withCString { moduleName in
-                        job.entry.withCString { entry in
-                            var spec = pg_job()
-                            spec.result_fd = resultPipe[1]
-                            spec.output_fd = outputPipe[1]
-                            spec.limits.cpu_seconds = remainingCPU + 1
-                            spec.limits.address_space = vm + job.memoryBytes
-                            spec.limits.file_size = 16 << 20
-                            spec.limits.open_files = 64
-                            spec.limits.processes = 0
-                            spec.source = UnsafeRawPointer(src.baseAddress!).assumingMemoryBound(to: CChar.self)
-                            spec.source_len = src.count
-                            spec.filename = filename
-                            spec.module_name = moduleName
-                            spec.entry = entry
-                            spec.compile = runtime.compile
-                            spec.rules = job.checkRules ? prepared.rules : nil
-                            spec.tests = prepared.tests
-                            spec.flush = runtime.flush
-                            spec.start = Int32(start)
-                            spec.report_compile = reportCompile ? 1 : 0
-                            spec.digest_ok = dig.baseAddress
-                            spec.check_mutation = job.checkMutation ? 1 : 0
-                            spec.fresh_result = job.freshResult ? 1 : 0
-                            spec.result_limit = job.resultBytes
-                            spec.digest_threshold = JobRunner.digestThreshold
-                            return pg_spawn_job(&spec)
+            cachedCode.withUnsafeBufferPointer { code in
+                digestOK.withUnsafeBufferPointer { dig in
+                    job.filename.withCString { filename in
+                        job.moduleName.withCString { moduleName in
+                            job.entry.withCString { entry in
+                                var spec = pg_job()
+                                spec.result_fd = resultPipe[1]
+                                spec.output_fd = outputPipe[1]
+                                spec.limits.cpu_seconds = remainingCPU + 1
+                                spec.limits.address_space = vm + job.memoryBytes
+                                spec.limits.file_size = 16 << 20
+                                spec.limits.open_files = 64
+                                spec.limits.processes = 0
+                                spec.source = UnsafeRawPointer(src.baseAddress!).assumingMemoryBound(to: CChar.self)
+                                spec.source_len = src.count
+                                spec.filename = filename
+                                spec.module_name = moduleName
+                                spec.entry = entry
+                                spec.compile = runtime.compile
+                                spec.rules = job.checkRules ? prepared.rules : nil
+                                spec.tests = prepared.tests
+                                spec.flush = runtime.flush
+                                spec.start = Int32(start)
+                                spec.report_compile = reportCompile ? 1 : 0
+                                spec.digest_ok = dig.baseAddress
+                                spec.check_mutation = job.checkMutation ? 1 : 0
+                                spec.fresh_result = job.freshResult ? 1 : 0
+                                spec.result_limit = job.resultBytes
+                                spec.digest_threshold = JobRunner.digestThreshold
+                                if !cachedCode.isEmpty {
+                                    spec.code = UnsafeRawPointer(code.baseAddress!).assumingMemoryBound(to: CChar.self)
+                                    spec.code_len = code.count
+                                }
+                                spec.send_code = cachedCode.isEmpty ? 1 : 0
+                                return pg_spawn_job(&spec)
+                            }
                         }
                     }
                 }
@@ -190,8 +200,10 @@ struct JobRunner {
         _ = fcntl(outputPipe[0], F_SETFL, O_NONBLOCK)
 
         var watch = ChildWatch(pid: pid, resultFD: resultPipe[0], outputFD: outputPipe[0], start: start, job: job)
+        watch.wantsCode = cachedCode.isEmpty
         var end = watch.run(prepared: prepared, response: &response, blobs: &blobs, reportCompile: reportCompile)
         end.phase = watch.phase
+        if let code = watch.compiledCode { codeCache.store(code, for: codeKey) }
         return end
     }
 
@@ -205,6 +217,8 @@ struct JobRunner {
         var phaseStart = Clock.now
         var phaseCPU: Double = 0
         var buffer: [UInt8] = []
+        /// Where reads land, allocated once per child.
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
         var outputCount = 0
         var captured: [UInt8] = []
         var outputOpen = true
@@ -213,6 +227,9 @@ struct JobRunner {
         var jobOver = false
         /// The kind of the last frame this child sent.
         var previousKind: UInt8?
+        /// Whether the child was asked for its marshalled code, and the code.
+        var wantsCode = false
+        var compiledCode: [UInt8]?
         let start: Int
 
         init(pid: pid_t, resultFD: Int32, outputFD: Int32, start: Int, job: JobRequest) {
@@ -269,7 +286,6 @@ struct JobRunner {
                 // output pipe to be empty), so output read after a frame
                 // belongs to the next test.
                 if fds[0].revents != 0 {
-                    var chunk = [UInt8](repeating: 0, count: 1 << 16)
                     let r = read(resultFD, &chunk, chunk.count)
                     if r == 0 { break }  // the child closed its end: it is exiting
                     if r < 0 && errno != EAGAIN && errno != EINTR { break }
@@ -331,7 +347,6 @@ struct JobRunner {
 
         /// Reads what the child printed; false once it is over the limit.
         mutating func drainOutput() -> Bool {
-            var chunk = [UInt8](repeating: 0, count: 1 << 16)
             while true {
                 let r = read(outputFD, &chunk, chunk.count)
                 if r == 0 {
@@ -381,6 +396,10 @@ struct JobRunner {
             }
             func text(_ from: Int) -> String { String(decoding: body[min(from, body.count)...].prefix(1000), as: UTF8.self) }
             switch (kind, phase) {
+            case (UInt8(ascii: "K"), .loading) where previousKind == nil && reportCompile && wantsCode:
+                // The first frame, straight from the compiler: no candidate
+                // code has run yet.
+                compiledCode = body
             case (UInt8(ascii: "C"), .loading) where reportCompile:
                 response.compile = .ok
             case (UInt8(ascii: "X"), .loading) where body.count >= 4:

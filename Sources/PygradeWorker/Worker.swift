@@ -39,6 +39,7 @@ public enum Worker {
             exit(71)
         }
         var prepared: [String: PreparedExercise] = [:]
+        let codeCache = CodeCache()
         while true {
             let message: Message
             do {
@@ -49,7 +50,7 @@ public enum Worker {
             }
             let reply: Message
             do {
-                switch try message.decode(WorkerRequest.self) {
+                switch try WorkerRequest(message) {
                 case .prepare(let key, let spec):
                     let t = Clock.now
                     do {
@@ -63,18 +64,19 @@ public enum Worker {
                     guard let exercise = prepared[job.exerciseKey], let source = message.blobs.first else {
                         var r = JobResponse()
                         r.internalError = "exercise \(job.exerciseKey) was not prepared"
-                        reply = try Message(r)
+                        reply = Message(binary: r)
                         break
                     }
-                    let (response, blobs) = JobRunner(runtime: runtime, prepared: exercise, job: job, source: source).run()
+                    let (response, blobs) = JobRunner(runtime: runtime, prepared: exercise, job: job, source: source, codeCache: codeCache)
+                        .run()
                     reapOrphans()
                     pg_sandbox_clean_scratch()
-                    reply = try Message(response, blobs: blobs)
+                    reply = Message(binary: response, blobs: blobs)
                 }
             } catch {
                 var r = JobResponse()
                 r.internalError = "bad request: \(error)"
-                reply = (try? Message(r)) ?? Message(header: [])
+                reply = Message(binary: r)
             }
             do { try channel.send(reply) } catch { exit(73) }
         }

@@ -4,6 +4,7 @@
 #include <features.h>
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <marshal.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -101,6 +102,9 @@ typedef struct {
     int fresh_result;        /* a result that *is* an argument is refused */
     size_t result_limit;     /* bytes */
     size_t digest_threshold; /* results longer than this travel as digests */
+    const char *code;        /* marshalled code of this very source (and filename), or NULL */
+    size_t code_len;
+    int send_code;           /* send the marshalled code ('K', the first frame) */
 } pg_job;
 
 /* Forks a job child (with PyOS_BeforeFork/AfterFork), which sets itself up,

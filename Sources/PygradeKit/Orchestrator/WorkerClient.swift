@@ -140,7 +140,7 @@ public final class WorkerClient {
                     let prepareStart = Clock.now
                     defer { lastPrepareMs = prepareStart.millisecondsElapsed }
                     let request = WorkerRequest.prepare(key: job.exerciseKey, spec: HarnessSpec(exercise))
-                    try channel.send(try Message(request))
+                    try channel.send(try request.message())
                     guard let reply = try channel.receive() else { throw WorkerError("the worker closed its channel") }
                     let r = try reply.decode(PrepareResponse.self)
                     guard r.ok else {
@@ -150,9 +150,9 @@ public final class WorkerClient {
                     }
                     prepared.insert(job.exerciseKey)
                 }
-                try channel.send(try Message(WorkerRequest.job(job), blobs: [source]))
+                try channel.send(try WorkerRequest.job(job).message(blobs: [source]))
                 guard let reply = try channel.receive() else { throw WorkerError("the worker closed its channel") }
-                return (try reply.decode(JobResponse.self), reply.blobs)
+                return (try reply.decodeBinary(JobResponse.self), reply.blobs)
             } catch let e as WorkerError where e.exerciseBroken {
                 throw e
             } catch {

@@ -40,6 +40,23 @@ public enum WorkerRequest: Codable, Sendable {
     case prepare(key: String, spec: HarnessSpec)
     /// Grade one source against one prepared exercise; blob 0 is the source.
     case job(JobRequest)
+
+    /// Jobs travel in binary (one per exercise per candidate: the hot
+    /// path), prepares as JSON.
+    public func message(blobs: [[UInt8]] = []) throws -> Message {
+        switch self {
+        case .job(let job): Message(binary: job, blobs: blobs)
+        case .prepare: try Message(self, blobs: blobs)
+        }
+    }
+
+    public init(_ message: Message) throws {
+        if message.header.first == BinaryWriter.tag {
+            self = .job(try message.decodeBinary(JobRequest.self))
+        } else {
+            self = try message.decode(WorkerRequest.self)
+        }
+    }
 }
 
 public struct JobRequest: Codable, Sendable {
