@@ -72,7 +72,15 @@ public final class WorkerClient {
         posix_spawn_file_actions_adddup2(&actions, fromWorker[1], 3)
 
         let argv: [UnsafeMutablePointer<CChar>?] = [strdup(executable), strdup(WorkerClient.workerArgument), nil]
-        var envp: [UnsafeMutablePointer<CChar>?] = [strdup("LC_ALL=C.UTF-8")]
+        var envp: [UnsafeMutablePointer<CChar>?] = [
+            strdup("LC_ALL=C.UTF-8"),
+            // Every job child is forked from the worker and could read its
+            // memory (ctypes is there for candidates), so a candidate's bytes
+            // must not outlive their job in it: malloc overwrites what is
+            // freed (perturb; the thread cache, which skips that, is off).
+            // Job children turn perturb off again for the candidate's code.
+            strdup("GLIBC_TUNABLES=glibc.malloc.tcache_count=0:glibc.malloc.perturb=165"),
+        ]
         // Leaving layers out on purpose (tests, doctor): the worker reports
         // them missing, so nothing weakens silently.
         if let off = ProcessInfo.processInfo.environment["PYGRADE_SANDBOX_DISABLE"] {

@@ -1,0 +1,93 @@
+import Foundation
+import Testing
+
+/// Jobs of different candidates share a worker, and every job child is a
+/// copy of that worker's memory, readable with ctypes. Nothing of one
+/// candidate may be left in it for the next.
+@Suite("Cross-candidate isolation")
+struct CrossCandidateTests {
+    /// A scanner that searches its own process's malloc heap for `token`
+    /// (kept in its source only XOR-ed, so that the only plain copies are the
+    /// one it builds and one it plants as a control). `double` returns -1 if
+    /// the control was not found (the scan proves nothing), 0 if another copy
+    /// was, else the right answer.
+    static func scanner(for token: String) -> String {
+        let encoded = token.utf8.map { String(format: "%02x", $0 ^ 0x5A) }.joined()
+        return """
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.sbrk.restype = ctypes.c_void_p
+            libc.sbrk.argtypes = [ctypes.c_long]
+            libc.malloc.restype = ctypes.c_void_p
+            libc.memmem.restype = ctypes.c_void_p
+            libc.memmem.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_void_p, ctypes.c_size_t]
+            libc.mincore.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_void_p]
+
+            ENC = bytes.fromhex("\(encoded)")
+            needle = bytearray(len(ENC))
+            for i in range(len(ENC)):
+                needle[i] = ENC[i] ^ 0x5A
+            needle_buf = (ctypes.c_char * len(needle)).from_buffer(needle)
+            needle_at = ctypes.addressof(needle_buf)
+
+            # A planted copy in the malloc heap: the scan must find it, or it proves nothing.
+            control = libc.malloc(4096)
+            ctypes.memmove(control, needle_at, len(needle))
+
+            page = 4096
+            vec = ctypes.create_string_buffer(1)
+            top = libc.sbrk(0) // page * page
+            low = top
+            while libc.mincore(low - page, page, vec) == 0:
+                low -= page
+
+            found_control = False
+            leaks = 0
+            at = low
+            while True:
+                hit = libc.memmem(at, top - at, needle_at, len(needle))
+                if not hit:
+                    break
+                if hit == control:
+                    found_control = True
+                elif hit != needle_at:
+                    leaks += 1
+                at = hit + 1
+            ctypes.memset(control, 0, len(needle))
+
+
+            def double(x):
+                if not found_control:
+                    return -1  # the scan saw nothing at all: it proves nothing
+                if leaks:
+                    return 0  # another candidate's source was in this process's memory
+                return 2 * x
+
+            """
+    }
+
+    @Test func aLaterCandidateFindsNothingOfAnEarlierOneInMemory() throws {
+        let scratch = try BatchScratch()
+        let token = "LEAKMARK-\(UUID().uuidString)"
+        // Sorted names: the first is graded first, by the same worker (--jobs 1).
+        try scratch.write("candidates/a_first.py", "# \(token)\n# \(token)\ndef double(x):\n    return 2 * x\n")
+        try scratch.write("candidates/b_second.py", CrossCandidateTests.scanner(for: token))
+        let out = scratch.path("results.jsonl")
+        let result = try PygradeBinary.run([
+            "batch", scratch.candidates, "--exercises-dir", scratch.exercises, "--jobs", "1", "--out", out, "--no-progress",
+        ])
+        #expect(result.status == 0 || result.status == 1, "\(result.stderr)")
+        var statuses: [String: String] = [:]
+        for line in BatchScratch.lines(out) {
+            let record = try #require(line)
+            let path = try #require(record["submission"] as? String)
+            let exercises = try #require(record["exercises"] as? [[String: Any]])
+            statuses[URL(fileURLWithPath: path).lastPathComponent] = exercises.first?["status"] as? String
+        }
+        #expect(statuses["a_first.py"] == "passed")
+        // wrong_answer here: the scanner found the first candidate's source
+        // (or, returning -1, found not even its own planted copy).
+        #expect(statuses["b_second.py"] == "passed")
+    }
+}
