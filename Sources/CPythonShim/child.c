@@ -161,7 +161,7 @@ static PyObject *compile_and_load(const pg_job *job) {
     // is the one that gets compiled.
     PyObject *tree = NULL, *code = NULL;
     int checked_rules = job->rules && job->report_compile;
-    if (job->code && !checked_rules) {
+    if (job->code) {
         // The same source compiled by this candidate's previous child (for
         // another exercise): a third of the time, a third of the page faults.
         code = PyMarshal_ReadObjectFromString(job->code, (Py_ssize_t)job->code_len);
@@ -170,9 +170,10 @@ static PyObject *compile_and_load(const pg_job *job) {
             PyErr_Clear();
         }
     }
-    if (!code && checked_rules) {
+    if (checked_rules) {
         tree = PyObject_CallFunction(job->compile, "Ossii", src, job->filename, "exec", PyCF_ONLY_AST, 1);
-        code = tree ? PyObject_CallFunction(job->compile, "Ossii", tree, job->filename, "exec", 0, 1) : NULL;
+        if (!tree) Py_CLEAR(code);  // reported below as the source's syntax error
+        else if (!code) code = PyObject_CallFunction(job->compile, "Ossii", tree, job->filename, "exec", 0, 1);
     } else if (!code) {
         code = PyObject_CallFunction(job->compile, "Ossii", src, job->filename, "exec", 0, 1);
     }
