@@ -13,6 +13,7 @@
 #include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
@@ -478,6 +479,32 @@ double pg_process_cpu_seconds(pid_t pid) {
     struct timespec ts;
     if (clock_getcpuclockid(pid, &clk) != 0 || clock_gettime(clk, &ts) != 0) return -1;
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+int pg_collapse_heap(size_t min_bytes) {
+    FILE *f = fopen("/proc/self/maps", "r");
+    if (!f) return -1;
+    char line[512];
+    int collapsed = 0;
+    const uintptr_t huge = 2u << 20;
+    while (fgets(line, sizeof line, f)) {
+        uintptr_t lo, hi;
+        char perms[8] = "";
+        unsigned long offset;
+        int consumed = 0;
+        if (sscanf(line, "%lx-%lx %7s %lx %*s %*s%n", &lo, &hi, perms, &offset, &consumed) < 4) continue;
+        // Anonymous (no path after the inode) or the heap, private, writable.
+        const char *rest = line + consumed;
+        while (*rest == ' ') rest++;
+        int anonymous = *rest == '\n' || *rest == 0 || strncmp(rest, "[heap]", 6) == 0;
+        if (!anonymous || perms[0] != 'r' || perms[1] != 'w' || perms[3] != 'p') continue;
+        uintptr_t a = (lo + huge - 1) & ~(huge - 1), b = hi & ~(huge - 1);
+        if (b <= a || b - a < min_bytes) continue;
+        if (madvise((void *)a, b - a, MADV_HUGEPAGE) == 0 && madvise((void *)a, b - a, 25 /* MADV_COLLAPSE */) == 0)
+            collapsed++;
+    }
+    fclose(f);
+    return collapsed;
 }
 
 uint64_t pg_self_vm_bytes(void) {
