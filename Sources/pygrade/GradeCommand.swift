@@ -67,6 +67,15 @@ struct GradeCommand: ParsableCommand {
                     t.exercise, t.roundTripMs, t.worker.forkMs, t.worker.loadMs, t.worker.testsMs, t.worker.reapMs, t.worker.children,
                     t.harnessCPUms, t.compareMs, t.candidateCPUms, overhead),
                 to: &err)
+            if t.visibleRun {
+                print(String(format: "%@: visible tests run again for their text: %.2f ms", t.exercise, t.visibleRunMs), to: &err)
+            }
+        }
+        // Each such run costs a fork and the visible tests again (plus, once,
+        // the start of the visible-only worker).
+        print("visible re-runs: \(grader.lastTimings.filter(\.visibleRun).count)", to: &err)
+        if grader.visibleWorkerSpawnMs > 0 {
+            print(String(format: "visible-only worker spawn (once): %.2f ms", grader.visibleWorkerSpawnMs), to: &err)
         }
     }
 }
