@@ -68,7 +68,13 @@ struct GradeCommand: ParsableCommand {
                     t.harnessCPUms, t.compareMs, t.candidateCPUms, overhead),
                 to: &err)
             if t.visibleRun {
-                print(String(format: "%@: visible tests run again for their text: %.2f ms", t.exercise, t.visibleRunMs), to: &err)
+                print(
+                    String(
+                        format:
+                            "%@: visible tests run again for their text: %.2f ms (fork %.2f, load %.2f, tests %.2f, reap %.2f, children %d)",
+                        t.exercise, t.visibleRunMs, t.visibleWorker.forkMs, t.visibleWorker.loadMs, t.visibleWorker.testsMs,
+                        t.visibleWorker.reapMs, t.visibleWorker.children),
+                    to: &err)
             }
         }
         // Each such run costs a fork and the visible tests again (plus, once,

@@ -275,6 +275,36 @@ struct VisibleOutputTests {
         try Self.expectNoSecret(setup, "ctypes")
     }
 
+    /// Batch records are JSON reports: the gc-walk candidate's record shows
+    /// the visible-only run's output and no hidden input.
+    @Test func batchRecordsCarryTheVisibleOutputOnly() throws {
+        let setup = try Setup(
+            candidate: Self.gcWalk + """
+                def shout(s):
+                    found = dig() if s == "hello" else []
+                    print("found", found)
+                    if found:
+                        raise ValueError(found)
+                    return s.upper()
+                """)
+        defer { setup.remove() }
+        let folder = setup.dir.appendingPathComponent("candidates")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: setup.candidate, to: folder.appendingPathComponent("ana.py"))
+        let out = setup.dir.appendingPathComponent("results.jsonl").path
+        let result = try PygradeBinary.run([
+            "batch", folder.path, "--out", out, "--exercises-dir", setup.exercises.path, "--no-progress", "--jobs", "1",
+        ])
+        #expect(result.status == 0, "\(result.stderr)")
+        let line = try String(contentsOfFile: out, encoding: .utf8)
+        #expect(!line.contains("SECRET") && !line.contains("7731"), "\(line)")
+        let record = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        let tests = try #require((record["exercises"] as? [[String: Any]])?.first?["tests"] as? [[String: Any]])
+        #expect(tests[0]["status"] as? String == "runtime_error", "the walk found nothing: \(line)")
+        #expect(tests[0]["output"] as? String == "found []\n")
+        #expect(tests[1]["output"] == nil && tests[2]["output"] == nil)
+    }
+
     @Test func outputPastWhatTheWorkerKeepsIsCutAndSaysSo() throws {
         let setup = try Setup(
             candidate: """

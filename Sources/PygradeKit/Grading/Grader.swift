@@ -37,6 +37,8 @@ public struct ExerciseTiming: Sendable {
     /// the visible worker's start-up or building its inputs).
     public var visibleRun = false
     public var visibleRunMs: Double = 0
+    /// The visible-only run as its worker saw it.
+    public var visibleWorker = JobTiming()
 }
 
 /// Grades submissions: runs jobs in a worker, compares against the expected
@@ -216,17 +218,20 @@ public final class Grader {
             exercise, filename: source.filename, moduleName: source.moduleName, source: source.bytes, reference: false)
         let roundTrip = start.millisecondsElapsed - (worker?.lastPrepareMs ?? 0)
         let compareStart = Clock.now
-        var report = Grader.report(exercise: exercise, response: response, blobs: blobs, expected: expected)
+        let verdicts = Grader.verdicts(exercise: exercise, response: response, blobs: blobs, expected: expected)
+        var report = Grader.report(exercise: exercise, response: response, verdicts: verdicts, visibleRun: nil)
         let compareMs = compareStart.millisecondsElapsed
         var visibleRunMs = 0.0
         var ranVisible = false
+        var visibleTiming = JobTiming()
         if Grader.needsVisibleRun(exercise: exercise, response: response) {
             let start = Clock.now
             let spawnedBefore = visibleWorker != nil
             // Not the candidate's verdict: if this run cannot be had, the
             // report keeps its statuses and only lacks the text.
             if let visible = try? runVisible(exercise, source: source) {
-                report = Grader.report(exercise: exercise, response: response, blobs: blobs, expected: expected, visibleRun: visible)
+                visibleTiming = visible.timing
+                report = Grader.report(exercise: exercise, response: response, verdicts: verdicts, visibleRun: visible)
             }
             ranVisible = true
             visibleRunMs = max(
@@ -240,7 +245,8 @@ public final class Grader {
                 exercise: exercise.id, roundTripMs: roundTrip, worker: response.timing,
                 compareMs: compareMs,
                 candidateCPUms: response.tests.reduce(0) { $0 + $1.cpuMs },
-                harnessCPUms: response.tests.reduce(0) { $0 + $1.harnessMs }, visibleRun: ranVisible, visibleRunMs: visibleRunMs))
+                harnessCPUms: response.tests.reduce(0) { $0 + $1.harnessMs }, visibleRun: ranVisible, visibleRunMs: visibleRunMs,
+                visibleWorker: visibleTiming))
         return report
     }
 
@@ -339,6 +345,26 @@ public final class Grader {
     public static func report(
         exercise: Exercise, response: JobResponse, blobs: [[UInt8]], expected: ExpectedResults, visibleRun: JobResponse? = nil
     ) -> ExerciseReport {
+        report(
+            exercise: exercise, response: response,
+            verdicts: verdicts(exercise: exercise, response: response, blobs: blobs, expected: expected),
+            visibleRun: visibleRun)
+    }
+
+    /// Every test's status and safe words: the comparisons, done once even
+    /// when the report is built again with the visible-only run's text.
+    static func verdicts(exercise: Exercise, response: JobResponse, blobs: [[UInt8]], expected: ExpectedResults) -> [(TestStatus, String)] {
+        guard response.compile != .syntaxError && response.load != .missing else { return [] }
+        return exercise.tests.enumerated().map { i, test in
+            verdict(
+                test: test, index: i, exercise: exercise, response: response, outcome: response.tests.first { $0.index == i }, blobs: blobs,
+                expected: expected)
+        }
+    }
+
+    static func report(exercise: Exercise, response: JobResponse, verdicts: [(TestStatus, String)], visibleRun: JobResponse?)
+        -> ExerciseReport
+    {
         var out = ExerciseReport(id: exercise.id, status: .passed, score: 0, maxScore: exercise.points, message: "", tests: [], rules: [])
         if response.compile == .syntaxError {
             out.status = .syntaxError
@@ -371,8 +397,7 @@ public final class Grader {
         for (i, test) in exercise.tests.enumerated() {
             let max = exercise.maxScore(of: test)
             let outcome = response.tests.first { $0.index == i }
-            let (status, safeWhy) = verdict(
-                test: test, index: i, exercise: exercise, response: response, outcome: outcome, blobs: blobs, expected: expected)
+            let (status, safeWhy) = verdicts[i]
             // What the normal run's child printed is never used, not even a
             // visible test's: it holds every test's inputs, hidden ones too.
             var output: String?
