@@ -226,6 +226,35 @@ struct VisibleOutputTests {
         try Self.expectNoSecret(setup, "forged syntax error")
     }
 
+    /// While loading, write a compile frame and then a rule-checker failure
+    /// frame quoting the hidden inputs (the exercise has no rules). The worker
+    /// takes it as its own failure; the grader knows no rule checker ran, so
+    /// it is a forged frame: sandbox_violation, and its text goes nowhere (not
+    /// even to stderr, or a batch error record). It is written only when the
+    /// walk found them, so the status proves it.
+    @Test func aForgedRuleCheckerFailureIsAViolationAndSaysNothing() throws {
+        let setup = try Setup(
+            candidate: Self.gcWalk + """
+                import os, struct
+
+                found = dig()
+                if found:
+                    text = " ".join(found).encode()
+                    os.write(3, struct.pack("<I", 1) + b"C")
+                    os.write(3, struct.pack("<I", 1 + len(text)) + b"Q" + text)
+
+                def shout(s):
+                    return s.upper()
+                """)
+        defer { setup.remove() }
+        let json = try setup.grade("json")
+        #expect(json.status == 1, "\(json.stderr)")
+        let exercise = try #require((try? json.json()["exercises"] as? [[String: Any]])?.first, "\(json.stderr)")
+        #expect(exercise["status"] as? String == "sandbox_violation", "\(json.stdout)")
+        #expect(!json.stderr.contains("SECRET"), "\(json.stderr)")
+        try Self.expectNoSecret(setup, "forged rule checker failure")
+    }
+
     /// Raw memory through ctypes: around the visible input's own address,
     /// probe each page (a write(2) from an unmapped page fails with EFAULT
     /// instead of crashing) and search the readable ones for the hidden

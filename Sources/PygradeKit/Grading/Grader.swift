@@ -275,6 +275,16 @@ public final class Grader {
         return response
     }
 
+    /// The worker takes a rule-checker failure frame straight after the
+    /// compile frame. An exercise without rules has no rule checker, and its
+    /// compile frame is followed by the candidate's own code loading: such a
+    /// frame was written by that code (into fd 3), in a child that holds the
+    /// hidden inputs, and its text may quote them. It is a forged frame, a
+    /// sandbox violation, not the grader's failure, and its text is dropped.
+    static func forgedRuleCheckerFailure(_ response: JobResponse, exercise: Exercise) -> Bool {
+        exercise.rules.isEmpty && response.internalError?.hasPrefix("the rule checker failed") == true
+    }
+
     /// Whether the normal run left out text that the visible-only run can
     /// supply: a visible test printed something, raised with a message or
     /// returned a non-builtin type; loading failed with a message; or the
@@ -298,13 +308,20 @@ public final class Grader {
         JobResponse, [[UInt8]]
     ) {
         let job = jobRequest(exercise, filename: filename, moduleName: moduleName, reference: reference)
-        let result: (JobResponse, [[UInt8]])
+        var result: (JobResponse, [[UInt8]])
         do {
             result = try client().run(job, source: source, exercise: exercise)
         } catch let e as WorkerError {
             throw GradeError(e.description)
         } catch {
             throw GradeError("\(error)")
+        }
+        if !reference, Grader.forgedRuleCheckerFailure(result.0, exercise: exercise) {
+            result.0.internalError = nil
+            result.0.load = .failed
+            result.0.loadStatus = .sandboxViolation
+            result.0.loadMessage = "wrote forged data into the result channel"
+            result.0.tests = []
         }
         if let failure = result.0.internalError { throw GradeError("worker: \(failure)") }
         return result
@@ -443,8 +460,8 @@ public final class Grader {
     /// A failing visible test's words from the visible-only run. When it
     /// ended the same way as in the normal run, its text replaces the normal
     /// run's safe one; when it did not (the code is not deterministic), the
-    /// normal run's status and words stay and its text follows. Nil when that
-    /// run has no text for the test (then the normal run's safe words stay).
+    /// normal run's status and words stay and its text follows. When that
+    /// run has no text for the test, the normal run's safe words stay.
     static func visibleWords(
         status: TestStatus, why: String, normal: TestOutcome?, response: JobResponse, again: TestOutcome?, run v: JobResponse
     ) -> String {
