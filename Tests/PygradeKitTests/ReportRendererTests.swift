@@ -70,13 +70,14 @@ struct ReportRendererTests {
             submission: "s.py", sha256: "h",
             exercises: [
                 ExerciseReport(
-                    id: "demo", status: .wrongAnswer, score: 0, maxScore: 10, message: "test 'first': wrong result",
+                    id: "demo", status: .wrongAnswer, score: 0, maxScore: 10, message: "test 'first': raised ValueError: a\n\u{1B}[2Jb",
                     tests: [cut, Self.test("second", .wrongAnswer, output: "hidden-output", message: "wrong result")], rules: [])
             ],
             grader: GraderInfo(version: "t", exercisesSHA256: "x", sandbox: []))
         let text = TextReport(colour: false).render(report)
         #expect(text.contains("  demo: output of test 'first' (wrong_answer):\n    | one\n    | \\u{1B}[2Jtwo\n"), "\(text)")
         #expect(text.contains("cut: only the first 4096 bytes are kept") && !text.contains("\u{1B}"))
+        #expect(text.contains("test 'first': raised ValueError: a\\u{A}\\u{1B}[2Jb\n"), "\(text)")
         let junit = JUnitReport.render(report)
         #expect(junit.contains("output cut, only the first 4096 bytes are kept"))
         let gradescope = try GradescopeReport(report).encoded()

@@ -28,7 +28,10 @@ public struct TextReport {
             [
                 e.id, e.status.rawValue, "\(TextReport.number(e.score))/\(TextReport.number(e.maxScore))",
                 e.tests.isEmpty ? "-" : "\(e.tests.filter { $0.status == .passed }.count)/\(e.tests.count)",
-                e.status == .passed ? "" : e.message,
+                // A visible test's message can quote the candidate's text:
+                // no control character reaches the terminal, no line break
+                // the table.
+                e.status == .passed ? "" : TextReport.escapingControls(e.message),
             ]
         }
         let columns = header.count - 1
