@@ -68,6 +68,21 @@ struct GradeCommand: ParsableCommand {
                     t.worker.children,
                     t.harnessCPUms, t.compareMs, t.candidateCPUms, overhead),
                 to: &err)
+            if t.visibleRun {
+                print(
+                    String(
+                        format:
+                            "%@: visible tests run again for their text: %.2f ms (fork %.2f, load %.2f, tests %.2f, reap %.2f, children %d)",
+                        t.exercise, t.visibleRunMs, t.visibleWorker.forkMs, t.visibleWorker.loadMs, t.visibleWorker.testsMs,
+                        t.visibleWorker.reapMs, t.visibleWorker.children),
+                    to: &err)
+            }
+        }
+        // Each such run costs a fork and the visible tests again (plus, once,
+        // the start of the visible-only worker).
+        print("visible re-runs: \(grader.lastTimings.filter(\.visibleRun).count)", to: &err)
+        if grader.visibleWorkerSpawnMs > 0 {
+            print(String(format: "visible-only worker spawn (once): %.2f ms", grader.visibleWorkerSpawnMs), to: &err)
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -162,16 +163,34 @@ struct SandboxAttackTests {
         #expect(result.stderr.contains(file.path) && result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
     }
 
-    /// Invalid UTF-8 and NUL bytes printed by a candidate neither break the
-    /// report nor reach it: no test shows captured output (a job child holds
-    /// hidden inputs too, so output could carry them; see Grader.report).
+    /// Invalid UTF-8, NUL bytes and terminal escapes printed by a candidate
+    /// do not break any report: visible tests show them (invalid bytes as
+    /// U+FFFD, taken from the visible-only run: see Grader.report), hidden
+    /// tests show nothing, the text report escapes the controls.
     @Test func binaryOutputKeepsTheReportValid() throws {
         let (result, report) = try Self.grade("attack_binary_output.py")
         #expect(Self.status(report) == "passed", "\(result.stdout)")
         let tests = try #require((report["exercises"] as? [[String: Any]])?.first?["tests"] as? [[String: Any]])
         #expect(!tests.isEmpty)
-        #expect(tests.allSatisfy { $0["output"] == nil })
-        #expect(!result.stdout.contains("\u{FFFD}") && !result.stdout.contains(" ok"))
+        for test in tests {
+            let output = test["output"] as? String
+            if test["visibility"] as? String == "visible" {
+                #expect(output?.contains("\u{0}\u{1B}[2J ok\n") == true, "\(test)")
+                #expect(output?.contains("\u{FFFD}") == true, "\(test)")
+            } else {
+                #expect(output == nil, "\(test)")
+            }
+        }
+        let valid = try SchemaValidator.validate(result.stdout, against: "report.schema.json")
+        #expect(valid.status == 0, "\(valid.problems)")
+        let text = try PygradeBinary.run(["grade", PygradeBinary.fixture("attack_binary_output.py"), "--exercise", "duplicates"])
+        #expect(text.stdout.contains("\\u{1B}[2J ok"), "\(text.stdout)")
+        #expect(!text.stdout.contains("\u{1B}") && !text.stdout.contains("\u{0}"), "\(text.stdout)")
+        let junit = try PygradeBinary.run([
+            "grade", PygradeBinary.fixture("attack_binary_output.py"), "--exercise", "duplicates", "--format", "junit",
+        ])
+        let cases = try XMLTree.parse(junit.stdout).all("testsuite").flatMap { $0.all("testcase") }
+        #expect(cases.filter { $0.first("system-out") != nil }.count == 3)
     }
 }
 

@@ -63,8 +63,37 @@ struct GraderReportTests {
         var (r, b) = response([], compile: .syntaxError, load: .missing, rules: [RuleHit(id: "no-sorted", line: 1)])
         r.syntaxLine = 3
         r.syntaxMessage = "SyntaxError: invalid syntax"
-        let report = Grader.report(exercise: exercise, response: r, blobs: b, expected: expected)
+        var again = JobResponse()
+        again.compile = .syntaxError
+        again.syntaxLine = 3
+        again.syntaxMessage = "SyntaxError: invalid syntax"
+        let report = Grader.report(exercise: exercise, response: r, blobs: b, expected: expected, visibleRun: again)
         #expect(report.status == .syntaxError && report.score == 0 && report.message.contains("line 3"))
+        #expect(Grader.needsVisibleRun(exercise: exercise, response: r))
+    }
+
+    /// A syntax-error frame can be written by code running while the module
+    /// loads, in a child holding hidden inputs: its text is not shown unless
+    /// the visible-only run fails to compile too.
+    @Test func aSyntaxErrorsTextComesFromTheVisibleRunOnly() {
+        var (r, b) = response([], compile: .syntaxError)
+        r.syntaxLine = 7731
+        r.syntaxMessage = "SyntaxError: secret-input"
+        let alone = Grader.report(exercise: exercise, response: r, blobs: b, expected: expected)
+        #expect(alone.status == .syntaxError && alone.message == "the submission does not compile")
+        var again = JobResponse()
+        again.compile = .ok
+        again.load = .ok
+        let loaded = Grader.report(exercise: exercise, response: r, blobs: b, expected: expected, visibleRun: again)
+        #expect(loaded.status == .syntaxError && loaded.message == "the submission does not compile")
+    }
+
+    /// Rule hits with an id the exercise does not define came from a forged
+    /// frame: dropped, text and all.
+    @Test func unknownRuleIdsAreDropped() {
+        let (r, b) = response([value(0, blob: 0), value(1, blob: 1)], rules: [RuleHit(id: "secret-input", line: 1)])
+        let report = Grader.report(exercise: exercise, response: r, blobs: b, expected: expected)
+        #expect(report.status == .passed && report.rules.isEmpty)
     }
 
     @Test func missingBeatsRuleViolation() {
@@ -96,11 +125,114 @@ struct GraderReportTests {
         #expect(!report.message.contains("secret"))
     }
 
-    @Test func visibleTestsShowIt() {
-        let (r, b) = response([error(0, .runtimeError, "raised ValueError: bad"), value(1, blob: 1)])
+    /// The normal run's child held the hidden inputs: even a visible test's
+    /// exception text from it is cut to a builtin exception's name.
+    @Test func visibleTestsShowOnlyTheTypeFromTheNormalRun() {
+        let (r, b) = response([error(0, .runtimeError, "raised ValueError: secret-input"), value(1, blob: 1)])
         #expect(
             Grader.report(exercise: exercise, response: r, blobs: b, expected: expected).message
-                == "test 'visible-one': raised ValueError: bad")
+                == "test 'visible-one': raised ValueError")
+        #expect(Grader.needsVisibleRun(exercise: exercise, response: r))
+    }
+
+    /// Class names and whole frames are the candidate's to choose: only
+    /// builtin names and the worker's own phrases pass.
+    @Test func candidateChosenNamesAndForgedTextNeverPass() {
+        let (r, b) = response([
+            error(0, .runtimeError, "raised zq-secret-input: x"), error(1, .timeLimitExceeded, "secret-input"),
+        ])
+        let report = Grader.report(exercise: exercise, response: r, blobs: b, expected: expected)
+        #expect(report.tests[0].message == "raised an exception of a class that is not a builtin one")
+        #expect(report.tests[1].message == "time limit exceeded")
+        var foreign = TestOutcome(index: 1, kind: .notPlain)
+        foreign.detail = "secret-input"
+        let (r2, b2) = response([value(0, blob: 0), foreign])
+        #expect(
+            Grader.report(exercise: exercise, response: r2, blobs: b2, expected: expected).tests[1].message?.contains("secret") == false)
+        var (r3, b3) = response([], load: .missing)
+        r3.loadMessage = "secret-input"
+        #expect(Grader.report(exercise: exercise, response: r3, blobs: b3, expected: expected).message == "`f` is not defined")
+        #expect(CandidateText.safeDetail("printed more than 7731 bytes", outputLimit: 65536) == nil)
+        #expect(CandidateText.safeDetail("printed more than 65536 bytes", outputLimit: 65536) != nil)
+        #expect(CandidateText.safeDetail("crashed (SIGSEGV) at the memory limit", outputLimit: 1) != nil)
+        #expect(CandidateText.safeDetail("killed by signal 7731", outputLimit: 1) == nil)
+    }
+
+    /// The visible-only run gives a visible test its output and its full
+    /// message; the hidden test keeps its type-only words and no output.
+    @Test func visibleTestsShowTheVisibleRunsTextAndOutput() {
+        var e0 = error(0, .runtimeError, "raised ValueError: secret-input")
+        e0.output = "from the normal run"
+        var e1 = error(1, .runtimeError, "raised KeyError: secret-input")
+        e1.output = "hidden output"
+        let (r, b) = response([e0, e1])
+        var again = JobResponse()
+        again.compile = .ok
+        again.load = .ok
+        var a0 = error(0, .runtimeError, "raised ValueError: bad")
+        a0.output = String(repeating: "x", count: Grader.keptOutputBytes)
+        again.tests = [a0]
+        let report = Grader.report(exercise: exercise, response: r, blobs: b, expected: expected, visibleRun: again)
+        #expect(report.message == "test 'visible-one': raised ValueError: bad")
+        #expect(report.tests[0].output == a0.output && report.tests[0].outputTruncated == true)
+        #expect(report.tests[1].output == nil && report.tests[1].message == "raised KeyError")
+    }
+
+    /// Code that is not deterministic may end otherwise the second time: the
+    /// status stays the normal run's, the second run's text is still shown.
+    @Test func aVisibleRunThatEndsOtherwiseChangesNoStatus() {
+        let (r, b) = response([error(0, .runtimeError, "raised ValueError: secret-input"), value(1, blob: 1)])
+        var again = JobResponse()
+        again.compile = .ok
+        again.load = .ok
+        var a0 = error(0, .timeLimitExceeded, "used all its CPU time")
+        a0.output = "short"
+        again.tests = [a0]
+        let report = Grader.report(exercise: exercise, response: r, blobs: b, expected: expected, visibleRun: again)
+        #expect(report.status == .runtimeError && report.tests[0].status == .runtimeError)
+        #expect(
+            report.tests[0].message
+                == "raised ValueError (run again with the visible tests alone: time_limit_exceeded, time limit exceeded (used all its CPU time))"
+        )
+        #expect(report.tests[0].output == "short" && report.tests[0].outputTruncated == nil)
+        var passed = value(0, blob: 0)
+        passed.output = "printed"
+        again.tests = [passed]
+        let quiet = Grader.report(exercise: exercise, response: r, blobs: b, expected: expected, visibleRun: again)
+        #expect(quiet.tests[0].message == "raised ValueError" && quiet.tests[0].output == "printed")
+    }
+
+    @Test func nothingToAddMeansNoVisibleRun() {
+        var quiet = value(0, blob: 0)
+        quiet.output = ""
+        let (r, _) = response([quiet, error(1, .runtimeError, "raised KeyError: secret-input")])
+        #expect(!Grader.needsVisibleRun(exercise: exercise, response: r))
+        let (r2, _) = response([error(0, .timeLimitExceeded, "used all its CPU time"), value(1, blob: 1)])
+        #expect(!Grader.needsVisibleRun(exercise: exercise, response: r2))
+    }
+
+    @Test func aFailedLoadTakesItsMessageFromTheVisibleRun() {
+        var (r, b) = response([], load: .failed)
+        r.loadStatus = .runtimeError
+        r.loadMessage = "raised ValueError: secret-input"
+        #expect(Grader.needsVisibleRun(exercise: exercise, response: r))
+        let alone = Grader.report(exercise: exercise, response: r, blobs: b, expected: expected)
+        #expect(alone.message == "test 'visible-one': while loading the submission: raised ValueError")
+        var again = JobResponse()
+        again.compile = .ok
+        again.load = .failed
+        again.loadStatus = .runtimeError
+        again.loadMessage = "raised ValueError: bad config"
+        let report = Grader.report(exercise: exercise, response: r, blobs: b, expected: expected, visibleRun: again)
+        #expect(report.message == "test 'visible-one': while loading the submission: raised ValueError: bad config")
+        #expect(report.tests[1].message == "while loading the submission: raised ValueError")
+    }
+
+    @Test func theVisibleOnlyExerciseHasNoHiddenTestAndAKeyOfItsOwn() {
+        let v = Grader.visibleOnly(exercise)
+        #expect(v.tests.map(\.name) == ["visible-one"])
+        #expect(v.hash != exercise.hash)
+        #expect(HarnessSpec(v).tests.count == 1)
     }
 
     @Test func mutationNotPlainAndAliasingAreWrongAnswers() {

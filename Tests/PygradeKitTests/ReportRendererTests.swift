@@ -61,6 +61,29 @@ struct ReportRendererTests {
         #expect(flatten.first?.first("error")?.attributes["type"] == "syntax_error")
     }
 
+    /// Output shows only for visible tests, even if a report carried it for
+    /// a hidden one; the text form escapes controls and says when it was cut.
+    @Test func outputIsShownForVisibleTestsOnly() throws {
+        var cut = Self.test("first", .wrongAnswer, visibility: .visible, output: "one\n\u{1B}[2Jtwo\n", message: "wrong result")
+        cut.outputTruncated = true
+        let report = Report(
+            submission: "s.py", sha256: "h",
+            exercises: [
+                ExerciseReport(
+                    id: "demo", status: .wrongAnswer, score: 0, maxScore: 10, message: "test 'first': raised ValueError: a\n\u{1B}[2Jb",
+                    tests: [cut, Self.test("second", .wrongAnswer, output: "hidden-output", message: "wrong result")], rules: [])
+            ],
+            grader: GraderInfo(version: "t", exercisesSHA256: "x", sandbox: []))
+        let text = TextReport(colour: false).render(report)
+        #expect(text.contains("  demo: output of test 'first' (wrong_answer):\n    | one\n    | \\u{1B}[2Jtwo\n"), "\(text)")
+        #expect(text.contains("cut: only the first 4096 bytes are kept") && !text.contains("\u{1B}"))
+        #expect(text.contains("test 'first': raised ValueError: a\\u{A}\\u{1B}[2Jb\n"), "\(text)")
+        let junit = JUnitReport.render(report)
+        #expect(junit.contains("output cut, only the first 4096 bytes are kept"))
+        let gradescope = try GradescopeReport(report).encoded()
+        for rendered in [text, junit, gradescope] { #expect(!rendered.contains("hidden-output")) }
+    }
+
     @Test func junitOfChecksGroupsByKind() throws {
         let items = [
             CheckItem(kind: .definition, name: "a", ok: true, detail: "3 tests", milliseconds: 0),

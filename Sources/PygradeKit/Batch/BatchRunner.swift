@@ -111,7 +111,7 @@ public final class BatchRunner: @unchecked Sendable {
     static func candidateMs(_ grader: Grader, spawnedBefore: Double, wall: Clock) -> Double {
         guard !grader.lastTimings.isEmpty else { return wall.millisecondsElapsed }
         let firstSpawn = spawnedBefore == 0 ? grader.workerSpawnMs : 0
-        return max(0, grader.lastTimings.reduce(0) { $0 + $1.roundTripMs + $1.compareMs } - firstSpawn)
+        return max(0, grader.lastTimings.reduce(0) { $0 + $1.roundTripMs + $1.compareMs + $1.visibleRunMs } - firstSpawn)
     }
 
     private func take() -> String? {

@@ -32,19 +32,43 @@ public struct ExerciseTiming: Sendable {
     public var compareMs: Double
     public var candidateCPUms: Double
     public var harnessCPUms: Double
+    /// Whether the visible tests were run again, alone, for their text
+    /// (output, exception messages), and what that round trip took (without
+    /// the visible worker's start-up or building its inputs).
+    public var visibleRun = false
+    public var visibleRunMs: Double = 0
+    /// The visible-only run as its worker saw it.
+    public var visibleWorker = JobTiming()
 }
 
 /// Grades submissions: runs jobs in a worker, compares against the expected
-/// results and builds reports. One grader drives one worker from one thread.
+/// results and builds reports. One grader drives one worker from one thread,
+/// and, when a report needs text the candidate wrote, a second one that only
+/// ever sees visible tests.
+///
+/// Statuses, scores, CPU and memory come from the normal run over all tests.
+/// Text the candidate controls (what a visible test printed, an exception's
+/// message, a load failure's message, a syntax error's) comes only from a
+/// second run of the visible tests alone, in a worker that has only ever been
+/// sent exercises stripped of their hidden tests: the normal run's job child
+/// holds every input, so anything it says could carry a hidden one.
 public final class Grader {
+    /// How much of each visible test's output the worker keeps
+    /// (JobRunner.capturedOutputBytes).
+    public static let keptOutputBytes = 4096
     public let catalog: ExerciseCatalog
     public let options: GradeOptions
     public let exercises: [Exercise]
     let store: ExpectedStore
     private var worker: WorkerClient?
+    /// Started on first need; only ever sent visible-only exercises.
+    private var visibleWorker: WorkerClient?
+    private var visibleExercises: [String: Exercise] = [:]
     private var expectedByHash: [String: ExpectedResults] = [:]
     public private(set) var lastTimings: [ExerciseTiming] = []
     public var workerSpawnMs: Double { worker?.spawnMs ?? 0 }
+    /// The visible-only worker's start-up (0 while none was needed).
+    public var visibleWorkerSpawnMs: Double { visibleWorker?.spawnMs ?? 0 }
     /// What `grader.sandbox` says: every layer of the worker that graded,
     /// the missing ones as `missing:<name>`.
     public var sandboxLayers: [String] { worker?.sandbox.map(\.reportName) ?? [] }
@@ -85,6 +109,32 @@ public final class Grader {
         if let refusal = options.sandbox.refusal(w.sandbox) { throw GradeError(refusal) }
         worker = w
         return w
+    }
+
+    private func visibleClient() throws(GradeError) -> WorkerClient {
+        if let visibleWorker { return visibleWorker }
+        let w: WorkerClient
+        do {
+            w = try WorkerClient()
+        } catch {
+            throw GradeError("cannot start a worker: \(error)")
+        }
+        if let refusal = options.sandbox.refusal(w.sandbox) { throw GradeError(refusal) }
+        visibleWorker = w
+        return w
+    }
+
+    /// The exercise with its visible tests only, under a key of its own, so
+    /// that the visible worker never receives a hidden test and never shares
+    /// prepared inputs with the normal one. Generators and probes go along
+    /// only when a visible test needs them.
+    static func visibleOnly(_ exercise: Exercise) -> Exercise {
+        var v = exercise
+        v.tests = exercise.tests.filter { $0.visibility == .visible }
+        v.hash = exercise.hash + "+visible-only"
+        if !v.tests.contains(where: { if case .generated = $0.input { true } else { false } }) { v.generatorsSource = nil }
+        if !v.tests.contains(where: { if case .probe = $0.input { true } else { false } }) { v.probesSource = nil }
+        return v
     }
 
     // MARK: Expected results
@@ -168,30 +218,110 @@ public final class Grader {
             exercise, filename: source.filename, moduleName: source.moduleName, source: source.bytes, reference: false)
         let roundTrip = start.millisecondsElapsed - (worker?.lastPrepareMs ?? 0)
         let compareStart = Clock.now
-        var report = Grader.report(exercise: exercise, response: response, blobs: blobs, expected: expected)
+        let verdicts = Grader.verdicts(exercise: exercise, response: response, blobs: blobs, expected: expected)
+        var report = Grader.report(exercise: exercise, response: response, verdicts: verdicts, visibleRun: nil)
+        let compareMs = compareStart.millisecondsElapsed
+        var visibleRunMs = 0.0
+        var ranVisible = false
+        var visibleTiming = JobTiming()
+        if Grader.needsVisibleRun(exercise: exercise, response: response) {
+            let start = Clock.now
+            let spawnedBefore = visibleWorker != nil
+            // Not the candidate's verdict: if this run cannot be had, the
+            // report keeps its statuses and only lacks the text.
+            if let visible = try? runVisible(exercise, source: source) {
+                visibleTiming = visible.timing
+                report = Grader.report(exercise: exercise, response: response, verdicts: verdicts, visibleRun: visible)
+            }
+            ranVisible = true
+            visibleRunMs = max(
+                0, start.millisecondsElapsed - (visibleWorker?.lastPrepareMs ?? 0) - (spawnedBefore ? 0 : visibleWorkerSpawnMs))
+        }
         if report.status == .missing && source.bytes.allSatisfy({ [9, 10, 12, 13, 32].contains($0) }) {
             report.message = "\(source.filename) is empty, so `\(exercise.entry)` is not defined"
         }
         lastTimings.append(
             ExerciseTiming(
                 exercise: exercise.id, roundTripMs: roundTrip, worker: response.timing,
-                compareMs: compareStart.millisecondsElapsed,
+                compareMs: compareMs,
                 candidateCPUms: response.tests.reduce(0) { $0 + $1.cpuMs },
-                harnessCPUms: response.tests.reduce(0) { $0 + $1.harnessMs }))
+                harnessCPUms: response.tests.reduce(0) { $0 + $1.harnessMs }, visibleRun: ranVisible, visibleRunMs: visibleRunMs,
+                visibleWorker: visibleTiming))
         return report
+    }
+
+    /// The submission's exercise again, on its visible tests only, in the
+    /// visible worker. Expected values play no part: only its text is used.
+    func runVisible(_ exercise: Exercise, source: (filename: String, moduleName: String, bytes: [UInt8])) throws(GradeError)
+        -> JobResponse
+    {
+        let cached = visibleExercises[exercise.id].flatMap { $0.hash == exercise.hash + "+visible-only" ? $0 : nil }
+        let visible = cached ?? Grader.visibleOnly(exercise)
+        visibleExercises[exercise.id] = visible
+        var job = jobRequest(visible, filename: source.filename, moduleName: source.moduleName, reference: false)
+        for i in job.tests.indices {
+            job.tests[i].captureOutput = true
+            job.tests[i].digestOK = true
+        }
+        let response: JobResponse
+        do {
+            response = try visibleClient().run(job, source: source.bytes, exercise: visible).0
+        } catch let e as WorkerError {
+            throw GradeError(e.description)
+        } catch {
+            throw GradeError("\(error)")
+        }
+        if let failure = response.internalError { throw GradeError("worker: \(failure)") }
+        return response
+    }
+
+    /// The worker takes a rule-checker failure frame straight after the
+    /// compile frame. An exercise without rules has no rule checker, and its
+    /// compile frame is followed by the candidate's own code loading: such a
+    /// frame was written by that code (into fd 3), in a child that holds the
+    /// hidden inputs, and its text may quote them. It is a forged frame, a
+    /// sandbox violation, not the grader's failure, and its text is dropped.
+    static func forgedRuleCheckerFailure(_ response: JobResponse, exercise: Exercise) -> Bool {
+        exercise.rules.isEmpty && response.internalError?.hasPrefix("the rule checker failed") == true
+    }
+
+    /// Whether the normal run left out text that the visible-only run can
+    /// supply: a visible test printed something, raised with a message or
+    /// returned a non-builtin type; loading failed with a message; or the
+    /// submission does not compile (a syntax error frame can be forged by
+    /// code that runs while loading, so its text is taken from that run too).
+    static func needsVisibleRun(exercise: Exercise, response: JobResponse) -> Bool {
+        if response.compile == .syntaxError { return true }
+        let visible = Set(exercise.tests.indices.filter { exercise.tests[$0].visibility == .visible })
+        guard !visible.isEmpty else { return false }
+        let limit = exercise.limits.outputBytes
+        if response.load == .failed && CandidateText.saysMore(response.loadMessage, outputLimit: limit) { return true }
+        for o in response.tests where visible.contains(o.index) {
+            if o.output?.isEmpty == false { return true }
+            if o.kind == .error && CandidateText.saysMore(o.detail, outputLimit: limit) { return true }
+            if o.kind == .notPlain && CandidateText.safeTypeName(o.detail) == nil { return true }
+        }
+        return false
     }
 
     func run(_ exercise: Exercise, filename: String, moduleName: String, source: [UInt8], reference: Bool) throws(GradeError) -> (
         JobResponse, [[UInt8]]
     ) {
         let job = jobRequest(exercise, filename: filename, moduleName: moduleName, reference: reference)
-        let result: (JobResponse, [[UInt8]])
+        var result: (JobResponse, [[UInt8]])
         do {
             result = try client().run(job, source: source, exercise: exercise)
         } catch let e as WorkerError {
             throw GradeError(e.description)
         } catch {
             throw GradeError("\(error)")
+        }
+        if !reference, Grader.forgedRuleCheckerFailure(result.0, exercise: exercise) {
+            result.0.internalError = nil
+            result.0.load = .failed
+            result.0.loadStatus = .sandboxViolation
+            result.0.loadMessage = "wrote forged data into the result channel"
+            result.0.tests = []
         }
         if let failure = result.0.internalError { throw GradeError("worker: \(failure)") }
         return result
@@ -222,42 +352,87 @@ public final class Grader {
 
     /// Turns a worker's raw outcomes into the exercise's report, applying the
     /// status precedence of SPEC §5. Pure: no process, no I/O.
-    public static func report(exercise: Exercise, response: JobResponse, blobs: [[UInt8]], expected: ExpectedResults) -> ExerciseReport {
+    ///
+    /// `response` (the normal run, all tests) decides every status, score,
+    /// CPU time and peak; no text of it is shown beyond what CandidateText
+    /// rebuilds from a fixed vocabulary. `visibleRun` (the visible tests
+    /// alone, in a worker that never held a hidden input; its test indices
+    /// count visible tests only) supplies the text of visible tests: output,
+    /// exception and load messages, a syntax error's message.
+    public static func report(
+        exercise: Exercise, response: JobResponse, blobs: [[UInt8]], expected: ExpectedResults, visibleRun: JobResponse? = nil
+    ) -> ExerciseReport {
+        report(
+            exercise: exercise, response: response,
+            verdicts: verdicts(exercise: exercise, response: response, blobs: blobs, expected: expected),
+            visibleRun: visibleRun)
+    }
+
+    /// Every test's status and safe words: the comparisons, done once even
+    /// when the report is built again with the visible-only run's text.
+    static func verdicts(exercise: Exercise, response: JobResponse, blobs: [[UInt8]], expected: ExpectedResults) -> [(TestStatus, String)] {
+        guard response.compile != .syntaxError && response.load != .missing else { return [] }
+        return exercise.tests.enumerated().map { i, test in
+            verdict(
+                test: test, index: i, exercise: exercise, response: response, outcome: response.tests.first { $0.index == i }, blobs: blobs,
+                expected: expected)
+        }
+    }
+
+    static func report(exercise: Exercise, response: JobResponse, verdicts: [(TestStatus, String)], visibleRun: JobResponse?)
+        -> ExerciseReport
+    {
         var out = ExerciseReport(id: exercise.id, status: .passed, score: 0, maxScore: exercise.points, message: "", tests: [], rules: [])
         if response.compile == .syntaxError {
             out.status = .syntaxError
-            out.message = compileFailure(line: response.syntaxLine, message: response.syntaxMessage)
+            // Code that runs while loading can write a syntax-error frame of
+            // its own: the text is the visible-only run's, which compiles the
+            // same source and so fails the same way when the error is real.
+            if let v = visibleRun, v.compile == .syntaxError {
+                out.message = compileFailure(line: v.syntaxLine, message: v.syntaxMessage)
+            } else {
+                out.message = "the submission does not compile"
+            }
             return out
         }
         if response.load == .missing {
             out.status = .missing
-            out.message = "`\(exercise.entry)` \(response.loadMessage ?? "is not defined")"
+            out.message = "`\(exercise.entry)` \(CandidateText.safeMissing(response.loadMessage))"
             return out
         }
         var seenRules = Set<String>()
+        // Only the exercise's own rules: an id the rule checker cannot have
+        // sent came from a forged frame.
         for hit in response.ruleHits where seenRules.insert(hit.id).inserted {
-            let rule = exercise.rules.first { $0.id == hit.id }
-            out.rules.append(RuleReport(id: hit.id, line: hit.line, message: rule?.message ?? hit.id, penalty: rule?.penalty))
+            guard let rule = exercise.rules.first(where: { $0.id == hit.id }) else { continue }
+            out.rules.append(RuleReport(id: hit.id, line: hit.line, message: rule.message, penalty: rule.penalty))
         }
+        var visibleIndex: [Int: Int] = [:]
+        for i in exercise.tests.indices where exercise.tests[i].visibility == .visible { visibleIndex[i] = visibleIndex.count }
 
         var firstFailure: (TestStatus, String)?
         for (i, test) in exercise.tests.enumerated() {
             let max = exercise.maxScore(of: test)
             let outcome = response.tests.first { $0.index == i }
-            let (status, why) = verdict(
-                test: test, index: i, exercise: exercise, response: response, outcome: outcome, blobs: blobs, expected: expected)
-            // No captured output in reports, not even a visible test's: the
-            // child holds every test's inputs, hidden ones included, so what a
-            // candidate prints during a visible test can carry them (on purpose,
-            // or because output read ahead of the frames is pinned on the test
-            // being parsed). Showing it needs output that provably came from a
-            // child without hidden inputs.
+            let (status, safeWhy) = verdicts[i]
+            // What the normal run's child printed is never used, not even a
+            // visible test's: it holds every test's inputs, hidden ones too.
+            var output: String?
+            var why = safeWhy
+            if test.visibility == .visible, let v = visibleRun, let j = visibleIndex[i] {
+                let again = v.tests.first { $0.index == j }
+                if let text = again?.output, !text.isEmpty { output = text }
+                if status != .passed {
+                    why = visibleWords(status: status, why: safeWhy, normal: outcome, response: response, again: again, run: v)
+                }
+            }
             out.tests.append(
                 TestReport(
                     name: test.name, status: status, visibility: test.visibility,
                     score: status == .passed ? Report.round(max) : 0, maxScore: Report.round(max),
                     cpuMs: Report.round(outcome?.cpuMs ?? 0), peakKiB: outcome?.peakKiB ?? 0, hint: test.hint,
-                    output: nil, message: status == .passed ? nil : why))
+                    output: output, outputTruncated: output.map { $0.utf8.count >= keptOutputBytes ? true : nil } ?? nil,
+                    message: status == .passed ? nil : why))
             if status != .passed && firstFailure == nil {
                 let label = test.visibility == .visible ? "test '\(test.name)'" : "hidden test '\(test.name)' [\(test.hint)]"
                 firstFailure = (status, "\(label): \(why)")
@@ -282,6 +457,34 @@ public final class Grader {
         return out
     }
 
+    /// A failing visible test's words from the visible-only run. When it
+    /// ended the same way as in the normal run, its text replaces the normal
+    /// run's safe one; when it did not (the code is not deterministic), the
+    /// normal run's status and words stay and its text follows. When that
+    /// run has no text for the test, the normal run's safe words stay.
+    static func visibleWords(
+        status: TestStatus, why: String, normal: TestOutcome?, response: JobResponse, again: TestOutcome?, run v: JobResponse
+    ) -> String {
+        var same = false
+        let text: (TestStatus, String)
+        if let again, again.kind == .error {
+            let s = again.status ?? .runtimeError
+            text = (s, describe(s, detail: again.detail, visible: true))
+            same = normal?.kind == .error && s == status
+        } else if let again, again.kind == .notPlain {
+            text = (.wrongAnswer, "returned an object of type \(again.detail ?? "unknown"), which is not plain data")
+            same = normal?.kind == .notPlain
+        } else if again == nil, v.load == .failed {
+            let s = v.loadStatus ?? .runtimeError
+            text = (s, "while loading the submission: \(describe(s, detail: v.loadMessage, visible: true))")
+            same = normal == nil && response.load == .failed && s == status
+        } else {
+            return why
+        }
+        if same { return text.1 }
+        return "\(why) (run again with the visible tests alone: \(text.0.rawValue), \(text.1))"
+    }
+
     /// A compiler that runs out of stack or memory on deeply nested source
     /// reports no line and no text worth showing: say what happened instead.
     static func compileFailure(line: Int?, message: String?) -> String {
@@ -296,23 +499,26 @@ public final class Grader {
         test: TestCase, index: Int, exercise: Exercise, response: JobResponse, outcome: TestOutcome?,
         blobs: [[UInt8]], expected: ExpectedResults
     ) -> (TestStatus, String) {
+        // Every test's text here is treated as a hidden one's, visible tests'
+        // too: the child that produced it held hidden inputs (CandidateText).
+        let limit = exercise.limits.outputBytes
         guard let outcome else {
             if response.load == .failed {
                 let status = response.loadStatus ?? .runtimeError
-                return (
-                    status,
-                    "while loading the submission: \(describe(status, detail: response.loadMessage, visible: test.visibility == .visible))"
-                )
+                let detail = CandidateText.safeDetail(response.loadMessage, outputLimit: limit)
+                return (status, "while loading the submission: \(describe(status, detail: detail, visible: false))")
             }
             return (.runtimeError, "the test did not run")
         }
-        let visible = test.visibility == .visible
         switch outcome.kind {
         case .error:
             let status = outcome.status ?? .runtimeError
-            return (status, describe(status, detail: outcome.detail, visible: visible))
+            return (status, describe(status, detail: CandidateText.safeDetail(outcome.detail, outputLimit: limit), visible: false))
         case .notPlain:
-            return (.wrongAnswer, "returned an object of type \(outcome.detail ?? "unknown"), which is not plain data")
+            guard let type = CandidateText.safeTypeName(outcome.detail) else {
+                return (.wrongAnswer, "returned an object of a type that is not a builtin one, which is not plain data")
+            }
+            return (.wrongAnswer, "returned an object of type \(type), which is not plain data")
         case .tooLarge:
             return (.wrongAnswer, "the result is too large")
         case .aliased:

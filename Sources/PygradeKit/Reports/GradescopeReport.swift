@@ -76,7 +76,9 @@ public struct GradescopeReport: Encodable, Sendable {
                     let why = t.message ?? t.status.rawValue
                     words = "\(t.status.rawValue): " + (t.visibility == .visible ? why : "[\(t.hint)] \(why)")
                 }
-                if let out = t.output, !out.isEmpty { words += "\n\n--- output ---\n\(out)" }
+                if t.visibility == .visible, let out = t.output, !out.isEmpty {
+                    words += "\n\n--- output ---\n\(out)" + JUnitReport.truncationNote(t)
+                }
                 tests.append(
                     Test(
                         name: "\(exercise.id): \(t.name)", number: "\(i + 1).\(j + 1)", score: t.score, maxScore: t.maxScore,

@@ -105,13 +105,16 @@ public enum JUnitReport {
             return Suite(cases: [Case(name: name, seconds: 0, problem: problem)])
         }
         var cases = exercise.tests.map { t -> Case in
-            guard t.status != .passed else { return Case(name: t.name, seconds: t.cpuMs / 1000, problem: nil, output: t.output) }
+            // Only visible tests ever carry output (Grader.report); the
+            // visibility check is a second lock on that door.
+            let output = t.visibility == .visible ? t.output.map { $0 + truncationNote(t) } : nil
+            guard t.status != .passed else { return Case(name: t.name, seconds: t.cpuMs / 1000, problem: nil, output: output) }
             let why = t.message ?? t.status.rawValue.replacingOccurrences(of: "_", with: " ")
             let message = t.visibility == .visible ? why : "[\(t.hint)] \(why)"
             let body = "status: \(t.status.rawValue)\nvisibility: \(t.visibility.rawValue)\nhint: \(t.hint)\n\(why)"
             return Case(
                 name: t.name, seconds: t.cpuMs / 1000,
-                problem: Problem(error: t.status != .wrongAnswer, type: t.status.rawValue, message: message, body: body), output: t.output)
+                problem: Problem(error: t.status != .wrongAnswer, type: t.status.rawValue, message: message, body: body), output: output)
         }
         for rule in exercise.rules {
             cases.append(
@@ -122,6 +125,11 @@ public enum JUnitReport {
                         body: "status: rule_violation\nline \(rule.line): \(rule.message)")))
         }
         return Suite(cases: cases)
+    }
+
+    /// Said after output that reached the size the worker keeps.
+    static func truncationNote(_ t: TestReport) -> String {
+        t.outputTruncated == true ? "\n[pygrade: output cut, only the first \(Grader.keptOutputBytes) bytes are kept]\n" : ""
     }
 
     static func write(_ c: Case, classname: String, into xml: inout XMLWriter) {

@@ -60,9 +60,14 @@ public struct TestReport: Codable, Sendable {
     public var peakKiB: Int
     /// The test's category ("large input"): all a report says of a hidden test.
     public var hint: String
-    /// Captured stdout and stderr of a visible test. Not filled today: see
-    /// Grader.report (a job child holds hidden inputs too and could print them).
+    /// What a visible test printed (stdout and stderr, as UTF-8 with invalid
+    /// bytes replaced), taken from a second run of the visible tests alone in
+    /// a worker that never held a hidden input (see Grader.grade). Absent for
+    /// hidden tests and when nothing was printed.
     public var output: String?
+    /// Only the first `Grader.keptOutputBytes` bytes of the output are kept:
+    /// present (true) when the output reached that size and may have been cut.
+    public var outputTruncated: Bool? = nil
     /// Why the test failed, in words (absent when it passed). Like the
     /// exercise's message it never quotes an input or an expected value.
     public var message: String? = nil
@@ -72,7 +77,9 @@ public struct TestReport: Codable, Sendable {
         case maxScore = "max_score"
         case cpuMs = "cpu_ms"
         case peakKiB = "peak_kib"
-        case hint, output, message
+        case hint, output
+        case outputTruncated = "output_truncated"
+        case message
     }
 }
 

@@ -28,7 +28,10 @@ public struct TextReport {
             [
                 e.id, e.status.rawValue, "\(TextReport.number(e.score))/\(TextReport.number(e.maxScore))",
                 e.tests.isEmpty ? "-" : "\(e.tests.filter { $0.status == .passed }.count)/\(e.tests.count)",
-                e.status == .passed ? "" : e.message,
+                // A visible test's message can quote the candidate's text:
+                // no control character reaches the terminal, no line break
+                // the table.
+                e.status == .passed ? "" : TextReport.escapingControls(e.message),
             ]
         }
         let columns = header.count - 1
@@ -49,7 +52,48 @@ public struct TextReport {
             cells[1] = paint(cells[1], TextReport.colour(of: e.status))
             lines.append("  " + (cells + [row[columns]]).joined(separator: "  ").trimmingTrailingSpaces())
         }
+        for e in report.exercises {
+            lines += outputBlock(e)
+        }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// At most so many lines of a test's output in the text report (the
+    /// JSON report has all the worker kept).
+    static let outputLines = 20
+
+    /// What the first failing visible test of an exercise printed (or, when
+    /// none failed, the first visible test that printed), indented under the
+    /// table. Control characters are shown escaped: a candidate's output must
+    /// not drive the reader's terminal.
+    func outputBlock(_ e: ExerciseReport) -> [String] {
+        let printed = e.tests.filter { $0.visibility == .visible && $0.output?.isEmpty == false }
+        guard let t = printed.first(where: { $0.status != .passed }) ?? printed.first, let output = t.output else { return [] }
+        var body = output.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        if body.last == "" { body.removeLast() }
+        var notes: [String] = []
+        if body.count > TextReport.outputLines {
+            notes.append("\(body.count - TextReport.outputLines) more lines")
+            body = Array(body.prefix(TextReport.outputLines))
+        }
+        if t.outputTruncated == true { notes.append("cut: only the first \(Grader.keptOutputBytes) bytes are kept") }
+        var out = ["  \(bold("\(e.id): output of test '\(t.name)'"))" + (t.status == .passed ? "" : " (\(t.status.rawValue))") + ":"]
+        out += body.map { "    | " + TextReport.escapingControls($0) }
+        if !notes.isEmpty { out.append("    [" + notes.joined(separator: "; ") + "]") }
+        return out
+    }
+
+    /// C0 and C1 controls (escape sequences, carriage returns, NUL) as `\u{1B}`.
+    static func escapingControls(_ s: String) -> String {
+        var out = ""
+        for scalar in s.unicodeScalars {
+            if scalar == "\t" || !(scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)) {
+                out.unicodeScalars.append(scalar)
+            } else {
+                out += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
+            }
+        }
+        return out
     }
 
     static func colour(of status: ExerciseStatus) -> NamedColor {
