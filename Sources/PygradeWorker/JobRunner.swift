@@ -41,6 +41,9 @@ struct JobRunner {
         var maxRSSKiB: Int
         var cpuMs: Double
         var jobOver: Bool
+        /// What the test it died in had printed (kept, and in all).
+        var captured: [UInt8] = []
+        var outputCount = 0
     }
 
     func run() -> (JobResponse, [[UInt8]]) {
@@ -81,6 +84,11 @@ struct JobRunner {
                 o.detail = why
                 o.cpuMs = end.cpuMs
                 o.peakKiB = end.maxRSSKiB
+                // What it printed before it died (a crash, a limit) is its too.
+                if job.tests[k].captureOutput && !end.captured.isEmpty {
+                    o.output = String(decoding: end.captured, as: UTF8.self)
+                }
+                o.outputBytes = end.outputCount
                 response.tests.append(o)
                 next = k + 1
             case .finishing:
@@ -327,7 +335,8 @@ struct JobRunner {
                 + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1000
             return ChildEnd(
                 phase: phase, killReason: killReason, waitStatus: status,
-                maxRSSKiB: Int(usage.ru_maxrss), cpuMs: max(0, cpu - phaseCPU * 1000), jobOver: jobOver)
+                maxRSSKiB: Int(usage.ru_maxrss), cpuMs: max(0, cpu - phaseCPU * 1000), jobOver: jobOver,
+                captured: captured, outputCount: outputCount)
         }
 
         /// Waits (draining its output) until the child has exited, without
@@ -400,20 +409,24 @@ struct JobRunner {
                 // The first frame, straight from the compiler: no candidate
                 // code has run yet.
                 compiledCode = body
-            case (UInt8(ascii: "C"), .loading) where reportCompile:
+            // Compile, syntax-error and rule frames come before any candidate
+            // code runs, in this order: K? (C (R|Q)?)|X. Once the module
+            // loads, its code can write into the result channel too, so any
+            // of them out of order is forged (the catch-all below).
+            case (UInt8(ascii: "C"), .loading) where reportCompile && (previousKind == nil || previousKind == UInt8(ascii: "K")):
                 response.compile = .ok
-            case (UInt8(ascii: "X"), .loading) where body.count >= 4:
+            case (UInt8(ascii: "X"), .loading) where body.count >= 4 && previousKind == nil:
                 response.compile = .syntaxError
                 response.syntaxLine = u32(0)
                 response.syntaxMessage = text(4)
                 return .jobOver
-            case (UInt8(ascii: "R"), .loading) where reportCompile:
+            case (UInt8(ascii: "R"), .loading) where reportCompile && job.checkRules && previousKind == UInt8(ascii: "C"):
                 guard case .list(let hits)? = try? ValueCodec.decode(body) else { return .violation }
                 response.ruleHits = hits.compactMap { (h: PyValue) -> RuleHit? in
                     guard case .tuple(let t) = h, t.count == 2, let id = t[0].stringValue, let line = t[1].intValue else { return nil }
                     return RuleHit(id: id, line: Int(line))
                 }
-            case (UInt8(ascii: "Q"), .loading) where previousKind == UInt8(ascii: "C"):
+            case (UInt8(ascii: "Q"), .loading) where job.checkRules && previousKind == UInt8(ascii: "C"):
                 // Only straight after the compile frame: later, candidate code
                 // runs and could forge this to turn its failure into ours.
                 response.internalError = "the rule checker failed: \(text(0))"
@@ -481,6 +494,7 @@ struct JobRunner {
                 if job.tests[k].captureOutput && !captured.isEmpty {
                     outcome.output = String(decoding: captured, as: UTF8.self)
                 }
+                outcome.outputBytes = outputCount
                 response.tests.append(outcome)
                 if k + 1 < job.tests.count {
                     enter(.testing(k + 1))

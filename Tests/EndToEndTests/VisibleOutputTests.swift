@@ -85,6 +85,31 @@ struct VisibleOutputTests {
         }
     }
 
+    /// A visible test whose process dies (here: it exits mid-test) still
+    /// shows what it printed before; exactly as many bytes as are kept is
+    /// not a cut.
+    @Test func outputBeforeADeathIsShownAndAFullKeepIsNotACut() throws {
+        let setup = try Setup(
+            candidate: """
+                import os, sys
+
+                def shout(s):
+                    if s == "hello":
+                        sys.stdout.write("before the exit " + "." * (4096 - 16))
+                        sys.stdout.flush()
+                        os._exit(3)
+                    return s.upper()
+                """)
+        defer { setup.remove() }
+        let json = try setup.grade("json")
+        let tests = try Self.tests(json)
+        #expect(tests[0]["status"] as? String == "runtime_error", "\(json.stdout)")
+        let output = try #require(tests[0]["output"] as? String, "\(json.stdout)")
+        #expect(output.hasPrefix("before the exit") && output.utf8.count == 4096, "\(output)")
+        #expect(tests[0]["output_truncated"] == nil, "exactly 4096 bytes printed: nothing was cut")
+        #expect(tests[1]["status"] as? String == "passed" && tests[1]["output"] == nil)
+    }
+
     @Test func aVisibleTestsOutputIsShownAHiddenTestsNever() throws {
         let setup = try Setup(
             candidate: """
@@ -203,9 +228,11 @@ struct VisibleOutputTests {
     }
 
     /// The module's top level finds the hidden inputs and writes a syntax
-    /// error frame quoting them into the result channel (fd 3). The status is
-    /// syntax_error only if it found them; its text is not shown.
-    @Test func aForgedSyntaxErrorFrameShowsNoText() throws {
+    /// error frame quoting them into the result channel (fd 3). The worker
+    /// takes that frame only before any candidate code runs: this one is
+    /// forged, a sandbox_violation (which it is only if the walk found them,
+    /// so the status proves the attack ran), and its text goes nowhere.
+    @Test func aForgedSyntaxErrorFrameIsAViolationAndShowsNoText() throws {
         let setup = try Setup(
             candidate: Self.gcWalk + """
                 import os, struct
@@ -221,17 +248,16 @@ struct VisibleOutputTests {
         defer { setup.remove() }
         let json = try setup.grade("json")
         let exercise = try #require((try json.json()["exercises"] as? [[String: Any]])?.first)
-        #expect(exercise["status"] as? String == "syntax_error", "the forged frame was not taken: \(json.stdout)")
-        #expect(exercise["message"] as? String == "the submission does not compile")
+        #expect(exercise["status"] as? String == "sandbox_violation", "the forged frame was not refused: \(json.stdout)")
         try Self.expectNoSecret(setup, "forged syntax error")
     }
 
     /// While loading, write a compile frame and then a rule-checker failure
-    /// frame quoting the hidden inputs (the exercise has no rules). The worker
-    /// takes it as its own failure; the grader knows no rule checker ran, so
-    /// it is a forged frame: sandbox_violation, and its text goes nowhere (not
-    /// even to stderr, or a batch error record). It is written only when the
-    /// walk found them, so the status proves it.
+    /// frame quoting the hidden inputs (the exercise has no rules). Both are
+    /// out of order, so the worker refuses them as forged (and the grader
+    /// would too: no rule checker ran): sandbox_violation, and the text goes
+    /// nowhere (not even to stderr, or a batch error record). It is written
+    /// only when the walk found them, so the status proves it.
     @Test func aForgedRuleCheckerFailureIsAViolationAndSaysNothing() throws {
         let setup = try Setup(
             candidate: Self.gcWalk + """

@@ -32,6 +32,7 @@ struct BinaryCodecTests {
         o.harnessMs = 0.5
         o.peakKiB = 10240
         o.output = "printed\n"
+        o.outputBytes = 8
         r.tests = [o, TestOutcome(index: 5, kind: .value)]
         r.timing = JobTiming()
         r.timing.forkMs = 0.4
@@ -92,7 +93,7 @@ struct BinaryCodecTests {
     /// BinaryCodec.swift must write and read it too (then update the count).
     @Test func everyFieldIsCovered() {
         #expect(Mirror(reflecting: JobResponse()).children.count == 10)
-        #expect(Mirror(reflecting: TestOutcome(index: 0, kind: .value)).children.count == 11)
+        #expect(Mirror(reflecting: TestOutcome(index: 0, kind: .value)).children.count == 12)
         #expect(Mirror(reflecting: JobTiming()).children.count == 6)
         #expect(
             Mirror(reflecting: JobRequest.Test(cpuSeconds: 0, wallSeconds: 0, digestOK: false, captureOutput: false)).children.count == 4)

@@ -48,7 +48,7 @@ public struct ExerciseTiming: Sendable {
 ///
 /// Statuses, scores, CPU and memory come from the normal run over all tests.
 /// Text the candidate controls (what a visible test printed, an exception's
-/// message, a load failure's message, a syntax error's) comes only from a
+/// message, a load failure's message) comes only from a
 /// second run of the visible tests alone, in a worker that has only ever been
 /// sent exercises stripped of their hidden tests: the normal run's job child
 /// holds every input, so anything it says could carry a hidden one.
@@ -287,11 +287,9 @@ public final class Grader {
 
     /// Whether the normal run left out text that the visible-only run can
     /// supply: a visible test printed something, raised with a message or
-    /// returned a non-builtin type; loading failed with a message; or the
-    /// submission does not compile (a syntax error frame can be forged by
-    /// code that runs while loading, so its text is taken from that run too).
+    /// returned a non-builtin type; or loading failed with a message.
     static func needsVisibleRun(exercise: Exercise, response: JobResponse) -> Bool {
-        if response.compile == .syntaxError { return true }
+        if response.compile == .syntaxError { return false }
         let visible = Set(exercise.tests.indices.filter { exercise.tests[$0].visibility == .visible })
         guard !visible.isEmpty else { return false }
         let limit = exercise.limits.outputBytes
@@ -358,7 +356,7 @@ public final class Grader {
     /// rebuilds from a fixed vocabulary. `visibleRun` (the visible tests
     /// alone, in a worker that never held a hidden input; its test indices
     /// count visible tests only) supplies the text of visible tests: output,
-    /// exception and load messages, a syntax error's message.
+    /// exception and load messages.
     public static func report(
         exercise: Exercise, response: JobResponse, blobs: [[UInt8]], expected: ExpectedResults, visibleRun: JobResponse? = nil
     ) -> ExerciseReport {
@@ -385,14 +383,10 @@ public final class Grader {
         var out = ExerciseReport(id: exercise.id, status: .passed, score: 0, maxScore: exercise.points, message: "", tests: [], rules: [])
         if response.compile == .syntaxError {
             out.status = .syntaxError
-            // Code that runs while loading can write a syntax-error frame of
-            // its own: the text is the visible-only run's, which compiles the
-            // same source and so fails the same way when the error is real.
-            if let v = visibleRun, v.compile == .syntaxError {
-                out.message = compileFailure(line: v.syntaxLine, message: v.syntaxMessage)
-            } else {
-                out.message = "the submission does not compile"
-            }
+            // The compiler's words, about the source alone: the worker takes
+            // a syntax-error frame only as a child's first, before any
+            // candidate code can write one.
+            out.message = compileFailure(line: response.syntaxLine, message: response.syntaxMessage)
             return out
         }
         if response.load == .missing {
@@ -418,10 +412,14 @@ public final class Grader {
             // What the normal run's child printed is never used, not even a
             // visible test's: it holds every test's inputs, hidden ones too.
             var output: String?
+            var outputTruncated: Bool?
             var why = safeWhy
             if test.visibility == .visible, let v = visibleRun, let j = visibleIndex[i] {
                 let again = v.tests.first { $0.index == j }
-                if let text = again?.output, !text.isEmpty { output = text }
+                if let again, let text = again.output, !text.isEmpty {
+                    output = text
+                    if again.outputBytes > keptOutputBytes { outputTruncated = true }
+                }
                 if status != .passed {
                     why = visibleWords(status: status, why: safeWhy, normal: outcome, response: response, again: again, run: v)
                 }
@@ -431,7 +429,7 @@ public final class Grader {
                     name: test.name, status: status, visibility: test.visibility,
                     score: status == .passed ? Report.round(max) : 0, maxScore: Report.round(max),
                     cpuMs: Report.round(outcome?.cpuMs ?? 0), peakKiB: outcome?.peakKiB ?? 0, hint: test.hint,
-                    output: output, outputTruncated: output.map { $0.utf8.count >= keptOutputBytes ? true : nil } ?? nil,
+                    output: output, outputTruncated: outputTruncated,
                     message: status == .passed ? nil : why))
             if status != .passed && firstFailure == nil {
                 let label = test.visibility == .visible ? "test '\(test.name)'" : "hidden test '\(test.name)' [\(test.hint)]"

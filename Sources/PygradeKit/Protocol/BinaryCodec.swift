@@ -186,6 +186,7 @@ extension TestOutcome: BinaryCodable {
         out.double(harnessMs)
         out.int(peakKiB)
         out.optional(output) { $0.string($1) }
+        out.int(outputBytes)
     }
 
     public init(from r: inout BinaryReader) throws(BinaryReader.Malformed) {
@@ -199,6 +200,7 @@ extension TestOutcome: BinaryCodable {
         harnessMs = try r.double()
         peakKiB = try r.int()
         output = try r.optional { (r: inout BinaryReader) throws(BinaryReader.Malformed) in try r.string() }
+        outputBytes = try r.int()
     }
 }
 

@@ -137,7 +137,10 @@ public struct TestOutcome: Codable, Sendable {
     /// CPU the harness spent in the child on this test (encoding, digests).
     public var harnessMs: Double = 0
     public var peakKiB: Int = 0
+    /// What it printed, as far as kept (visible tests only), and how many
+    /// bytes it printed in all.
     public var output: String?
+    public var outputBytes = 0
 
     public init(index: Int, kind: Kind) {
         self.index = index
