@@ -98,6 +98,24 @@ struct BatchResultsTests {
         #expect(CSVReport.cell("@cmd") == "'@cmd")
     }
 
+    /// A visible test's output appears in the candidate's detail view,
+    /// escaped, with the cut said when there was one.
+    @Test func htmlShowsAVisibleTestsOutputEscaped() throws {
+        let tmp = TemporaryFolder()
+        let results = tmp.url.appendingPathComponent("r.jsonl").path
+        let html = tmp.url.appendingPathComponent("r.html").path
+        guard case .report(var r, let ms) = Self.report("a.py", score: 0, status: .wrongAnswer) else { return }
+        r.exercises[0].tests[0].visibility = .visible
+        r.exercises[0].tests[0].output = "<b>printed</b> by the candidate"
+        r.exercises[0].tests[0].outputTruncated = true
+        try Data(try BatchRecord.report(r, elapsedMs: ms).line()).write(to: URL(fileURLWithPath: results))
+        try HTMLReport.write(results: results, exerciseIDs: ["demo"], title: "t", to: html)
+        let page = try String(contentsOfFile: html, encoding: .utf8)
+        #expect(page.contains("<pre class=\"out\">&lt;b&gt;printed&lt;/b&gt; by the candidate</pre>"))
+        #expect(page.contains("cut: only the first \(Grader.keptOutputBytes) bytes are kept"))
+        #expect(!page.contains("<b>printed</b>"))
+    }
+
     @Test func htmlEscapesEverythingACandidateControls() {
         #expect(HTMLReport.esc("<script>alert('x')</script>&\"") == "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;&quot;")
     }

@@ -66,7 +66,7 @@ public struct TestReport: Codable, Sendable {
     /// hidden tests and when nothing was printed.
     public var output: String?
     /// Only the first `Grader.keptOutputBytes` bytes of the output are kept:
-    /// present (true) when the output reached that size and may have been cut.
+    /// present (true) when the test printed more than that.
     public var outputTruncated: Bool? = nil
     /// Why the test failed, in words (absent when it passed). Like the
     /// exercise's message it never quotes an input or an expected value.
