@@ -7,6 +7,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <malloc.h>
 #include <fcntl.h>
 #include <linux/capability.h>
 #include <linux/filter.h>
@@ -78,6 +79,7 @@ static const char *const layer_names[PG_LAYER_COUNT] = {
     [PG_LAYER_PGRP] = "process-group",
     [PG_LAYER_PROCESS] = "process-per-exercise",
     [PG_LAYER_WALL] = "wall-clock-kill",
+    [PG_LAYER_MEMORY_SCRUB] = "scrubbed-memory",
 };
 
 static char scratch_path[256] = "";
@@ -488,4 +490,34 @@ void pg_sandbox_note_child_layers(void) {
     set_layer(PG_LAYER_PGRP, 1, "a job child leads its own process group, killed whole");
     set_layer(PG_LAYER_PROCESS, 1, "a fresh process per exercise, forked from the worker");
     set_layer(PG_LAYER_WALL, 1, "the worker kills a job past its wall-clock limit");
+}
+
+/* Looks at a block after free(): what is left of it (past the allocator's
+   own pointers at its start) must not be what was written. A small block
+   (the thread cache's size class) and a larger one. */
+__attribute__((noinline)) static int freed_block_keeps(size_t size) {
+    uint8_t *p = malloc(size);
+    if (!p) return 1;
+    volatile uint8_t *look = p;
+    for (size_t i = 0; i < size; i++) look[i] = 0x11;  // volatile: not a dead store before free()
+    free(p);
+    int kept = 0;
+    for (size_t i = 32; i + 16 < size; i++) kept += look[i] == 0x11;
+    return kept > 0;
+}
+
+int pg_sandbox_check_memory_scrub(void) {
+    if (disabled(PG_LAYER_MEMORY_SCRUB)) {
+        mallopt(M_PERTURB, 0);
+        return -1;
+    }
+    if (freed_block_keeps(200) || freed_block_keeps(4000)) {
+        set_layer(PG_LAYER_MEMORY_SCRUB, 0,
+                  "malloc keeps freed bytes (GLIBC_TUNABLES ignored: not glibc >= 2.26, or a setuid binary)");
+        return -1;
+    }
+    set_layer(PG_LAYER_MEMORY_SCRUB, 1,
+              "the worker's malloc overwrites what is freed and its stack is wiped before each fork: no candidate's "
+              "bytes reach the next one's child");
+    return 0;
 }

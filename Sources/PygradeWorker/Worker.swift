@@ -32,6 +32,7 @@ public enum Worker {
         withCStrings(paths) { _ = pg_sandbox_prepare_landlock($0, Int32(paths.count)) }
         _ = pg_sandbox_prepare_seccomp()
         pg_sandbox_note_child_layers()
+        _ = pg_sandbox_check_memory_scrub()
         runtime.scrubEnvironment()
         do {
             try channel.send(try Message(PrepareResponse(ok: true, milliseconds: start.millisecondsElapsed, sandbox: layers())))

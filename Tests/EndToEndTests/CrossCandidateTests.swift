@@ -67,27 +67,48 @@ struct CrossCandidateTests {
             """
     }
 
-    @Test func aLaterCandidateFindsNothingOfAnEarlierOneInMemory() throws {
+    /// Two candidates graded by one worker (--jobs 1), the second searching
+    /// its heap for the first's source: the statuses by file name, and the
+    /// sandbox layers the report names.
+    static func gradeBoth(environment: [String: String] = [:]) throws -> (statuses: [String: String], sandbox: [String]) {
         let scratch = try BatchScratch()
         let token = "LEAKMARK-\(UUID().uuidString)"
         // Sorted names: the first is graded first, by the same worker (--jobs 1).
         try scratch.write("candidates/a_first.py", "# \(token)\n# \(token)\ndef double(x):\n    return 2 * x\n")
         try scratch.write("candidates/b_second.py", CrossCandidateTests.scanner(for: token))
         let out = scratch.path("results.jsonl")
-        let result = try PygradeBinary.run([
-            "batch", scratch.candidates, "--exercises-dir", scratch.exercises, "--jobs", "1", "--out", out, "--no-progress",
-        ])
+        let result = try PygradeBinary.run(
+            ["batch", scratch.candidates, "--exercises-dir", scratch.exercises, "--jobs", "1", "--out", out, "--no-progress"],
+            environment: environment)
         #expect(result.status == 0 || result.status == 1, "\(result.stderr)")
         var statuses: [String: String] = [:]
+        var sandbox: [String] = []
         for line in BatchScratch.lines(out) {
             let record = try #require(line)
             let path = try #require(record["submission"] as? String)
             let exercises = try #require(record["exercises"] as? [[String: Any]])
             statuses[URL(fileURLWithPath: path).lastPathComponent] = exercises.first?["status"] as? String
+            sandbox = ((record["grader"] as? [String: Any])?["sandbox"] as? [String]) ?? []
         }
+        return (statuses, sandbox)
+    }
+
+    @Test func aLaterCandidateFindsNothingOfAnEarlierOneInMemory() throws {
+        let (statuses, sandbox) = try Self.gradeBoth()
+        #expect(sandbox.contains("scrubbed-memory"))
         #expect(statuses["a_first.py"] == "passed")
         // wrong_answer here: the scanner found the first candidate's source
         // (or, returning -1, found not even its own planted copy).
         #expect(statuses["b_second.py"] == "passed")
+    }
+
+    /// The same two candidates with the scrubbed-memory layer left out: the
+    /// second finds the first's source (so the test above can fail, and it
+    /// is this layer that holds), and every report says the layer is missing.
+    @Test func withoutScrubbedMemoryTheSourceIsFound() throws {
+        let (statuses, sandbox) = try Self.gradeBoth(environment: ["PYGRADE_SANDBOX_DISABLE": "scrubbed-memory"])
+        #expect(sandbox.contains("missing:scrubbed-memory"))
+        #expect(statuses["a_first.py"] == "passed")
+        #expect(statuses["b_second.py"] == "wrong_answer")
     }
 }

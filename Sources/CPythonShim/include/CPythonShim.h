@@ -148,6 +148,7 @@ enum {
     PG_LAYER_PGRP,
     PG_LAYER_PROCESS,
     PG_LAYER_WALL,
+    PG_LAYER_MEMORY_SCRUB,
     PG_LAYER_COUNT
 };
 
@@ -166,6 +167,10 @@ int pg_sandbox_enter(void);
 int pg_sandbox_prepare_landlock(const char *const *read_paths, int count);
 int pg_sandbox_prepare_seccomp(void);
 void pg_sandbox_note_child_layers(void);
+/* In the worker: whether malloc overwrites what is freed (the glibc
+   tunables the orchestrator sets), checked by freeing a block and looking.
+   Without it a job child could read an earlier candidate's bytes. */
+int pg_sandbox_check_memory_scrub(void);
 /* In a job child: scratch as cwd, empty environment, no_new_privs,
    Landlock, no capabilities, seccomp. */
 int pg_sandbox_apply_child(char *why, size_t whylen);
