@@ -80,6 +80,7 @@ public final class WorkerClient {
             // freed (perturb; the thread cache, which skips that, is off).
             // Job children turn perturb off again for the candidate's code.
             strdup("GLIBC_TUNABLES=glibc.malloc.tcache_count=0:glibc.malloc.perturb=165"),
+            strdup("LD_BIND_NOW=1"),
         ]
         // Leaving layers out on purpose (tests, doctor): the worker reports
         // them missing, so nothing weakens silently.
