@@ -222,7 +222,7 @@ static PyObject *compile_and_load(const pg_job *job) {
         if (job->rules) {
             // Rules read the AST before any candidate code has run, so what
             // they report is trustworthy.
-            PyObject *hits = PyObject_CallOneArg(job->rules, tree);
+            PyObject *hits = pg_rule_hits(job->rules, tree);
             pg_buf buf = {0};
             buf.limit = 1 << 20;
             char why[128];

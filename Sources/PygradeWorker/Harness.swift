@@ -1,7 +1,8 @@
 /// The worker's Python side, run once in the trusted worker before any fork.
 /// It builds test inputs (literal or from the exercise's seeded generators),
-/// loads probes, and makes the rule checker that reads a submission's AST in
-/// the job child before any candidate code runs.
+/// loads probes, and turns an exercise's rules into the sets the C walker
+/// (rules.c) checks on a submission's AST in the job child, before any
+/// candidate code runs.
 ///
 /// Everything here is trusted code: candidates' code only ever runs in job
 /// children, after this module has finished its work.
@@ -88,50 +89,24 @@ enum Harness {
             return tests, checker
 
 
+        # The node classes the rules look at, handed to the C walker once.
+        AST_TYPES = (_ast.Name, _ast.Attribute, _ast.Constant, _ast.alias, _ast.ImportFrom, _ast.Slice, _ast.AST)
+
+
         def make_rule_checker(rules):
+            # What the job child's C walker (rules.c) checks on the submission's
+            # AST: per rule (id, names, attributes, names | attributes, modules,
+            # slice_step). A Name whose id is forbidden, an Attribute whose attr
+            # is, a str Constant spelling either, an import alias or module, a
+            # slice with a step: each counts, at its first line.
             if not rules:
                 return None
-
-            def check(tree):
-                # The job child parses once (compile with PyCF_ONLY_AST) and
-                # compiles that same tree: the rules read what will run.
-                first = _first_violations(tree, rules)
-                return [(rule["id"], first[i]) for i, rule in enumerate(rules) if first[i] is not None]
-
-            return check
-
-
-        def _first_violations(tree, rules):
-            # One walk for every rule: per rule, the first line that breaks it.
-            specs = []
+            out = []
             for rule in rules:
-                names = set(rule.get("forbid_names") or ())
-                attributes = set(rule.get("forbid_attributes") or ())
-                specs.append((names, attributes, names | attributes, set(rule.get("forbid_imports") or ()),
-                              bool(rule.get("forbid_slice_step"))))
-            first = [None] * len(rules)
-            for node in _ast.walk(tree):
-                line = getattr(node, "lineno", None)
-                if line is None:
-                    continue
-                for i, (names, attributes, spelled, modules, slice_step) in enumerate(specs):
-                    bad = False
-                    if isinstance(node, _ast.Name):
-                        # Any use counts, not only a call: `r = reversed` is an alias.
-                        bad = node.id in names or (slice_step and node.id == "slice")
-                    elif isinstance(node, _ast.Attribute):
-                        bad = node.attr in attributes or node.attr in names
-                    elif isinstance(node, _ast.Constant) and isinstance(node.value, str):
-                        # getattr(s, "__reversed__"), vars(builtins)["reversed"]
-                        bad = node.value in spelled
-                    elif isinstance(node, _ast.alias):
-                        bad = node.name.split(".")[-1] in names or node.name.split(".")[0] in modules
-                    elif isinstance(node, _ast.ImportFrom):
-                        bad = (node.module or "").split(".")[0] in modules
-                    elif isinstance(node, _ast.Slice):
-                        bad = slice_step and node.step is not None
-                    if bad and (first[i] is None or line < first[i]):
-                        first[i] = line
-            return first
+                names = frozenset(rule.get("forbid_names") or ())
+                attributes = frozenset(rule.get("forbid_attributes") or ())
+                modules = frozenset(rule.get("forbid_imports") or ())
+                out.append((rule["id"], names, attributes, names | attributes, modules, bool(rule.get("forbid_slice_step"))))
+            return tuple(out)
         """#
 }

@@ -46,7 +46,8 @@ final class PythonRuntime {
         pg_decref(r)
         guard let prepare = PyDict_GetItemString(globals, "prepare"),
             let flush = PyDict_GetItemString(globals, "flush"),
-            let compile = PyDict_GetItemString(PyEval_GetBuiltins(), "compile")
+            let compile = PyDict_GetItemString(PyEval_GetBuiltins(), "compile"),
+            let astTypes = PyDict_GetItemString(globals, "AST_TYPES"), pg_rules_init(astTypes) == 0
         else { throw WorkerFailure("the harness is incomplete") }
         pg_incref(prepare)
         pg_incref(flush)

@@ -92,7 +92,7 @@ typedef struct {
     const char *entry;       /* the entry point */
 
     PyObject *compile;       /* builtins.compile, captured before any candidate */
-    PyObject *rules;         /* callable(ast.Module) -> plain data, or NULL */
+    PyObject *rules;         /* the exercise's rules (see pg_rule_hits), or NULL */
     PyObject *tests;         /* list of (probe or None, args tuple, kwargs dict or None) */
     PyObject *flush;         /* callable() flushing the original sys.stdout/err */
     int start;               /* first test to run */
@@ -110,6 +110,14 @@ typedef struct {
 /* Forks a job child (with PyOS_BeforeFork/AfterFork), which sets itself up,
    runs, and _exits: it never returns into Swift. Returns the pid or -1. */
 pid_t pg_spawn_job(const pg_job *job);
+
+/* Static rules (rules.c). `types`: the AST classes Name, Attribute,
+   Constant, alias, ImportFrom, Slice and AST, once, in the worker. */
+int pg_rules_init(PyObject *types);
+/* The rules an AST breaks, each with its first line: a list of (id, line).
+   `rules`: a tuple of (id, names, attributes, spelled, modules, slice_step),
+   the sets as frozensets. New reference, or NULL with an exception. */
+PyObject *pg_rule_hits(PyObject *rules, PyObject *tree);
 
 /* The value digest (hash128) of the stream of (args, kwargs or None); zeros
    if it does not encode. Returns the PG_ENC_* code. */
