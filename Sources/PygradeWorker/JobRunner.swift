@@ -306,7 +306,7 @@ struct JobRunner {
                             break loop
                         case .jobOver:
                             jobOver = true
-                            enter(.finishing)
+                            break loop
                         }
                     }
                 }
@@ -316,6 +316,17 @@ struct JobRunner {
                         break
                     }
                 }
+            }
+            if jobOver {
+                // Everything is reported and the child has nothing left to
+                // say: it goes now, and is reaped with the job's leftovers
+                // (Worker.reapOrphans) instead of waiting for its exit.
+                kill(-pid, SIGKILL)
+                kill(pid, SIGKILL)
+                if let t = testsStarted { response.timing.testsMs += t.millisecondsElapsed }
+                return ChildEnd(
+                    phase: phase, killReason: nil, waitStatus: 0, maxRSSKiB: 0, cpuMs: 0, jobOver: true, captured: captured,
+                    outputCount: outputCount)
             }
             if killReason == nil && !childExits(within: 500) {
                 // It closed its result channel yet keeps running.

@@ -50,6 +50,7 @@ public enum Worker {
                 exit(72)
             }
             let reply: Message
+            var ranJob = false
             do {
                 switch try WorkerRequest(message) {
                 case .prepare(let key, let spec):
@@ -71,8 +72,7 @@ public enum Worker {
                     }
                     let (response, blobs) = JobRunner(runtime: runtime, prepared: exercise, job: job, source: source, codeCache: codeCache)
                         .run()
-                    reapOrphans()
-                    pg_sandbox_clean_scratch()
+                    ranJob = true
                     reply = Message(binary: response, blobs: blobs)
                 }
             } catch {
@@ -81,6 +81,14 @@ public enum Worker {
                 reply = Message(binary: r)
             }
             do { try channel.send(reply) } catch { exit(73) }
+            if ranJob {
+                // While the orchestrator reads the reply: the job's children
+                // (killed once their last frame was in) are gone for good
+                // before scratch is emptied, so nothing of theirs is left
+                // there for the next job.
+                reapJobChildren()
+                pg_sandbox_clean_scratch()
+            }
         }
     }
 
@@ -100,9 +108,18 @@ public enum Worker {
         return copies.withUnsafeBufferPointer { body($0.baseAddress!) }
     }
 
-    /// Reaps whatever a job left behind (a forked grandchild, say).
-    static func reapOrphans() {
+    /// Reaps every child a job left: its children, killed but maybe not yet
+    /// dead, and anything that came back to this subreaper. Waits for them
+    /// (SIGKILLed, they exit promptly), up to two seconds.
+    static func reapJobChildren() {
+        let start = Clock.now
         var status: Int32 = 0
-        while waitpid(-1, &status, WNOHANG | __WALL) > 0 {}
+        while true {
+            let pid = waitpid(-1, &status, WNOHANG | __WALL)
+            if pid > 0 { continue }
+            if pid < 0 && errno == EINTR { continue }
+            if pid < 0 || start.millisecondsElapsed > 2000 { return }  // ECHILD: none left
+            usleep(50)
+        }
     }
 }
