@@ -58,7 +58,7 @@ public enum Worker {
                     do {
                         let json = String(decoding: try JSONEncoder().encode(spec), as: UTF8.self)
                         prepared[key] = try runtime.prepare(specJSON: json, resultLimit: 64 << 20)
-                        _ = pg_collapse_heap(4 << 20)
+                        _ = pg_collapse_heap(2 << 20)
                         reply = try Message(PrepareResponse(ok: true, milliseconds: t.millisecondsElapsed))
                     } catch {
                         reply = try Message(PrepareResponse(ok: false, error: "\(error)", milliseconds: t.millisecondsElapsed))
