@@ -497,12 +497,20 @@ void pg_sandbox_note_child_layers(void) {
    (the thread cache's size class) and a larger one. */
 __attribute__((noinline)) static int freed_block_keeps(size_t size) {
     uint8_t *p = malloc(size);
-    if (!p) return 1;
+    // A block after it: the freed one cannot merge into the top of the heap,
+    // which malloc may give back to the kernel (reading it would fault).
+    void *guard = malloc(64);
+    if (!p || !guard) {
+        free(p);
+        free(guard);
+        return 1;
+    }
     volatile uint8_t *look = p;
     for (size_t i = 0; i < size; i++) look[i] = 0x11;  // volatile: not a dead store before free()
     free(p);
     int kept = 0;
     for (size_t i = 32; i + 16 < size; i++) kept += look[i] == 0x11;
+    free(guard);
     return kept > 0;
 }
 
