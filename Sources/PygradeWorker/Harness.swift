@@ -80,20 +80,20 @@ enum Harness {
                     if not callable(probe):
                         raise ValueError(f"test {i + 1}: probes.py has no function {t['probe']!r}")
                 tests.append((probe, args, kwargs))
-            checker = make_rule_checker(spec.get("rules") or [])
+            rules = rule_sets(spec.get("rules") or [])
             # Everything built so far lives as long as the worker: move it out of
             # the collector's reach, so a collection in a job child does not walk
             # (and copy-on-write fault) a million inherited objects.
             _gc.collect()
             _gc.freeze()
-            return tests, checker
+            return tests, rules
 
 
         # The node classes the rules look at, handed to the C walker once.
         AST_TYPES = (_ast.Name, _ast.Attribute, _ast.Constant, _ast.alias, _ast.ImportFrom, _ast.Slice, _ast.AST)
 
 
-        def make_rule_checker(rules):
+        def rule_sets(rules):
             # What the job child's C walker (rules.c) checks on the submission's
             # AST: per rule (id, names, attributes, names | attributes, modules,
             # slice_step). A Name whose id is forbidden, an Attribute whose attr

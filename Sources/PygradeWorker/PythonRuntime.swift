@@ -104,12 +104,12 @@ final class PythonRuntime {
             }
             digests.append(out)
         }
-        var ruleChecker: UnsafeMutablePointer<PyObject>? = nil
+        var ruleSets: UnsafeMutablePointer<PyObject>? = nil
         if pg_is_none(rules) == 0 {
             pg_incref(rules)
-            ruleChecker = rules
+            ruleSets = rules
         }
-        return PreparedExercise(tests: tests, rules: ruleChecker, argumentDigests: digests)
+        return PreparedExercise(tests: tests, rules: ruleSets, argumentDigests: digests)
     }
 }
 

@@ -100,53 +100,38 @@ struct ReportFormatTests {
     /// process holds every input, so a visible test can print hidden ones).
     /// Only the test's name and hint category do.
     @Test func noFormatRevealsAHiddenInput() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pygrade-secret-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let ex = dir.appendingPathComponent("exercises/shout")
-        try FileManager.default.createDirectory(at: ex, withIntermediateDirectories: true)
-        try """
-        id: shout
-        title: Shout
-        entry: shout
-        tests:
-          - {name: visible-word, visibility: visible, hint: basic, args: ["'hello'"]}
-          - {name: hidden-word, hint: unicode, args: ["'zq-SECRET-7731'"]}
-          - {name: hidden-other, hint: large input, args: ["'zq-SECRET-8842'"]}
-        """.write(to: ex.appendingPathComponent("exercise.yaml"), atomically: true, encoding: .utf8)
-        try "Shout.\n".write(to: ex.appendingPathComponent("prompt.md"), atomically: true, encoding: .utf8)
-        try "def shout(s):\n    pass\n".write(to: ex.appendingPathComponent("starter.py"), atomically: true, encoding: .utf8)
-        try "def shout(s):\n    return s.upper()\n".write(to: ex.appendingPathComponent("reference.py"), atomically: true, encoding: .utf8)
-        let candidate = dir.appendingPathComponent("candidate.py")
-        try """
-        import gc, sys
+        // The `shout` exercise of VisibleOutputTests: one visible test, two
+        // hidden ones whose inputs are distinctive strings.
+        let setup = try VisibleOutputTests.Setup(
+            candidate: """
+                import gc, sys
 
-        def shout(s):
-            print("I was given", s)
-            if s == "hello":
-                # Every input is in this process: dig out the hidden ones.
-                gc.unfreeze()
-                found, stack, seen = set(), list(gc.get_objects()), set()
-                while stack:
-                    o = stack.pop()
-                    if id(o) in seen:
-                        continue
-                    seen.add(id(o))
-                    if isinstance(o, str) and o.startswith("zq-") and len(o) > 3:
-                        found.add(o)
-                    elif isinstance(o, (tuple, list)):
-                        stack.extend(o)
-                    elif isinstance(o, dict):
-                        stack.extend(o.values())
-                print("found", sorted(found))
-                sys.stdout.flush()
-            if s.endswith("7731"):
-                raise KeyError(s)
-            return s.upper() if s == "hello" else s
-        """.write(to: candidate, atomically: true, encoding: .utf8)
+                def shout(s):
+                    print("I was given", s)
+                    if s == "hello":
+                        # Every input is in this process: dig out the hidden ones.
+                        gc.unfreeze()
+                        found, stack, seen = set(), list(gc.get_objects()), set()
+                        while stack:
+                            o = stack.pop()
+                            if id(o) in seen:
+                                continue
+                            seen.add(id(o))
+                            if isinstance(o, str) and o.startswith("zq-") and len(o) > 3:
+                                found.add(o)
+                            elif isinstance(o, (tuple, list)):
+                                stack.extend(o)
+                            elif isinstance(o, dict):
+                                stack.extend(o.values())
+                        print("found", sorted(found))
+                        sys.stdout.flush()
+                    if s.endswith("7731"):
+                        raise KeyError(s)
+                    return s.upper() if s == "hello" else s
+                """)
+        defer { setup.remove() }
         for format in ["text", "json", "junit", "gradescope"] {
-            let result = try PygradeBinary.run([
-                "grade", candidate.path, "--format", format, "--exercises-dir", ex.deletingLastPathComponent().path,
-            ])
+            let result = try setup.grade(format)
             #expect(result.status == 1, "\(format): \(result.stderr)")
             #expect(
                 !result.stdout.contains("SECRET") && !result.stdout.contains("ZQ-"), "\(format) reveals a hidden input:\n\(result.stdout)")

@@ -100,19 +100,20 @@ public final class Grader {
 
     private func client() throws(GradeError) -> WorkerClient {
         if let worker { return worker }
-        let w: WorkerClient
-        do {
-            w = try WorkerClient()
-        } catch {
-            throw GradeError("cannot start a worker: \(error)")
-        }
-        if let refusal = options.sandbox.refusal(w.sandbox) { throw GradeError(refusal) }
+        let w = try startWorker()
         worker = w
         return w
     }
 
     private func visibleClient() throws(GradeError) -> WorkerClient {
         if let visibleWorker { return visibleWorker }
+        let w = try startWorker()
+        visibleWorker = w
+        return w
+    }
+
+    /// A new worker, refused when it lacks a layer the sandbox policy needs.
+    private func startWorker() throws(GradeError) -> WorkerClient {
         let w: WorkerClient
         do {
             w = try WorkerClient()
@@ -120,7 +121,6 @@ public final class Grader {
             throw GradeError("cannot start a worker: \(error)")
         }
         if let refusal = options.sandbox.refusal(w.sandbox) { throw GradeError(refusal) }
-        visibleWorker = w
         return w
     }
 
