@@ -368,6 +368,13 @@ int pg_sandbox_prepare_seccomp(void) {
         set_layer(PG_LAYER_SECCOMP, 0, "libseccomp could not start a filter");
         return -1;
     }
+    // A binary search on the syscall number rather than a linear scan: each
+    // job child's attach (where the kernel runs the filter over every
+    // syscall number to cache which are always allowed) and each syscall a
+    // candidate makes go through a few comparisons, not all of them.
+    // Older libseccomp (before 2.5) lacks the attribute: the filter is the
+    // same, only longer to run.
+    (void)seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
     int rc = 0;
     for (size_t i = 0; i < sizeof killed_calls / sizeof killed_calls[0]; i++) {
         int nr = seccomp_syscall_resolve_name(killed_calls[i]);

@@ -111,9 +111,19 @@ typedef struct {
    runs, and _exits: it never returns into Swift. Returns the pid or -1. */
 pid_t pg_spawn_job(const pg_job *job);
 
+/* In a job child (load_arena.c): Python's allocations come from a fresh
+   private region of `bytes` until pg_load_arena_end, instead of the pages
+   shared with the worker. -1 if the region cannot be mapped (nothing
+   changes then). */
+int pg_load_arena_begin(size_t bytes);
+void pg_load_arena_end(void);
+
 /* Static rules (rules.c). `types`: the AST classes Name, Attribute,
    Constant, alias, ImportFrom, Slice and AST, once, in the worker. */
 int pg_rules_init(PyObject *types);
+/* Warms the type cache of the AST classes (see rules.c): in the worker,
+   after anything that may have evicted it, before jobs fork. */
+void pg_rules_warm(PyObject *compile);
 /* The rules an AST breaks, each with its first line: a list of (id, line).
    `rules`: a tuple of (id, names, attributes, spelled, modules, slice_step),
    the sets as frozensets. New reference, or NULL with an exception. */
