@@ -438,8 +438,6 @@ static int child_main(const pg_job *job) {
         return 0;
     }
     Py_INCREF(entry);
-    // Tests allocate as usual: what they free is reused.
-    pg_load_arena_end();
     wait_output_read();
     send_frame('L', NULL, 0, NULL, 0);
     Py_ssize_t n = PyList_GET_SIZE(job->tests);
@@ -462,8 +460,10 @@ pid_t pg_spawn_job(const pg_job *job) {
     PyOS_BeforeFork();
     pid_t pid = fork();
     if (pid == 0) {
-        // Before Python's own after-fork hooks, which allocate too.
-        (void)pg_load_arena_begin(4 << 20);
+        // Before Python's own after-fork hooks, which allocate too. A few
+        // MiB: enough for loading and small tests, a bounded share of the
+        // job's address space.
+        (void)pg_fresh_arena_open(4 << 20);
         PyOS_AfterFork_Child();
         int code = child_main(job);
         flush_output(job);

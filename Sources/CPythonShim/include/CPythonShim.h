@@ -111,12 +111,10 @@ typedef struct {
    runs, and _exits: it never returns into Swift. Returns the pid or -1. */
 pid_t pg_spawn_job(const pg_job *job);
 
-/* In a job child (load_arena.c): Python's allocations come from a fresh
-   private region of `bytes` until pg_load_arena_end, instead of the pages
-   shared with the worker. -1 if the region cannot be mapped (nothing
-   changes then). */
-int pg_load_arena_begin(size_t bytes);
-void pg_load_arena_end(void);
+/* In a job child (fresh_arena.c): Python's first `bytes` of allocations
+   come from a private region mapped now, not from pages shared with the
+   worker. -1 if the region cannot be mapped (nothing changes then). */
+int pg_fresh_arena_open(size_t bytes);
 
 /* Static rules (rules.c). `types`: the AST classes Name, Attribute,
    Constant, alias, ImportFrom, Slice and AST, once, in the worker. */

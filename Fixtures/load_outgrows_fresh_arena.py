@@ -1,9 +1,8 @@
 # expect: duplicates=passed flatten=passed reverse=passed cache=passed anagrams=passed
-# The module's top level allocates far more than the job child's load arena
-# holds (4 MiB, see load_arena.c): blocks come from the arena, grow in place,
+# The module's top level allocates far more than the job child's fresh arena
+# holds (4 MiB, see fresh_arena.c): blocks come from the arena, grow in place,
 # are dropped, and the arena fills up halfway through, so the rest comes from
-# Python's own allocators. What was built during the load is used by the
-# tests afterwards, when the arena no longer hands out blocks.
+# Python's own allocators. The tests use what was built from both.
 _words = []
 for _i in range(120_000):
     _words.append(str(_i) * 2)

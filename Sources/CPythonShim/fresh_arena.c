@@ -1,20 +1,21 @@
-// Where a job child's Python allocations go while it loads the submission.
+// Where a job child's Python allocations go first.
 //
 // A job child is a fork of the worker, whose heap holds every exercise's
 // inputs. Python's allocators would hand the child free blocks scattered
 // over that heap, and the first write to each of those pages makes the
-// kernel copy it: a page fault and 4 KiB copied, for a few bytes. While the
-// child loads (Python's after-fork hooks, the code, the AST for the rules,
-// the module's top level), its allocations come from a private region
-// mapped after the fork instead, handed out in order and never reused: one
-// fault per fresh page, nothing copied, nothing of the worker's heap touched.
+// kernel copy it: a page fault and 4 KiB copied, for a few bytes. The
+// child's first few MiB of allocations (Python's after-fork hooks, the
+// code, the AST for the rules, the module's top level, small tests) come
+// from a private region mapped after the fork instead, handed out in order
+// and never reused: one fault per fresh page, nothing copied, nothing of
+// the worker's heap touched. Once the region is full, the previous
+// allocators take over, where freed memory is reused: a test that churns
+// through memory costs at most the region's size more.
 //
 // Installed with PyMem_SetAllocator as a hook over the allocators already
 // there (what tracemalloc does), for the two domains that need the GIL.
 // Memory from the region is freed with the process; anything else goes to
-// the previous allocator, before, during and after the load. The tests
-// themselves run on the previous allocators: what a test frees is reused,
-// and the region is a bounded few MiB of the job's address space.
+// the previous allocator.
 #include "CPythonShim.h"
 
 #include <stdint.h>
@@ -25,7 +26,6 @@
 
 static PyMemAllocatorEx previous_mem, previous_obj;
 static char *arena_lo, *arena_next, *arena_hi;
-static int arena_open;
 
 static int from_arena(const void *p) { return (const char *)p >= arena_lo && (const char *)p < arena_hi; }
 
@@ -37,7 +37,7 @@ static size_t footprint(size_t n) {
 
 static void *take(size_t n) {
     size_t need = footprint(n);
-    if (!arena_open || !need || need > (size_t)(arena_hi - arena_next)) return NULL;
+    if (!need || need > (size_t)(arena_hi - arena_next)) return NULL;
     char *block = arena_next;
     arena_next += need;
     memcpy(block, &n, sizeof n);
@@ -70,7 +70,7 @@ static void *arena_realloc(void *ctx, void *ptr, size_t n) {
     // The last block handed out grows in place (a list being appended to).
     char *block = (char *)ptr - HEADER;
     size_t need = footprint(n);
-    if (arena_open && need && block + footprint(old) == arena_next && need <= (size_t)(arena_hi - block)) {
+    if (need && block + footprint(old) == arena_next && need <= (size_t)(arena_hi - block)) {
         arena_next = block + need;
         memcpy(block, &n, sizeof n);
         return ptr;
@@ -86,7 +86,7 @@ static void arena_free(void *ctx, void *ptr) {
     prev->free(prev->ctx, ptr);
 }
 
-int pg_load_arena_begin(size_t bytes) {
+int pg_fresh_arena_open(size_t bytes) {
     void *region = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (region == MAP_FAILED) return -1;
     arena_lo = arena_next = region;
@@ -97,8 +97,5 @@ int pg_load_arena_begin(size_t bytes) {
     PyMem_SetAllocator(PYMEM_DOMAIN_MEM, &hook);
     hook.ctx = &previous_obj;
     PyMem_SetAllocator(PYMEM_DOMAIN_OBJ, &hook);
-    arena_open = 1;
     return 0;
 }
-
-void pg_load_arena_end(void) { arena_open = 0; }
