@@ -3,6 +3,7 @@
 # holds (4 MiB, see fresh_arena.c): blocks come from the arena, grow in place,
 # are dropped, and the arena fills up halfway through, so the rest comes from
 # Python's own allocators. The tests use what was built from both.
+# bench: leave out (bench/corpus.py): no candidate's load looks like this.
 _words = []
 for _i in range(120_000):
     _words.append(str(_i) * 2)

@@ -22,6 +22,8 @@ for name in sorted(os.listdir(fixtures)):
     m = re.search(r"expect:(.*)", source)
     if not m or any(w in source for w in ("ctypes", "os._exit", "sys.exit", "os.write", "time.sleep", "os.kill", "socket", "fork")):
         continue
+    if "bench: leave out" in source:  # a stress test of the grader, not a candidate
+        continue
     statuses = {s for item in m.group(1).split() for s in item.split("=", 1)[1].split("|")}
     if statuses & {"memory_limit_exceeded", "output_limit_exceeded", "sandbox_violation"}:
         continue

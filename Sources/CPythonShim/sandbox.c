@@ -374,7 +374,7 @@ int pg_sandbox_prepare_seccomp(void) {
     // candidate makes go through a few comparisons, not all of them.
     // Older libseccomp (before 2.5) lacks the attribute: the filter is the
     // same, only longer to run.
-    (void)seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
+    int tree = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2) == 0;
     int rc = 0;
     for (size_t i = 0; i < sizeof killed_calls / sizeof killed_calls[0]; i++) {
         int nr = seccomp_syscall_resolve_name(killed_calls[i]);
@@ -420,9 +420,9 @@ int pg_sandbox_prepare_seccomp(void) {
     seccomp_program.len = (unsigned short)(got / sizeof(struct sock_filter));
     seccomp_program.filter = code;
     set_layer(PG_LAYER_SECCOMP, 1,
-              "%u BPF instructions: exec, ptrace, mount, namespaces, bpf, keyctl, io_uring... kill the job; fork, "
+              "%u BPF instructions (%s): exec, ptrace, mount, namespaces, bpf, keyctl, io_uring... kill the job; fork, "
               "socket and System V IPC fail; signals reach only the job itself",
-              (unsigned)seccomp_program.len);
+              (unsigned)seccomp_program.len, tree ? "a binary search on the call number" : "a linear scan");
     return 0;
 }
 
