@@ -372,8 +372,8 @@ int pg_sandbox_prepare_seccomp(void) {
     // job child's attach (where the kernel runs the filter over every
     // syscall number to cache which are always allowed) and each syscall a
     // candidate makes go through a few comparisons, not all of them.
-    // Older libseccomp (before 2.5) lacks the attribute: the filter is the
-    // same, only longer to run.
+    // Older libseccomp (before 2.5) lacks the attribute: the same rules then
+    // run as a linear scan, and doctor says so.
     int tree = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2) == 0;
     int rc = 0;
     for (size_t i = 0; i < sizeof killed_calls / sizeof killed_calls[0]; i++) {
