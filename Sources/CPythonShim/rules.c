@@ -57,10 +57,12 @@ static const char warm_source[] =
    an attribute, CPython caches the lookup in its type cache: done here,
    the job child's parse of a submission only reads that cache, where it
    would otherwise write it, a copied page (and a fault) per entry. */
-void pg_rules_warm(PyObject *compile) {
+int pg_rules_warm(PyObject *compile) {
     PyObject *tree = PyObject_CallFunction(compile, "sssi", warm_source, "<warm>", "exec", PyCF_ONLY_AST);
+    int parsed = tree != NULL;
     Py_XDECREF(tree);
     PyErr_Clear();
+    return parsed ? 0 : -1;
 }
 
 static int is(PyObject *node, int kind) { return PyObject_TypeCheck(node, (PyTypeObject *)node_types[kind]); }

@@ -49,6 +49,7 @@ final class PythonRuntime {
             let compile = PyDict_GetItemString(PyEval_GetBuiltins(), "compile"),
             let astTypes = PyDict_GetItemString(globals, "AST_TYPES"), pg_rules_init(astTypes) == 0
         else { throw WorkerFailure("the harness is incomplete") }
+        guard pg_rules_warm(compile) == 0 else { throw WorkerFailure("the AST warm-up sample (rules.c) does not parse") }
         pg_incref(prepare)
         pg_incref(flush)
         pg_incref(compile)

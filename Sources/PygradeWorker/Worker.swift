@@ -34,7 +34,6 @@ public enum Worker {
         pg_sandbox_note_child_layers()
         _ = pg_sandbox_check_memory_scrub()
         runtime.scrubEnvironment()
-        pg_rules_warm(runtime.compile)
         do {
             try channel.send(try Message(PrepareResponse(ok: true, milliseconds: start.millisecondsElapsed, sandbox: layers())))
         } catch {
@@ -62,7 +61,7 @@ public enum Worker {
                         _ = pg_collapse_heap(2 << 20)
                         // Building the inputs ran Python code that may have
                         // evicted the AST classes from the type cache.
-                        pg_rules_warm(runtime.compile)
+                        _ = pg_rules_warm(runtime.compile)
                         reply = try Message(PrepareResponse(ok: true, milliseconds: t.millisecondsElapsed))
                     } catch {
                         reply = try Message(PrepareResponse(ok: false, error: "\(error)", milliseconds: t.millisecondsElapsed))

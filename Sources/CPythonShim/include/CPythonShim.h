@@ -120,8 +120,9 @@ int pg_fresh_arena_open(size_t bytes);
    Constant, alias, ImportFrom, Slice and AST, once, in the worker. */
 int pg_rules_init(PyObject *types);
 /* Warms the type cache of the AST classes (see rules.c): in the worker,
-   after anything that may have evicted it, before jobs fork. */
-void pg_rules_warm(PyObject *compile);
+   after anything that may have evicted it, before jobs fork. -1 if its
+   sample does not parse (a bug of ours: worker start-up fails on it). */
+int pg_rules_warm(PyObject *compile);
 /* The rules an AST breaks, each with its first line: a list of (id, line).
    `rules`: a tuple of (id, names, attributes, spelled, modules, slice_step),
    the sets as frozensets. New reference, or NULL with an exception. */
