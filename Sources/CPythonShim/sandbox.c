@@ -80,10 +80,19 @@ static const char *const layer_names[PG_LAYER_COUNT] = {
     [PG_LAYER_PROCESS] = "process-per-exercise",
     [PG_LAYER_WALL] = "wall-clock-kill",
     [PG_LAYER_MEMORY_SCRUB] = "scrubbed-memory",
+    [PG_LAYER_ZYGOTE] = "zygote-per-exercise",
+    [PG_LAYER_SCRATCH_RESET] = "scratch-reset",
+    [PG_LAYER_CHANNEL_GUARD] = "channel-guard",
+    [PG_LAYER_OTHERS_GUARD] = "others-untouchable",
 };
 
 static char scratch_path[256] = "";
 static int scratch_is_mount = 0;
+/* The root of the scratch mount the Landlock ruleset was built for, held
+   open: another process of the worker (another exercise's zygote) may have
+   put a fresh tmpfs there, and while this is held the old one's device
+   number cannot be handed to a new mount, so comparing the two tells. */
+static int scratch_root_fd = -1;
 static int landlock_fd = -1;
 
 static void set_layer(int i, int active, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -257,21 +266,68 @@ static int remove_tree(const char *path, int keep_top) {
     return keep_top ? 0 : rmdir(path);
 }
 
-void pg_sandbox_clean_scratch(void) {
-    if (scratch_path[0]) remove_tree(scratch_path, 1);
+/* Whether scratch holds nothing: one read of its entries. */
+static int scratch_is_empty(void) {
+    DIR *d = opendir(scratch_path);
+    if (!d) return 0;
+    struct dirent *e;
+    int empty = 1;
+    while ((e = readdir(d)))
+        if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
+            empty = 0;
+            break;
+        }
+    closedir(d);
+    return empty;
+}
+
+static int landlock_abi = -1;
+static int landlock_build(void);
+
+/* Scratch is reset, not cleaned: a candidate can make a tree too deep (or
+   too wide, or unreadable) for any walk to remove. A job that left nothing
+   costs one read of the folder. Otherwise, with scratch a private mount, a
+   fresh tmpfs replaces it (the old one, detached, goes with its last user)
+   and the Landlock ruleset is built again for the new folder; without one,
+   the tree is removed and the folder must then be empty. Either way the
+   result is checked, and a scratch that is not empty is reported (-1): the
+   worker stops rather than hand it to the next candidate. */
+int pg_sandbox_reset_scratch(void) {
+    if (!scratch_path[0]) return 0;
+    if (!scratch_is_empty()) {
+        if (scratch_is_mount) {
+            umount2(scratch_path, MNT_DETACH);
+            if (mount("pygrade-scratch", scratch_path, "tmpfs", MS_NOSUID | MS_NODEV, "size=64m,nr_inodes=4096,mode=1777") !=
+                0)
+                return -1;
+        } else {
+            remove_tree(scratch_path, 1);
+        }
+        if (!scratch_is_empty()) return -1;
+    }
+    // Another process of this worker (another exercise's zygote) may have
+    // put a fresh tmpfs there: the ruleset must name the one there now.
+    struct stat now, built;
+    if (scratch_is_mount && landlock_fd >= 0) {
+        if (stat(scratch_path, &now) != 0) return -1;
+        if (scratch_root_fd < 0 || fstat(scratch_root_fd, &built) != 0 || built.st_dev != now.st_dev ||
+            built.st_ino != now.st_ino)
+            if (landlock_build() != 0) return -1;
+    }
+    return 0;
 }
 
 /* ---- Landlock: built once in the worker, applied in each child. ---- */
 
-int pg_sandbox_prepare_landlock(const char *const *read_paths, int count) {
-    if (disabled(PG_LAYER_LANDLOCK)) return -1;
-    long abi = syscall(SYS_landlock_create_ruleset, NULL, 0, PG_LL_CREATE_RULESET_VERSION);
-    if (abi < 0) {
-        set_layer(PG_LAYER_LANDLOCK, 0, "%s", errno == ENOSYS ? "the kernel has no Landlock"
-                                              : errno == EOPNOTSUPP ? "Landlock is disabled in this kernel (lsm= boot option)"
-                                                                    : strerror(errno));
-        return -1;
-    }
+/* What the ruleset allows, kept for building it again (a new scratch). */
+static char **landlock_paths;
+static int landlock_path_count;
+
+/* The ruleset: read-only `landlock_paths`, read-write scratch as it is
+   mounted now, no TCP, signals and abstract sockets scoped. Replaces
+   landlock_fd. 0, or -1 with the layer marked missing. */
+static int landlock_build(void) {
+    long abi = landlock_abi;
     struct pg_ll_ruleset_attr attr = {0};
     attr.handled_access_fs = (1ULL << 13) - 1;  // ABI 1: execute .. make_sym
     if (abi >= 2) attr.handled_access_fs |= PG_LL_FS_REFER;
@@ -296,13 +352,13 @@ int pg_sandbox_prepare_landlock(const char *const *read_paths, int count) {
     }
     char allowed[160] = "";
     int readable = 0;
-    for (int i = 0; i < count; i++) {
+    for (int i = 0; i < landlock_path_count; i++) {
         struct pg_ll_path_beneath_attr rule = {PG_LL_FS_READ_FILE | PG_LL_FS_READ_DIR, -1};
-        rule.parent_fd = open(read_paths[i], O_PATH | O_CLOEXEC);
+        rule.parent_fd = open(landlock_paths[i], O_PATH | O_CLOEXEC);
         if (rule.parent_fd < 0) continue;  // sys.path names a zip that does not exist
         if (syscall(SYS_landlock_add_rule, fd, PG_LL_RULE_PATH_BENEATH, &rule, 0) == 0) {
             readable++;
-            if (readable == 1) snprintf(allowed, sizeof allowed, "%s", read_paths[i]);
+            if (readable == 1) snprintf(allowed, sizeof allowed, "%s", landlock_paths[i]);
         }
         close(rule.parent_fd);
     }
@@ -313,7 +369,12 @@ int pg_sandbox_prepare_landlock(const char *const *read_paths, int count) {
         rule.parent_fd = open(scratch_path, O_PATH | O_CLOEXEC);
         if (rule.parent_fd >= 0) {
             scratch_ok = syscall(SYS_landlock_add_rule, fd, PG_LL_RULE_PATH_BENEATH, &rule, 0) == 0;
+            // Kept (far from a child's descriptors, which close it).
+            int kept = fcntl(rule.parent_fd, F_DUPFD_CLOEXEC, 800);
+            if (kept < 0) kept = fcntl(rule.parent_fd, F_DUPFD_CLOEXEC, 16);
             close(rule.parent_fd);
+            if (scratch_root_fd >= 0) close(scratch_root_fd);
+            scratch_root_fd = kept;
         }
     }
     // Far from the descriptors a child keeps, so close_range spares it only
@@ -325,11 +386,29 @@ int pg_sandbox_prepare_landlock(const char *const *read_paths, int count) {
         set_layer(PG_LAYER_LANDLOCK, 0, "cannot keep the ruleset: %s", strerror(errno));
         return -1;
     }
+    if (landlock_fd >= 0 && landlock_fd != high) close(landlock_fd);
     landlock_fd = high;
     set_layer(PG_LAYER_LANDLOCK, 1, "ABI %ld: read-only %s%s, read-write %s, nothing else%s", abi, allowed,
               readable > 1 ? " (and the rest of sys.path)" : "", scratch_ok ? scratch_path : "(no scratch)",
               abi >= 6 ? "; TCP, signals and abstract sockets scoped" : abi >= 4 ? "; TCP refused" : "");
     return 0;
+}
+
+int pg_sandbox_prepare_landlock(const char *const *read_paths, int count) {
+    if (disabled(PG_LAYER_LANDLOCK)) return -1;
+    long abi = syscall(SYS_landlock_create_ruleset, NULL, 0, PG_LL_CREATE_RULESET_VERSION);
+    if (abi < 0) {
+        set_layer(PG_LAYER_LANDLOCK, 0, "%s", errno == ENOSYS ? "the kernel has no Landlock"
+                                              : errno == EOPNOTSUPP ? "Landlock is disabled in this kernel (lsm= boot option)"
+                                                                    : strerror(errno));
+        return -1;
+    }
+    landlock_abi = (int)abi;
+    landlock_paths = calloc((size_t)count + 1, sizeof *landlock_paths);
+    if (!landlock_paths) return -1;
+    for (int i = 0; i < count; i++)
+        if ((landlock_paths[landlock_path_count] = strdup(read_paths[i]))) landlock_path_count++;
+    return landlock_build();
 }
 
 /* ---- seccomp. ---- */
@@ -345,7 +424,7 @@ static const char *const killed_calls[] = {
     "open_by_handle_at", "name_to_handle_at", "quotactl", "syslog", "move_mount", "open_tree", "fsopen", "fsmount",
     "fsconfig", "fspick", "mount_setattr", "pidfd_send_signal", "pidfd_getfd", "kcmp", "vhangup", "lookup_dcookie",
     "personality", "rt_sigqueueinfo", "rt_tgsigqueueinfo", "tkill", "migrate_pages", "move_pages", "mbind",
-    "set_mempolicy",
+    "set_mempolicy", "set_mempolicy_home_node", "pidfd_open", "process_madvise", "process_mrelease",
 };
 
 static struct sock_fprog seccomp_program;
@@ -353,6 +432,8 @@ static struct sock_fprog seccomp_program;
 /* Built once in the worker with libseccomp and exported as BPF, so that a
    child only hands the program to the kernel (no allocation after fork). */
 int pg_sandbox_prepare_seccomp(void) {
+    set_layer(PG_LAYER_CHANNEL_GUARD, 0, "needs the seccomp layer");
+    set_layer(PG_LAYER_OTHERS_GUARD, 0, "needs the seccomp layer");
     if (disabled(PG_LAYER_SECCOMP)) return -1;
     if (prctl(PR_GET_SECCOMP, 0, 0, 0, 0) < 0) {
         set_layer(PG_LAYER_SECCOMP, 0, "the kernel has no seccomp (CONFIG_SECCOMP)");
@@ -399,6 +480,28 @@ int pg_sandbox_prepare_seccomp(void) {
         int nr = seccomp_syscall_resolve_name(ipc_calls[i]);
         if (nr != __NR_SCMP_ERROR) rc |= seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), nr, 0);
     }
+    // The channel guard: fd 3 carries the job's frames, and a candidate
+    // who could move it (dup it away, put a file in its place, close it,
+    // make it non-blocking) could send frames of its own choosing in place
+    // of the harness's. Writing on it stays possible: a frame is a claim,
+    // checked by the worker. Any other use kills the job.
+    const int rfd = PG_RESULT_FD;
+    rc |= seccomp_rule_add(ctx, SCMP_ACT_KILL_PROCESS, SCMP_SYS(dup), 1, SCMP_A0(SCMP_CMP_EQ, rfd));
+    rc |= seccomp_rule_add(ctx, SCMP_ACT_KILL_PROCESS, SCMP_SYS(dup2), 1, SCMP_A0(SCMP_CMP_EQ, rfd));
+    rc |= seccomp_rule_add(ctx, SCMP_ACT_KILL_PROCESS, SCMP_SYS(dup2), 1, SCMP_A1(SCMP_CMP_EQ, rfd));
+    rc |= seccomp_rule_add(ctx, SCMP_ACT_KILL_PROCESS, SCMP_SYS(dup3), 1, SCMP_A0(SCMP_CMP_EQ, rfd));
+    rc |= seccomp_rule_add(ctx, SCMP_ACT_KILL_PROCESS, SCMP_SYS(dup3), 1, SCMP_A1(SCMP_CMP_EQ, rfd));
+    rc |= seccomp_rule_add(ctx, SCMP_ACT_KILL_PROCESS, SCMP_SYS(close), 1, SCMP_A0(SCMP_CMP_EQ, rfd));
+    rc |= seccomp_rule_add(ctx, SCMP_ACT_KILL_PROCESS, SCMP_SYS(close_range), 2, SCMP_A0(SCMP_CMP_LE, rfd),
+                           SCMP_A1(SCMP_CMP_GE, rfd));
+    rc |= seccomp_rule_add(ctx, SCMP_ACT_KILL_PROCESS, SCMP_SYS(ioctl), 1, SCMP_A0(SCMP_CMP_EQ, rfd));
+    // fcntl: only F_GETFD (1) and F_GETFL (3) on it.
+    rc |= seccomp_rule_add(ctx, SCMP_ACT_KILL_PROCESS, SCMP_SYS(fcntl), 2, SCMP_A0(SCMP_CMP_EQ, rfd),
+                           SCMP_A1(SCMP_CMP_EQ, F_DUPFD));
+    rc |= seccomp_rule_add(ctx, SCMP_ACT_KILL_PROCESS, SCMP_SYS(fcntl), 2, SCMP_A0(SCMP_CMP_EQ, rfd),
+                           SCMP_A1(SCMP_CMP_EQ, F_SETFD));
+    rc |= seccomp_rule_add(ctx, SCMP_ACT_KILL_PROCESS, SCMP_SYS(fcntl), 2, SCMP_A0(SCMP_CMP_EQ, rfd),
+                           SCMP_A1(SCMP_CMP_GT, F_GETFL));
     int pipefd[2];
     if (rc || pipe2(pipefd, O_CLOEXEC) != 0) {
         seccomp_release(ctx);
@@ -419,6 +522,12 @@ int pg_sandbox_prepare_seccomp(void) {
     }
     seccomp_program.len = (unsigned short)(got / sizeof(struct sock_filter));
     seccomp_program.filter = code;
+    set_layer(PG_LAYER_CHANNEL_GUARD, 1,
+              "fd 3 (the result channel) can only be written: dup, dup2/dup3 onto or from it, close, fcntl and ioctl "
+              "on it kill the job");
+    set_layer(PG_LAYER_OTHERS_GUARD, 1,
+              "a job child cannot change another process's limits or scheduling (prlimit, setpriority, "
+              "sched_set*, ioprio_set fail on any pid but its own) and starts from the worker's recorded limits");
     set_layer(PG_LAYER_SECCOMP, 1,
               "%u BPF instructions (%s): exec, ptrace, mount, namespaces, bpf, keyctl, io_uring... kill the job; fork, "
               "socket and System V IPC fail; signals reach only the job itself",
@@ -426,25 +535,63 @@ int pg_sandbox_prepare_seccomp(void) {
     return 0;
 }
 
-/* A second, hand-written filter: kill, tgkill and friends may target only
-   the job itself (its pid, its own group, 0), compared on the low 32 bits as
-   the kernel reads a pid_t. It depends on the child's pid, so it is built in
-   the child: a few instructions, no allocation. */
-static int load_signal_filter(pid_t self) {
+/* A second, hand-written filter, for the calls whose target is a process: it
+depends on the child's pid, so it is built in the child (a few instructions,
+no allocation). Arguments are compared on their low 32 bits, as the kernel
+reads a pid_t.
+- kill and tgkill may target only the job itself (its pid, its own group,
+  0); anything else kills the job (it tried to reach outside).
+- prlimit64, sched_setaffinity, sched_setscheduler, sched_setparam,
+  sched_setattr, setpriority and ioprio_set may act on the job itself only
+  (pid 0 or its own); on any other process they fail with EPERM: the
+  worker's limits and scheduling, which the next candidate inherits, are
+  out of reach, and a candidate that merely asked may carry on. */
+static int load_process_filter(pid_t self) {
     uint32_t me = (uint32_t)self, group = (uint32_t)-self;
+    enum { L_SIG = 11, L_PID = 16, L_WHO = 20, L_IOWHO = 26, L_ALLOW = 32 };
+#define NR_IS(nr, label, at) BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (nr), (label) - (at) - 1, 0)
+#define ARG_IS(v, label, at) BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (v), (label) - (at) - 1, 0)
+#define LOAD_ARG(n) BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[n]))
+    const uint32_t eperm = SECCOMP_RET_ERRNO | (EPERM & SECCOMP_RET_DATA);
     struct sock_filter code[] = {
-        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
-        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_kill, 2, 0),
-        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_tgkill, 1, 0),
-        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-        // Low word of args[0] (little-endian).
-        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[0])),
-        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, me, 3, 0),
-        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, group, 2, 0),
-        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 1, 0),
-        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
-        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+        /* 0 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+        /* 1 */ NR_IS(SYS_kill, L_SIG, 1),
+        /* 2 */ NR_IS(SYS_tgkill, L_SIG, 2),
+        /* 3 */ NR_IS(SYS_prlimit64, L_PID, 3),
+        /* 4 */ NR_IS(SYS_sched_setaffinity, L_PID, 4),
+        /* 5 */ NR_IS(SYS_sched_setscheduler, L_PID, 5),
+        /* 6 */ NR_IS(SYS_sched_setparam, L_PID, 6),
+        /* 7 */ NR_IS(SYS_sched_setattr, L_PID, 7),
+        /* 8 */ NR_IS(SYS_setpriority, L_WHO, 8),
+        /* 9 */ NR_IS(SYS_ioprio_set, L_IOWHO, 9),
+        /* 10 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+        /* 11 L_SIG */ LOAD_ARG(0),
+        /* 12 */ ARG_IS(me, L_ALLOW, 12),
+        /* 13 */ ARG_IS(group, L_ALLOW, 13),
+        /* 14 */ ARG_IS(0, L_ALLOW, 14),
+        /* 15 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
+        /* 16 L_PID */ LOAD_ARG(0),
+        /* 17 */ ARG_IS(me, L_ALLOW, 17),
+        /* 18 */ ARG_IS(0, L_ALLOW, 18),
+        /* 19 */ BPF_STMT(BPF_RET | BPF_K, eperm),
+        /* 20 L_WHO: which must be PRIO_PROCESS (0) */ LOAD_ARG(0),
+        /* 21 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 3),
+        /* 22 */ LOAD_ARG(1),
+        /* 23 */ ARG_IS(me, L_ALLOW, 23),
+        /* 24 */ ARG_IS(0, L_ALLOW, 24),
+        /* 25 */ BPF_STMT(BPF_RET | BPF_K, eperm),
+        /* 26 L_IOWHO: which must be IOPRIO_WHO_PROCESS (1) */ LOAD_ARG(0),
+        /* 27 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 1, 0, 3),
+        /* 28 */ LOAD_ARG(1),
+        /* 29 */ ARG_IS(me, L_ALLOW, 29),
+        /* 30 */ ARG_IS(0, L_ALLOW, 30),
+        /* 31 */ BPF_STMT(BPF_RET | BPF_K, eperm),
+        /* 32 L_ALLOW */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
     };
+#undef NR_IS
+#undef ARG_IS
+#undef LOAD_ARG
+    _Static_assert(sizeof code / sizeof code[0] == L_ALLOW + 1, "labels out of step with the program");
     struct sock_fprog prog = {(unsigned short)(sizeof code / sizeof code[0]), code};
     return (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog);
 }
@@ -480,7 +627,7 @@ int pg_sandbox_apply_child(char *why, size_t whylen) {
         return -1;
     }
     if (seccomp_program.len) {
-        if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &seccomp_program) != 0 || load_signal_filter(getpid()) != 0) {
+        if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &seccomp_program) != 0 || load_process_filter(getpid()) != 0) {
             snprintf(why, whylen, "seccomp: %s", strerror(errno));
             return -1;
         }
@@ -496,7 +643,24 @@ void pg_sandbox_note_child_layers(void) {
     set_layer(PG_LAYER_ENV, 1, "a job child has an empty environment");
     set_layer(PG_LAYER_PGRP, 1, "a job child leads its own process group, killed whole");
     set_layer(PG_LAYER_PROCESS, 1, "a fresh process per exercise, forked from the worker");
-    set_layer(PG_LAYER_WALL, 1, "the worker kills a job past its wall-clock limit");
+    set_layer(PG_LAYER_WALL, 1,
+              "the worker kills a job past its wall-clock limit, and stops an exercise past its wall budget");
+    set_layer(PG_LAYER_ZYGOTE, 1,
+              "each exercise's inputs are built in a zygote of their own, which forks that exercise's job children: a "
+              "child holds no other exercise's inputs; compile children hold none");
+    if (scratch_path[0])
+        set_layer(PG_LAYER_SCRATCH_RESET, 1, "%s",
+                  scratch_is_mount ? "a job that left anything in scratch is followed by a fresh tmpfs; a scratch that "
+                                     "is not empty stops the worker"
+                                   : "scratch is emptied after every job and checked; a scratch that is not empty stops "
+                                     "the worker");
+    else
+        set_layer(PG_LAYER_SCRATCH_RESET, 0, "no scratch folder");
+}
+
+int pg_sandbox_mount_proc(void) {
+    if (!layers[PG_LAYER_PIDNS].active || !layers[PG_LAYER_MOUNTNS].active) return -1;
+    return mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
 }
 
 /* Looks at a block after free(): what is left of it (past the allocator's

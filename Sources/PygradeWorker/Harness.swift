@@ -58,9 +58,15 @@ enum Harness {
 
 
         def prepare(spec_json):
+            # Runs in the exercise's zygote, which holds this exercise's inputs
+            # and no other's.
             spec = _json.loads(spec_json)
             generators = _namespace(spec.get("generators"), "generators.py")
             probes = _namespace(spec.get("probes"), "probes.py")
+            # Job children call each probe by name from a namespace made afresh
+            # for that test (child.c): what a candidate does to one probe's
+            # functions or helpers, or to the builtins, is gone by the next.
+            probes_code = compile(spec["probes"], "probes.py", "exec") if spec.get("probes") else None
             tests = []
             for i, t in enumerate(spec["tests"]):
                 kwargs = {k: _value(v) for k, v in (t.get("kwargs") or {}).items()} or None
@@ -76,17 +82,26 @@ enum Harness {
                     args = tuple(_value(a) for a in t.get("args") or [])
                 probe = None
                 if t.get("probe"):
-                    probe = probes.get(t["probe"])
-                    if not callable(probe):
+                    if not callable(probes.get(t["probe"])):
                         raise ValueError(f"test {i + 1}: probes.py has no function {t['probe']!r}")
+                    probe = _sys.intern(t["probe"])
                 tests.append((probe, args, kwargs))
             rules = rule_sets(spec.get("rules") or [])
+            # The builtins as they are before any candidate code: each probe's
+            # namespace gets a fresh dict of them. A tuple: nothing in it can be
+            # rebound from Python.
+            builtins_items = tuple(vars(_builtins).items()) if probes_code else None
             # Everything built so far lives as long as the worker: move it out of
             # the collector's reach, so a collection in a job child does not walk
             # (and copy-on-write fault) a million inherited objects.
             _gc.collect()
             _gc.freeze()
-            return tests, rules
+            return tests, rules, probes_code, builtins_items
+
+
+        def rule_sets_json(rules_json):
+            # In the worker's base, which checks rules in its compile children.
+            return rule_sets(_json.loads(rules_json))
 
 
         # The node classes the rules look at, handed to the C walker once.

@@ -12,13 +12,20 @@ struct WorkerFailure: Error, CustomStringConvertible {
 /// nothing per candidate).
 final class PreparedExercise {
     let tests: UnsafeMutablePointer<PyObject>
-    let rules: UnsafeMutablePointer<PyObject>?
+    /// probes.py compiled, and the builtins before any candidate (both nil
+    /// for an exercise without probes).
+    let probesCode: UnsafeMutablePointer<PyObject>?
+    let builtinsItems: UnsafeMutablePointer<PyObject>?
     /// Per test: the digest of (args, kwargs) before any candidate touched them.
     let argumentDigests: [[UInt8]]
 
-    init(tests: UnsafeMutablePointer<PyObject>, rules: UnsafeMutablePointer<PyObject>?, argumentDigests: [[UInt8]]) {
+    init(
+        tests: UnsafeMutablePointer<PyObject>, probesCode: UnsafeMutablePointer<PyObject>?,
+        builtinsItems: UnsafeMutablePointer<PyObject>?, argumentDigests: [[UInt8]]
+    ) {
         self.tests = tests
-        self.rules = rules
+        self.probesCode = probesCode
+        self.builtinsItems = builtinsItems
         self.argumentDigests = argumentDigests
     }
 
@@ -31,6 +38,7 @@ final class PythonRuntime {
     let compile: UnsafeMutablePointer<PyObject>
     let flush: UnsafeMutablePointer<PyObject>
     private let prepareFunction: UnsafeMutablePointer<PyObject>
+    private let ruleSetsFunction: UnsafeMutablePointer<PyObject>
 
     init() throws(WorkerFailure) {
         var why = [CChar](repeating: 0, count: 512)
@@ -45,15 +53,18 @@ final class PythonRuntime {
         }
         pg_decref(r)
         guard let prepare = PyDict_GetItemString(globals, "prepare"),
+            let ruleSets = PyDict_GetItemString(globals, "rule_sets_json"),
             let flush = PyDict_GetItemString(globals, "flush"),
             let compile = PyDict_GetItemString(PyEval_GetBuiltins(), "compile"),
             let astTypes = PyDict_GetItemString(globals, "AST_TYPES"), pg_rules_init(astTypes) == 0
         else { throw WorkerFailure("the harness is incomplete") }
         guard pg_rules_warm(compile) == 0 else { throw WorkerFailure("the AST warm-up sample (rules.c) does not parse") }
         pg_incref(prepare)
+        pg_incref(ruleSets)
         pg_incref(flush)
         pg_incref(compile)
         prepareFunction = prepare
+        ruleSetsFunction = ruleSets
         self.flush = flush
         self.compile = compile
     }
@@ -90,7 +101,9 @@ final class PythonRuntime {
             throw WorkerFailure(PythonRuntime.takeError())
         }
         defer { pg_decref(pair) }
-        guard let tests = PyTuple_GetItem(pair, 0), let rules = PyTuple_GetItem(pair, 1) else {
+        guard let tests = PyTuple_GetItem(pair, 0), let probesCode = PyTuple_GetItem(pair, 2),
+            let builtinsItems = PyTuple_GetItem(pair, 3)
+        else {
             throw WorkerFailure("prepare() returned no tests")
         }
         pg_incref(tests)
@@ -105,12 +118,26 @@ final class PythonRuntime {
             }
             digests.append(out)
         }
-        var ruleSets: UnsafeMutablePointer<PyObject>? = nil
-        if pg_is_none(rules) == 0 {
-            pg_incref(rules)
-            ruleSets = rules
+        func kept(_ o: UnsafeMutablePointer<PyObject>) -> UnsafeMutablePointer<PyObject>? {
+            guard pg_is_none(o) == 0 else { return nil }
+            pg_incref(o)
+            return o
         }
-        return PreparedExercise(tests: tests, rules: ruleSets, argumentDigests: digests)
+        return PreparedExercise(tests: tests, probesCode: kept(probesCode), builtinsItems: kept(builtinsItems), argumentDigests: digests)
+    }
+
+    /// An exercise's rules as the C walker reads them (rules.c), or nil when
+    /// it has none. Rules are no secret: the worker's base builds them, for
+    /// its compile children.
+    func ruleSets(json: String) throws(WorkerFailure) -> UnsafeMutablePointer<PyObject>? {
+        guard let text = PyUnicode_FromString(json) else { throw WorkerFailure(PythonRuntime.takeError()) }
+        defer { pg_decref(text) }
+        guard let sets = PyObject_CallOneArg(ruleSetsFunction, text) else { throw WorkerFailure(PythonRuntime.takeError()) }
+        if pg_is_none(sets) != 0 {
+            pg_decref(sets)
+            return nil
+        }
+        return sets
     }
 }
 

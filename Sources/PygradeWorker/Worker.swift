@@ -4,11 +4,35 @@ import Foundation
 import Glibc
 import PygradeKit
 
+/// Why a worker process stops on its own. The orchestrator sees the channel
+/// close and, for a job, retries once in a fresh worker.
+enum WorkerExit: Int32 {
+    case pythonFailed = 70
+    case helloUnsent = 71
+    case requestUnreadable = 72
+    case replyUnsent = 73
+    /// Its resource limits are not those it started with: no job runs under
+    /// limits a candidate might have set.
+    case limitsChanged = 74
+    /// An exercise's zygote died: the worker cannot vouch for the next job.
+    case zygoteLost = 75
+    /// Scratch could not be made empty for the next job.
+    case scratchNotEmpty = 76
+
+    func exit() -> Never { Glibc.exit(rawValue) }
+}
+
 /// The worker process: synchronous and single-threaded on purpose, because
 /// fork() copies only the calling thread. No Task, no Dispatch here.
 ///
 /// Protocol (FramedPipe): requests on fd 0, responses on fd 3. First a hello
 /// (a PrepareResponse) once Python is up, then one response per request.
+///
+/// The process that answers is the worker's base: it never builds a test
+/// input. Each exercise prepared gets a zygote of its own, forked from the
+/// base, which builds that exercise's inputs and forks its job children, so
+/// that a child holds its own exercise's inputs and no other's. Compile
+/// children are forked from the base, which holds none at all.
 public enum Worker {
     public static func main() -> Never {
         let start = Clock.now
@@ -18,13 +42,17 @@ public enum Worker {
         // namespace, when there is one) returns.
         _ = pg_sandbox_enter()
         _ = pg_worker_process_setup()
+        // A job child's /proc/PID is read for its peak memory: /proc must
+        // be this PID namespace's (or the namespace must be the machine's).
+        let inOwnPIDNamespace = pg_sandbox_layer(Int32(PG_LAYER_PIDNS))?.pointee.active != 0
+        JobRunner.procReadable = !inOwnPIDNamespace || pg_sandbox_mount_proc() == 0
         let channel = FramedPipe(readFD: 0, writeFD: 3)
         let runtime: PythonRuntime
         do {
             runtime = try PythonRuntime()
         } catch {
-            try? channel.send(try! Message(PrepareResponse(ok: false, error: error.description, milliseconds: 0)))
-            exit(70)
+            try? channel.send(Message(PrepareResponse(ok: false, error: error.description, milliseconds: 0)))
+            WorkerExit.pythonFailed.exit()
         }
         // The job children's filters, built once: the stdlib (sys.path)
         // stays readable, imports that were not pre-imported still work.
@@ -34,65 +62,13 @@ public enum Worker {
         pg_sandbox_note_child_layers()
         _ = pg_sandbox_check_memory_scrub()
         runtime.scrubEnvironment()
+        pg_limits_record()
         do {
-            try channel.send(try Message(PrepareResponse(ok: true, milliseconds: start.millisecondsElapsed, sandbox: layers())))
+            try channel.send(Message(PrepareResponse(ok: true, milliseconds: start.millisecondsElapsed, sandbox: layers())))
         } catch {
-            exit(71)
+            WorkerExit.helloUnsent.exit()
         }
-        var prepared: [String: PreparedExercise] = [:]
-        let codeCache = CodeCache()
-        while true {
-            let message: Message
-            do {
-                guard let m = try channel.receive() else { exit(0) }
-                message = m
-            } catch {
-                exit(72)
-            }
-            let reply: Message
-            var ranJob = false
-            do {
-                switch try WorkerRequest(message) {
-                case .prepare(let key, let spec):
-                    let t = Clock.now
-                    do {
-                        let json = String(decoding: try JSONEncoder().encode(spec), as: UTF8.self)
-                        prepared[key] = try runtime.prepare(specJSON: json, resultLimit: 64 << 20)
-                        _ = pg_collapse_heap(2 << 20)
-                        // Building the inputs ran Python code that may have
-                        // evicted the AST classes from the type cache.
-                        _ = pg_rules_warm(runtime.compile)
-                        reply = try Message(PrepareResponse(ok: true, milliseconds: t.millisecondsElapsed))
-                    } catch {
-                        reply = try Message(PrepareResponse(ok: false, error: "\(error)", milliseconds: t.millisecondsElapsed))
-                    }
-                case .job(let job):
-                    guard let exercise = prepared[job.exerciseKey], let source = message.blobs.first else {
-                        var r = JobResponse()
-                        r.internalError = "exercise \(job.exerciseKey) was not prepared"
-                        reply = Message(binary: r)
-                        break
-                    }
-                    let (response, blobs) = JobRunner(runtime: runtime, prepared: exercise, job: job, source: source, codeCache: codeCache)
-                        .run()
-                    ranJob = true
-                    reply = Message(binary: response, blobs: blobs)
-                }
-            } catch {
-                var r = JobResponse()
-                r.internalError = "bad request: \(error)"
-                reply = Message(binary: r)
-            }
-            do { try channel.send(reply) } catch { exit(73) }
-            if ranJob {
-                // While the orchestrator reads the reply: the job's children
-                // (killed once their last frame was in) are gone for good
-                // before scratch is emptied, so nothing of theirs is left
-                // there for the next job.
-                reapJobChildren()
-                pg_sandbox_clean_scratch()
-            }
-        }
+        WorkerBase(runtime: runtime, channel: channel).serve()
     }
 
     static func layers() -> [SandboxLayer] {
@@ -110,19 +86,104 @@ public enum Worker {
         defer { copies.forEach { free(UnsafeMutablePointer(mutating: $0)) } }
         return copies.withUnsafeBufferPointer { body($0.baseAddress!) }
     }
+}
 
-    /// Reaps every child a job left: its children, killed but maybe not yet
-    /// dead, and anything that came back to this subreaper. Waits for them
-    /// (SIGKILLed, they exit promptly), up to two seconds.
-    static func reapJobChildren() {
-        let start = Clock.now
-        var status: Int32 = 0
+/// The worker's base: answers the orchestrator, compiles submissions, and
+/// hands each job to its exercise's zygote.
+final class WorkerBase {
+    let runtime: PythonRuntime
+    let channel: FramedPipe
+    private var zygotes: [String: Zygote] = [:]
+    /// Per exercise key, the rules its compile children check.
+    private var ruleSets: [String: UnsafeMutablePointer<PyObject>] = [:]
+    private let compiler: CompileRunner
+
+    init(runtime: PythonRuntime, channel: FramedPipe) {
+        self.runtime = runtime
+        self.channel = channel
+        compiler = CompileRunner(runtime: runtime)
+    }
+
+    func serve() -> Never {
         while true {
-            let pid = waitpid(-1, &status, WNOHANG | __WALL)
-            if pid > 0 { continue }
-            if pid < 0 && errno == EINTR { continue }
-            if pid < 0 || start.millisecondsElapsed > 2000 { return }  // ECHILD: none left
-            usleep(50)
+            let message: Message
+            do {
+                guard let m = try channel.receive() else { exit(0) }
+                message = m
+            } catch {
+                WorkerExit.requestUnreadable.exit()
+            }
+            let reply: Message
+            do {
+                switch try WorkerRequest(message) {
+                case .prepare(let key, let spec): reply = try prepare(key: key, spec: spec)
+                case .job(let job): reply = run(job, source: message.blobs.first)
+                }
+            } catch {
+                var r = JobResponse()
+                r.internalError = "bad request: \(error)"
+                reply = Message(binary: r)
+            }
+            do { try channel.send(reply) } catch { WorkerExit.replyUnsent.exit() }
+        }
+    }
+
+    private func prepare(key: String, spec: HarnessSpec) throws -> Message {
+        let t = Clock.now
+        if !spec.rules.isEmpty {
+            let json = String(decoding: try JSONEncoder().encode(spec.rules), as: UTF8.self)
+            do {
+                if let sets = try runtime.ruleSets(json: json) { ruleSets[key] = sets }
+            } catch {
+                return try Message(PrepareResponse(ok: false, error: "\(error)", milliseconds: t.millisecondsElapsed))
+            }
+        }
+        let zygote: Zygote
+        let answer: PrepareResponse
+        do {
+            (zygote, answer) = try Zygote.start(runtime: runtime, spec: spec, others: Array(zygotes.values))
+        } catch {
+            return try Message(PrepareResponse(ok: false, error: "\(error)", milliseconds: t.millisecondsElapsed))
+        }
+        if answer.ok {
+            zygotes[key] = zygote
+        } else {
+            zygote.stop()
+        }
+        return try Message(PrepareResponse(ok: answer.ok, error: answer.error, milliseconds: t.millisecondsElapsed))
+    }
+
+    private func run(_ job: JobRequest, source: [UInt8]?) -> Message {
+        var response = JobResponse()
+        guard pg_limits_unchanged() != 0 else { WorkerExit.limitsChanged.exit() }
+        guard let source, let zygote = zygotes[job.exerciseKey] else {
+            response.internalError = "exercise \(job.exerciseKey) was not prepared"
+            return Message(binary: response)
+        }
+        let compiled: CompiledSource
+        switch compiler.compile(
+            filename: job.filename, source: source, wanted: job.checkRules ? job.exerciseKey : nil, ruleSets: ruleSets, limits: job)
+        {
+        case .failure(let f):
+            response.internalError = f.description
+            return Message(binary: response)
+        case .success(let c): compiled = c
+        }
+        switch compiled.outcome {
+        case .syntaxError(let line, let message):
+            response.compile = .syntaxError
+            response.syntaxLine = line
+            response.syntaxMessage = message
+            response.timing.compileMs = compiled.milliseconds
+            return Message(binary: response)
+        case .code(let code):
+            guard let reply = zygote.run(job, code: code), var r = try? reply.decodeBinary(JobResponse.self) else {
+                WorkerExit.zygoteLost.exit()
+            }
+            r.compile = .ok
+            r.ruleHits = job.checkRules ? compiled.ruleHits[job.exerciseKey] ?? [] : []
+            r.timing.compileMs = compiled.milliseconds
+            return Message(binary: r, blobs: reply.blobs)
         }
     }
 }

@@ -14,6 +14,11 @@ struct GradingOptions: ParsableArguments {
     @Option(name: .customLong("memory-limit"), help: "Memory limit in MiB, instead of each exercise's own.")
     var memoryLimit: Int?
 
+    @Option(
+        name: .customLong("wall-budget"),
+        help: "Wall-clock seconds one exercise may take in all, instead of each exercise's own (default 10).")
+    var wallBudget: Double?
+
     @Option(name: .customLong("max-size"), help: "Largest submission accepted, in bytes.")
     var maxSize: Int = Submission.defaultMaxBytes
 
@@ -26,6 +31,7 @@ struct GradingOptions: ParsableArguments {
     func validate() throws {
         if let t = timeLimit, !(t > 0 && t <= 600) { throw ValidationError("--time-limit must be between 0 and 600 seconds") }
         if let m = memoryLimit, !(16...65536).contains(m) { throw ValidationError("--memory-limit must be between 16 and 65536 MiB") }
+        if let b = wallBudget, !(b > 0 && b <= 3600) { throw ValidationError("--wall-budget must be between 0 and 3600 seconds") }
         if maxSize <= 0 { throw ValidationError("--max-size must be positive") }
     }
 
@@ -39,6 +45,7 @@ struct GradingOptions: ParsableArguments {
         var options = GradeOptions()
         options.timeLimit = timeLimit
         options.memoryLimit = memoryLimit
+        options.wallBudget = wallBudget
         options.exerciseIDs = exercises
         options.maxSubmissionBytes = maxSize
         options.sandbox = sandbox

@@ -61,7 +61,7 @@ struct BinaryCodecTests {
                 .init(cpuSeconds: 0.5, wallSeconds: 2, digestOK: false, captureOutput: true),
             ],
             loadCPUSeconds: 1, loadWallSeconds: 3, memoryBytes: 256 << 20, outputBytes: 65536, resultBytes: 64 << 20,
-            checkMutation: true, freshResult: false, checkRules: true)
+            checkMutation: true, freshResult: false, checkRules: true, wallBudgetSeconds: 10)
         let message = try WorkerRequest.job(job).message(blobs: [Array("def f(): pass".utf8)])
         #expect(message.header.first == BinaryWriter.tag)
         guard case .job(let back) = try WorkerRequest(Message.parse(message.serialized())!) else {
@@ -92,14 +92,15 @@ struct BinaryCodecTests {
     /// A tripwire: when one of these types gains a field, its codec in
     /// BinaryCodec.swift must write and read it too (then update the count).
     @Test func everyFieldIsCovered() {
-        #expect(Mirror(reflecting: JobResponse()).children.count == 10)
+        #expect(Mirror(reflecting: JobResponse()).children.count == 12)
         #expect(Mirror(reflecting: TestOutcome(index: 0, kind: .value)).children.count == 12)
-        #expect(Mirror(reflecting: JobTiming()).children.count == 6)
+        #expect(Mirror(reflecting: JobTiming()).children.count == 7)
         #expect(
-            Mirror(reflecting: JobRequest.Test(cpuSeconds: 0, wallSeconds: 0, digestOK: false, captureOutput: false)).children.count == 4)
+            Mirror(reflecting: JobRequest.Test(cpuSeconds: 0, wallSeconds: 0, digestOK: false, captureOutput: false)).children.count == 5)
         let job = JobRequest(
             exerciseKey: "", entry: "", filename: "", moduleName: "", tests: [], loadCPUSeconds: 0, loadWallSeconds: 0,
-            memoryBytes: 0, outputBytes: 0, resultBytes: 0, checkMutation: false, freshResult: false, checkRules: false)
-        #expect(Mirror(reflecting: job).children.count == 13)
+            memoryBytes: 0, outputBytes: 0, resultBytes: 0, checkMutation: false, freshResult: false, checkRules: false,
+            wallBudgetSeconds: 0)
+        #expect(Mirror(reflecting: job).children.count == 14)
     }
 }

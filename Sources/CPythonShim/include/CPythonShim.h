@@ -72,6 +72,36 @@ enum {
     PG_RES_ALIASED = 5,
 };
 
+/* Frames a child writes on fd 3: u32 little-endian length of (kind + head +
+   body), the kind byte, head, body. The worker takes each only where the
+   protocol expects it; anything else is a forged frame.
+
+   A compile child (forked from the worker's base, which holds no test input):
+   CODE then one RULE_HITS (or RULE_FAILED) per rule set asked for, or
+   SYNTAX_ERROR. A job child (forked from an exercise's zygote): SETUP_FAILED,
+   or READY (written before any candidate code runs: only the first frame can
+   be trusted to be the harness's) then LOADED | LOAD_ERROR | MISSING, then
+   one RESULT per test and DONE; RULE_AT_RUN_TIME may come at any point
+   after READY. */
+enum {
+    PG_FRAME_SETUP_FAILED = 'Z',
+    PG_FRAME_READY = 'S',
+    PG_FRAME_CODE = 'K',
+    PG_FRAME_SYNTAX_ERROR = 'X',
+    PG_FRAME_RULE_HITS = 'R',
+    PG_FRAME_RULE_FAILED = 'Q',
+    PG_FRAME_LOADED = 'L',
+    PG_FRAME_LOAD_ERROR = 'E',
+    PG_FRAME_MISSING = 'M',
+    PG_FRAME_RESULT = 'r',
+    PG_FRAME_DONE = 'D',
+    PG_FRAME_RULE_AT_RUN_TIME = 'V',
+};
+
+/* The fd a child's frames go to. Descriptor games on it (dup, dup2 or dup3
+   onto or from it, close, fcntl, ioctl) kill the child (seccomp). */
+enum { PG_RESULT_FD = 3 };
+
 typedef struct {
     double cpu_seconds;      /* RLIMIT_CPU soft (hard = soft + 1) */
     uint64_t address_space;  /* RLIMIT_AS in bytes, 0 = unlimited */
@@ -85,31 +115,61 @@ typedef struct {
     int output_fd;           /* becomes fds 1 and 2 */
     pg_limits limits;
 
-    const char *source;      /* the submission, as bytes */
-    size_t source_len;
     const char *filename;    /* shown in tracebacks: "solution.py" */
     const char *module_name; /* "solution": its __name__ */
     const char *entry;       /* the entry point */
+    const char *code;        /* marshalled code of the submission (a compile child's) */
+    size_t code_len;
 
-    PyObject *compile;       /* builtins.compile, captured before any candidate */
-    PyObject *rules;         /* the exercise's rules (see pg_rule_hits), or NULL */
-    PyObject *tests;         /* list of (probe or None, args tuple, kwargs dict or None) */
+    PyObject *tests;         /* list of (probe name or None, args tuple, kwargs dict or None) */
+    PyObject *probes_code;   /* probes.py compiled, or NULL: run afresh for each probe test */
+    PyObject *builtins_items;/* tuple of (name, value): the builtins before any candidate */
     PyObject *flush;         /* callable() flushing the original sys.stdout/err */
+    PyObject *rules;         /* the exercise's rules (pg_rule_hits' format), or NULL */
     int start;               /* first test to run */
-    int report_compile;      /* send compile and rule frames */
     const uint8_t *digest_ok;/* per test: a large result may travel as a digest */
     int check_mutation;      /* send a digest of the arguments after each call */
     int fresh_result;        /* a result that *is* an argument is refused */
     size_t result_limit;     /* bytes */
     size_t digest_threshold; /* results longer than this travel as digests */
-    const char *code;        /* marshalled code of this very source (and filename), or NULL */
-    size_t code_len;
-    int send_code;           /* send the marshalled code ('K', the first frame) */
 } pg_job;
 
 /* Forks a job child (with PyOS_BeforeFork/AfterFork), which sets itself up,
    runs, and _exits: it never returns into Swift. Returns the pid or -1. */
 pid_t pg_spawn_job(const pg_job *job);
+
+typedef struct {
+    int result_fd;
+    int output_fd;
+    pg_limits limits;
+    const char *source;      /* the submission, as bytes */
+    size_t source_len;
+    const char *filename;
+    PyObject *compile;       /* builtins.compile, captured before any candidate */
+    PyObject *rule_sets;     /* tuple of rules (pg_rule_hits' format), one per exercise asked about */
+} pg_compile_job;
+
+/* Forks a compile child: it compiles the source and checks rules, sends the
+   frames above and _exits. No candidate code runs in it, and it is forked
+   from a process that holds no test input: its words (a syntax error) can
+   be shown. Returns the pid or -1. */
+pid_t pg_spawn_compile(const pg_compile_job *job);
+
+/* This process's resource limits, recorded once (pg_limits_record) and
+   compared before each job: a job child cannot change them (seccomp), and
+   if they changed all the same, the worker stops rather than grade under
+   them. Every child starts from the recorded ones. */
+void pg_limits_record(void);
+int pg_limits_unchanged(void);
+
+/* The peak resident memory of a child (VmHWM, KiB) read from its /proc
+   status through `fd` (open /proc/PID/status), or -1. */
+long pg_proc_peak_kib(int fd);
+
+/* Forks a process that carries on in Swift (an exercise's zygote), with
+   PyOS_BeforeFork/AfterFork: 0 in the child, the pid in the parent, -1. The
+   child dies with its parent and reaps the orphans of its jobs. */
+pid_t pg_fork_zygote(void);
 
 /* In a job child (fresh_arena.c): Python's first `bytes` of allocations
    come from a private region mapped now, not from pages shared with the
@@ -166,6 +226,10 @@ enum {
     PG_LAYER_PROCESS,
     PG_LAYER_WALL,
     PG_LAYER_MEMORY_SCRUB,
+    PG_LAYER_ZYGOTE,
+    PG_LAYER_SCRATCH_RESET,
+    PG_LAYER_CHANNEL_GUARD,
+    PG_LAYER_OTHERS_GUARD,
     PG_LAYER_COUNT
 };
 
@@ -191,8 +255,14 @@ int pg_sandbox_check_memory_scrub(void);
 /* In a job child: scratch as cwd, empty environment, no_new_privs,
    Landlock, no capabilities, seccomp. */
 int pg_sandbox_apply_child(char *why, size_t whylen);
-/* In the worker after each job: scratch is empty again. */
-void pg_sandbox_clean_scratch(void);
+/* In the worker after each job (its children reaped): scratch is empty
+   again. 0 when it is provably empty, -1 when it could not be emptied (the
+   worker must stop: the next job would see what is left). */
+int pg_sandbox_reset_scratch(void);
+/* In the worker at start: a procfs of its own PID namespace on /proc, so that
+   /proc/PID of a job child is that child. 0, or -1 (figures then come from
+   wait4 alone). */
+int pg_sandbox_mount_proc(void);
 const pg_layer *pg_sandbox_layer(int i);
 const char *pg_sandbox_scratch(void);
 

@@ -37,11 +37,17 @@ public struct Limits: Sendable, Equatable, Codable {
     public var memoryMiB: Int
     /// Bytes of stdout and stderr per test.
     public var outputBytes: Int
+    /// Wall-clock seconds the whole exercise may take, every test included:
+    /// past it the tests left count as time_limit_exceeded.
+    public var budgetSeconds: Double
 
-    public init(timeSeconds: Double = 1, memoryMiB: Int = 256, outputBytes: Int = 64 * 1024) {
+    public static let defaultBudgetSeconds = 10.0
+
+    public init(timeSeconds: Double = 1, memoryMiB: Int = 256, outputBytes: Int = 64 * 1024, budgetSeconds: Double = defaultBudgetSeconds) {
         self.timeSeconds = timeSeconds
         self.memoryMiB = memoryMiB
         self.outputBytes = outputBytes
+        self.budgetSeconds = budgetSeconds
     }
 }
 

@@ -91,10 +91,11 @@ public enum ExerciseLoader {
         let checker = try top["checker"].map { node throws(DefinitionError) in try checkerKind(node) } ?? .exact
         var limits = Limits()
         if let l = top["limits"] {
-            let m = try l.mapping("limits", allowed: ["time", "memory", "output"])
+            let m = try l.mapping("limits", allowed: ["time", "memory", "output", "budget"])
             if let t = m["time"] { limits.timeSeconds = try t.number("limits.time", in: 0.01...600) }
             if let t = m["memory"] { limits.memoryMiB = try t.integer("limits.memory", in: 16...65536) }
             if let t = m["output"] { limits.outputBytes = try t.integer("limits.output", in: 0...(1 << 30)) }
+            if let t = m["budget"] { limits.budgetSeconds = try t.number("limits.budget", in: 0.1...3600) }
         }
         var rules: [Rule] = []
         if let r = top["rules"] {

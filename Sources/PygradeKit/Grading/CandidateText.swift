@@ -11,7 +11,7 @@ import Foundation
 /// exceptions and types, the worker's own descriptions of how a child ended).
 /// Candidate-controlled text is shown only from the visible-only run, whose
 /// worker never held a hidden input (Grader.grade).
-enum CandidateText {
+public enum CandidateText {
     /// Python's builtin exception classes: the only exception names the
     /// normal run may report. Any other name is the candidate's to choose.
     static let builtinExceptions: Set<String> = [
@@ -41,9 +41,17 @@ enum CandidateText {
         "OrderedDict", "defaultdict", "deque", "array.array", "decimal.Decimal", "Decimal", "Fraction",
     ]
 
+    /// How the worker words a budget or a flood (JobRunner): defined once,
+    /// here, where they are checked.
+    public static let budget = "ran past the exercise's wall budget"
+    public static let notRunBudget = "not run: the exercise ran past its wall budget"
+    public static let flood = "sent more result data than allowed"
+    public static let notRunFlood = "not run: the exercise sent more result data than allowed"
+
     /// The worker's own words for how a child ended (JobRunner.classify), with
     /// their numbers bounded: a number the candidate could choose is a channel.
     static let workerPhrases: [String] = [
+        budget, notRunBudget, flood, notRunFlood,
         "loading the submission took too long", "ran past the wall-clock limit",
         "loading the submission used all its CPU time", "used all its CPU time",
         "wrote forged data into the result channel", "closed its result channel and kept running",

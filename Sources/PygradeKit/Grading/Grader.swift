@@ -5,6 +5,8 @@ public struct GradeOptions: Sendable {
     public var timeLimit: Double?
     /// Overrides the exercise's memory limit (MiB).
     public var memoryLimit: Int?
+    /// Overrides the exercise's wall budget (seconds for all its tests).
+    public var wallBudget: Double?
     /// Grade only these exercises (all when empty).
     public var exerciseIDs: [String] = []
     public var maxSubmissionBytes = Submission.defaultMaxBytes
@@ -215,7 +217,8 @@ public final class Grader {
         let expected = try expected(for: exercise)
         let start = Clock.now
         let (response, blobs) = try run(
-            exercise, filename: source.filename, moduleName: source.moduleName, source: source.bytes, reference: false)
+            exercise, filename: source.filename, moduleName: source.moduleName, source: source.bytes, reference: false,
+            expected: expected)
         let roundTrip = start.millisecondsElapsed - (worker?.lastPrepareMs ?? 0)
         let compareStart = Clock.now
         let verdicts = Grader.verdicts(exercise: exercise, response: response, blobs: blobs, expected: expected)
@@ -224,12 +227,15 @@ public final class Grader {
         var visibleRunMs = 0.0
         var ranVisible = false
         var visibleTiming = JobTiming()
-        if Grader.needsVisibleRun(exercise: exercise, response: response) {
+        // The visible run shares the exercise's wall budget: what the normal
+        // run left of it (a submission that used it all gets no second run).
+        let budgetLeft = (options.wallBudget ?? exercise.limits.budgetSeconds) - roundTrip / 1000
+        if Grader.needsVisibleRun(exercise: exercise, response: response) && budgetLeft >= 0.5 {
             let start = Clock.now
             let spawnedBefore = visibleWorker != nil
             // Not the candidate's verdict: if this run cannot be had, the
             // report keeps its statuses and only lacks the text.
-            if let visible = try? runVisible(exercise, source: source) {
+            if let visible = try? runVisible(exercise, source: source, budget: budgetLeft) {
                 visibleTiming = visible.timing
                 report = Grader.report(exercise: exercise, response: response, verdicts: verdicts, visibleRun: visible)
             }
@@ -252,17 +258,20 @@ public final class Grader {
 
     /// The submission's exercise again, on its visible tests only, in the
     /// visible worker. Expected values play no part: only its text is used.
-    func runVisible(_ exercise: Exercise, source: (filename: String, moduleName: String, bytes: [UInt8])) throws(GradeError)
-        -> JobResponse
+    func runVisible(_ exercise: Exercise, source: (filename: String, moduleName: String, bytes: [UInt8]), budget: Double)
+        throws(GradeError) -> JobResponse
     {
         let cached = visibleExercises[exercise.id].flatMap { $0.hash == exercise.hash + "+visible-only" ? $0 : nil }
         let visible = cached ?? Grader.visibleOnly(exercise)
         visibleExercises[exercise.id] = visible
-        var job = jobRequest(visible, filename: source.filename, moduleName: source.moduleName, reference: false)
+        var job = jobRequest(
+            visible, filename: source.filename, moduleName: source.moduleName, reference: false,
+            expected: expectedByHash[exercise.hash].map { Grader.resultSizes(exercise, $0) })
         for i in job.tests.indices {
             job.tests[i].captureOutput = true
             job.tests[i].digestOK = true
         }
+        job.wallBudgetSeconds = budget
         let response: JobResponse
         do {
             response = try visibleClient().run(job, source: source.bytes, exercise: visible).0
@@ -273,16 +282,6 @@ public final class Grader {
         }
         if let failure = response.internalError { throw GradeError("worker: \(failure)") }
         return response
-    }
-
-    /// The worker takes a rule-checker failure frame straight after the
-    /// compile frame. An exercise without rules has no rule checker, and its
-    /// compile frame is followed by the candidate's own code loading: such a
-    /// frame was written by that code (into fd 3), in a child that holds the
-    /// hidden inputs, and its text may quote them. It is a forged frame, a
-    /// sandbox violation, not the grader's failure, and its text is dropped.
-    static func forgedRuleCheckerFailure(_ response: JobResponse, exercise: Exercise) -> Bool {
-        exercise.rules.isEmpty && response.internalError?.hasPrefix("the rule checker failed") == true
     }
 
     /// Whether the normal run left out text that the visible-only run can
@@ -302,11 +301,13 @@ public final class Grader {
         return false
     }
 
-    func run(_ exercise: Exercise, filename: String, moduleName: String, source: [UInt8], reference: Bool) throws(GradeError) -> (
-        JobResponse, [[UInt8]]
-    ) {
-        let job = jobRequest(exercise, filename: filename, moduleName: moduleName, reference: reference)
-        var result: (JobResponse, [[UInt8]])
+    func run(
+        _ exercise: Exercise, filename: String, moduleName: String, source: [UInt8], reference: Bool, expected: ExpectedResults? = nil
+    ) throws(GradeError) -> (JobResponse, [[UInt8]]) {
+        let job = jobRequest(
+            exercise, filename: filename, moduleName: moduleName, reference: reference,
+            expected: expected.map { Grader.resultSizes(exercise, $0) })
+        let result: (JobResponse, [[UInt8]])
         do {
             result = try client().run(job, source: source, exercise: exercise)
         } catch let e as WorkerError {
@@ -314,18 +315,26 @@ public final class Grader {
         } catch {
             throw GradeError("\(error)")
         }
-        if !reference, Grader.forgedRuleCheckerFailure(result.0, exercise: exercise) {
-            result.0.internalError = nil
-            result.0.load = .failed
-            result.0.loadStatus = .sandboxViolation
-            result.0.loadMessage = "wrote forged data into the result channel"
-            result.0.tests = []
-        }
         if let failure = result.0.internalError { throw GradeError("worker: \(failure)") }
         return result
     }
 
-    func jobRequest(_ exercise: Exercise, filename: String, moduleName: String, reference: Bool) -> JobRequest {
+    /// Per test name, the reference's result size (encoded bytes).
+    static func resultSizes(_ exercise: Exercise, _ expected: ExpectedResults) -> [String: Int] {
+        var sizes: [String: Int] = [:]
+        for (t, e) in zip(exercise.tests, expected.encoded) { sizes[t.name] = e.count }
+        return sizes
+    }
+
+    /// The largest result a candidate may return for a test whose reference
+    /// result is `bytes` long: no right answer is much larger (16 times leaves
+    /// room for floats where small ints are expected), and what a
+    /// candidate sends is what the orchestrator must hold.
+    static func candidateResultLimit(referenceBytes bytes: Int) -> Int { max(1 << 20, 16 * bytes) }
+
+    func jobRequest(
+        _ exercise: Exercise, filename: String, moduleName: String, reference: Bool, expected sizes: [String: Int]? = nil
+    ) -> JobRequest {
         // The reference always runs under the exercise's own limits: expected
         // results must not depend on a command-line override.
         let override = reference ? nil : options.timeLimit
@@ -334,7 +343,8 @@ public final class Grader {
             return JobRequest.Test(
                 cpuSeconds: cpu, wallSeconds: cpu * 2 + 1,
                 digestOK: !reference && (t.checker ?? exercise.checker) == .exact,
-                captureOutput: t.visibility == .visible)
+                captureOutput: t.visibility == .visible,
+                resultBytes: sizes?[t.name].map { Grader.candidateResultLimit(referenceBytes: $0) } ?? 0)
         }
         let loadCPU = override ?? exercise.limits.timeSeconds
         let memory = (reference ? nil : options.memoryLimit) ?? exercise.limits.memoryMiB
@@ -343,7 +353,8 @@ public final class Grader {
             tests: tests, loadCPUSeconds: loadCPU, loadWallSeconds: loadCPU * 2 + 1,
             memoryBytes: UInt64(memory) << 20, outputBytes: exercise.limits.outputBytes,
             resultBytes: options.resultBytes,
-            checkMutation: exercise.inputsImmutable, freshResult: exercise.freshResult, checkRules: !exercise.rules.isEmpty)
+            checkMutation: exercise.inputsImmutable, freshResult: exercise.freshResult, checkRules: !exercise.rules.isEmpty,
+            wallBudgetSeconds: reference ? 600 : options.wallBudget ?? exercise.limits.budgetSeconds)
     }
 
     // MARK: Verdicts (pure)
@@ -440,7 +451,13 @@ public final class Grader {
         // 17 tests must still add up to 20.
         let passedWeight = zip(exercise.tests, out.tests).reduce(0) { $0 + ($1.1.status == .passed ? $1.0.weight : 0) }
         var score = exercise.totalWeight > 0 ? exercise.points * passedWeight / exercise.totalWeight : 0
-        if !out.rules.isEmpty {
+        if response.forged {
+            // A frame the protocol did not allow (or a game with the result
+            // channel): nothing this child claimed counts.
+            score = 0
+            out.status = .sandboxViolation
+            out.message = "stopped for a forbidden action (wrote forged data into the result channel)"
+        } else if !out.rules.isEmpty {
             let penalty = out.rules.compactMap { r in exercise.rules.first { $0.id == r.id }?.penalty }.max() ?? 1
             score = Swift.max(0, score - penalty * exercise.points)
             out.status = .ruleViolation

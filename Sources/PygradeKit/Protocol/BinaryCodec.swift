@@ -109,6 +109,7 @@ extension JobRequest: BinaryCodable {
             o.double(t.wallSeconds)
             o.bool(t.digestOK)
             o.bool(t.captureOutput)
+            o.int(t.resultBytes)
         }
         out.double(loadCPUSeconds)
         out.double(loadWallSeconds)
@@ -118,6 +119,7 @@ extension JobRequest: BinaryCodable {
         out.bool(checkMutation)
         out.bool(freshResult)
         out.bool(checkRules)
+        out.double(wallBudgetSeconds)
     }
 
     public init(from r: inout BinaryReader) throws(BinaryReader.Malformed) {
@@ -126,7 +128,9 @@ extension JobRequest: BinaryCodable {
         filename = try r.string()
         moduleName = try r.string()
         tests = try r.array { (r: inout BinaryReader) throws(BinaryReader.Malformed) in
-            Test(cpuSeconds: try r.double(), wallSeconds: try r.double(), digestOK: try r.bool(), captureOutput: try r.bool())
+            Test(
+                cpuSeconds: try r.double(), wallSeconds: try r.double(), digestOK: try r.bool(), captureOutput: try r.bool(),
+                resultBytes: try r.int())
         }
         loadCPUSeconds = try r.double()
         loadWallSeconds = try r.double()
@@ -136,6 +140,7 @@ extension JobRequest: BinaryCodable {
         checkMutation = try r.bool()
         freshResult = try r.bool()
         checkRules = try r.bool()
+        wallBudgetSeconds = try r.double()
     }
 }
 
@@ -154,6 +159,8 @@ extension JobResponse: BinaryCodable {
         out.array(tests) { o, t in t.write(to: &o) }
         timing.write(to: &out)
         out.optional(internalError) { $0.string($1) }
+        out.bool(forged)
+        out.bool(budgetExceeded)
     }
 
     public init(from r: inout BinaryReader) throws(BinaryReader.Malformed) {
@@ -170,6 +177,8 @@ extension JobResponse: BinaryCodable {
         tests = try r.array { (r: inout BinaryReader) throws(BinaryReader.Malformed) in try TestOutcome(from: &r) }
         timing = try JobTiming(from: &r)
         internalError = try r.optional { (r: inout BinaryReader) throws(BinaryReader.Malformed) in try r.string() }
+        forged = try r.bool()
+        budgetExceeded = try r.bool()
     }
 }
 
@@ -206,6 +215,7 @@ extension TestOutcome: BinaryCodable {
 
 extension JobTiming: BinaryCodable {
     public func write(to out: inout BinaryWriter) {
+        out.double(compileMs)
         out.double(forkMs)
         out.double(loadMs)
         out.double(testsMs)
@@ -216,6 +226,7 @@ extension JobTiming: BinaryCodable {
 
     public init(from r: inout BinaryReader) throws(BinaryReader.Malformed) {
         self.init()
+        compileMs = try r.double()
         forkMs = try r.double()
         loadMs = try r.double()
         testsMs = try r.double()

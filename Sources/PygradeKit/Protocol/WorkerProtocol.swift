@@ -66,6 +66,13 @@ public struct JobRequest: Codable, Sendable {
         /// A large result may come back as a digest (exact checkers only).
         public var digestOK: Bool
         public var captureOutput: Bool
+        /// The largest result this test may return, encoded (0: the job's
+        /// `resultBytes`). For a candidate, a few times the reference's: no
+        /// right answer is larger, and the orchestrator never holds more.
+        public var resultBytes: Int = 0
+
+        /// The limit that holds for this test.
+        public func resultLimit(in job: JobRequest) -> Int { resultBytes > 0 ? min(resultBytes, job.resultBytes) : job.resultBytes }
     }
     public var exerciseKey: String
     public var entry: String
@@ -80,6 +87,10 @@ public struct JobRequest: Codable, Sendable {
     public var checkMutation: Bool
     public var freshResult: Bool
     public var checkRules: Bool
+    /// Wall-clock seconds the whole exercise may take (loading, every test,
+    /// every fresh child): past it, the tests left are not run and count as
+    /// time_limit_exceeded. One submission cannot hold a worker for long.
+    public var wallBudgetSeconds: Double
 }
 
 public struct RuleHit: Codable, Sendable, Equatable {
@@ -107,6 +118,12 @@ public struct JobResponse: Codable, Sendable {
     public var timing = JobTiming()
     /// The worker could not run the job at all (not the candidate's fault).
     public var internalError: String?
+    /// A child wrote a frame the protocol did not allow where it came (or
+    /// played with its result channel): the exercise is a sandbox violation.
+    public var forged = false
+    /// The exercise ran past its wall budget: the tests from `budgetFrom` on
+    /// did not run to their end.
+    public var budgetExceeded = false
 
     public init() {}
 }
@@ -150,6 +167,8 @@ public struct TestOutcome: Codable, Sendable {
 
 /// Where a job's time went, as the worker saw it (milliseconds).
 public struct JobTiming: Codable, Sendable {
+    /// The compile child (0 when the worker had the code already).
+    public var compileMs: Double = 0
     public var forkMs: Double = 0
     public var loadMs: Double = 0
     public var testsMs: Double = 0

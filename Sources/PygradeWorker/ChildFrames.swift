@@ -1,0 +1,68 @@
+import CPythonShim
+
+/// The frames a child writes on its result channel (child_common.c): u32
+/// little-endian length of (kind + head + body), the kind byte, the rest.
+/// Bytes are counted as they arrive, against a cap for the whole job: what
+/// a child sends is candidate-controlled, and neither this worker nor the
+/// orchestrator may grow with it.
+struct ChildFrames {
+    /// The largest frame and the most bytes in all this reader takes.
+    let maxFrame: Int
+    let maxTotal: Int
+    private(set) var received = 0
+    private var buffer: [UInt8] = []
+    private var pos = 0
+
+    /// `received`: what earlier children of the same job sent.
+    init(maxFrame: Int, maxTotal: Int, received: Int = 0) {
+        self.maxFrame = maxFrame
+        self.maxTotal = maxTotal
+        self.received = received
+    }
+
+    enum Next {
+        case frame(kind: UInt8, body: ArraySlice<UInt8>)
+        /// Not a whole frame yet.
+        case more
+        /// A length no frame of ours has.
+        case malformed
+    }
+
+    /// Takes what was read. False once the job has sent more than maxTotal.
+    mutating func append(_ bytes: ArraySlice<UInt8>) -> Bool {
+        received += bytes.count
+        if pos > 0 && pos == buffer.count {
+            buffer.removeAll(keepingCapacity: true)
+            pos = 0
+        }
+        buffer += bytes
+        return received <= maxTotal
+    }
+
+    mutating func next() -> Next {
+        guard buffer.count - pos >= 4 else { return compact() }
+        let len = Int(ChildFrames.u32(buffer[pos..<pos + 4]))
+        guard len >= 1, len <= maxFrame else { return .malformed }
+        guard buffer.count - pos - 4 >= len else { return compact() }
+        let kind = buffer[pos + 4]
+        let body = buffer[(pos + 5)..<(pos + 4 + len)]
+        pos += 4 + len
+        return .frame(kind: kind, body: body)
+    }
+
+    /// Drops what was consumed before waiting for more.
+    private mutating func compact() -> Next {
+        if pos > 0 {
+            buffer.removeFirst(pos)
+            pos = 0
+        }
+        return .more
+    }
+
+    static func u32(_ bytes: ArraySlice<UInt8>) -> UInt32 {
+        let b = bytes.startIndex
+        return UInt32(bytes[b]) | UInt32(bytes[b + 1]) << 8 | UInt32(bytes[b + 2]) << 16 | UInt32(bytes[b + 3]) << 24
+    }
+
+    static func kind(_ k: Int32) -> UInt8 { UInt8(truncatingIfNeeded: k) }
+}

@@ -1,0 +1,189 @@
+import CPython
+import CPythonShim
+import Glibc
+import PygradeKit
+
+/// A submission's file as a compile child left it: its code, or the
+/// compiler's words, and the static rule hits of each exercise asked about.
+struct CompiledSource {
+    enum Outcome {
+        case code([UInt8])
+        case syntaxError(line: Int, message: String)
+    }
+    var outcome: Outcome
+    /// Per exercise key (only exercises with rules).
+    var ruleHits: [String: [RuleHit]]
+    var milliseconds: Double
+}
+
+/// Compiles submissions in compile children (compile.c), forked from the
+/// worker's base: it holds no test input, and no candidate code runs in
+/// them, so a syntax error's words and the rule hits can be reported as
+/// they come. The code of the last file compiled is kept: a file holding
+/// every exercise's function is compiled once for all of them.
+final class CompileRunner {
+    let runtime: PythonRuntime
+    private var lastKey: [UInt8] = []
+    private var last: CompiledSource?
+
+    init(runtime: PythonRuntime) { self.runtime = runtime }
+
+    /// The source compiled, with the rules of `wanted` checked (each a key
+    /// and its rule sets). Any exercise's rules in `others` are checked in
+    /// the same child, so that later exercises find them done.
+    func compile(
+        filename: String, source: [UInt8], wanted: String?, ruleSets: [String: UnsafeMutablePointer<PyObject>],
+        limits job: JobRequest
+    ) -> Result<CompiledSource, WorkerFailure> {
+        let key = Digest.sha256(Array(filename.utf8) + [0] + source)
+        if key == lastKey, let last, wanted.map({ last.ruleHits[$0] != nil }) ?? true {
+            var cached = last
+            cached.milliseconds = 0
+            return .success(cached)
+        }
+        let keys = ruleSets.keys.sorted()
+        let start = Clock.now
+        let result = run(filename: filename, source: source, keys: keys, ruleSets: keys.map { ruleSets[$0]! }, job: job)
+        if case .success(var compiled) = result {
+            compiled.milliseconds = start.millisecondsElapsed
+            lastKey = key
+            last = compiled
+            return .success(compiled)
+        }
+        return result
+    }
+
+    private func run(
+        filename: String, source: [UInt8], keys: [String], ruleSets: [UnsafeMutablePointer<PyObject>], job: JobRequest
+    ) -> Result<CompiledSource, WorkerFailure> {
+        var resultPipe: [Int32] = [0, 0]
+        var outputPipe: [Int32] = [0, 0]
+        guard pg_pipe_cloexec(&resultPipe) == 0, pg_pipe_cloexec(&outputPipe) == 0 else {
+            return .failure(WorkerFailure("pipe2: \(String(cString: strerror(errno)))"))
+        }
+        let sets = PyTuple_New(ruleSets.count)!
+        for (i, s) in ruleSets.enumerated() {
+            pg_incref(s)
+            PyTuple_SetItem(sets, i, s)
+        }
+        defer { pg_decref(sets) }
+        let pid: pid_t = source.withUnsafeBufferPointer { src in
+            filename.withCString { name in
+                var spec = pg_compile_job()
+                spec.result_fd = resultPipe[1]
+                spec.output_fd = outputPipe[1]
+                spec.limits.cpu_seconds = job.loadCPUSeconds + 1
+                spec.limits.address_space = pg_self_vm_bytes() + job.memoryBytes
+                spec.limits.file_size = 1 << 20
+                spec.limits.open_files = 64
+                spec.source = src.baseAddress.map { UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self) }
+                spec.source_len = src.count
+                spec.filename = name
+                spec.compile = runtime.compile
+                spec.rule_sets = sets
+                return pg_spawn_compile(&spec)
+            }
+        }
+        close(resultPipe[1])
+        close(outputPipe[1])
+        defer {
+            close(resultPipe[0])
+            close(outputPipe[0])
+        }
+        guard pid > 0 else { return .failure(WorkerFailure("fork: \(String(cString: strerror(errno)))")) }
+        defer {
+            kill(pid, SIGKILL)
+            var status: Int32 = 0
+            while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        }
+        var frames = ChildFrames(maxFrame: job.resultBytes + 4096, maxTotal: job.resultBytes + 4096 * (keys.count + 2))
+        var code: [UInt8]?
+        var hits: [String: [RuleHit]] = [:]
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        let started = Clock.now
+        var why = "ended without a word"
+        loop: while true {
+            let wallLeft = job.loadWallSeconds - started.millisecondsElapsed / 1000
+            let cpu = pg_process_cpu_seconds(pid)
+            if wallLeft <= 0 || cpu > job.loadCPUSeconds {
+                why = "took too long"
+                break
+            }
+            var fds = [pollfd(fd: resultPipe[0], events: Int16(POLLIN), revents: 0)]
+            let n = poll(&fds, 1, Int32(max(1, min(wallLeft, 0.05) * 1000)))
+            if n <= 0 { continue }
+            // Nothing in it runs candidate code: what it prints (nothing) is
+            // dropped so that it can never block.
+            _ = read(outputPipe[0], &chunk, chunk.count)
+            let r = read(resultPipe[0], &chunk, chunk.count)
+            if r == 0 { break }
+            if r < 0 { if errno == EAGAIN || errno == EINTR { continue } else { break } }
+            guard frames.append(chunk[0..<r]) else { break }
+            frameLoop: while true {
+                let kind: UInt8
+                let body: ArraySlice<UInt8>
+                switch frames.next() {
+                case .more: break frameLoop
+                case .malformed: return .failure(WorkerFailure("the compile child sent a malformed frame"))
+                case .frame(let k, let b):
+                    kind = k
+                    body = b
+                }
+                let b = body.startIndex
+                switch Int(kind) {
+                case PG_FRAME_CODE where code == nil:
+                    code = Array(body)
+                case PG_FRAME_SYNTAX_ERROR where code == nil && body.count >= 4:
+                    let message = String(decoding: body[(b + 4)...].prefix(1000), as: UTF8.self)
+                    return .success(
+                        CompiledSource(
+                            outcome: .syntaxError(line: Int(ChildFrames.u32(body[b..<b + 4])), message: message), ruleHits: [:],
+                            milliseconds: 0))
+                case PG_FRAME_RULE_HITS where code != nil && body.count >= 4:
+                    let i = Int(ChildFrames.u32(body[b..<b + 4]))
+                    guard i < keys.count, case .list(let list)? = try? ValueCodec.decode(Array(body[(b + 4)...])) else {
+                        return .failure(WorkerFailure("the rule checker sent hits it cannot have found"))
+                    }
+                    hits[keys[i]] = list.compactMap { (h: PyValue) -> RuleHit? in
+                        guard case .tuple(let t) = h, t.count == 2, let id = t[0].stringValue, let line = t[1].intValue else { return nil }
+                        return RuleHit(id: id, line: Int(line))
+                    }
+                case PG_FRAME_RULE_FAILED where body.count >= 4:
+                    return .failure(WorkerFailure("the rule checker failed: \(String(decoding: body.dropFirst(4).prefix(500), as: UTF8.self))"))
+                case PG_FRAME_SETUP_FAILED:
+                    return .failure(WorkerFailure("the compile child could not set itself up: \(String(decoding: body.prefix(500), as: UTF8.self))"))
+                default:
+                    return .failure(WorkerFailure("the compile child sent a frame out of order"))
+                }
+                if let code, hits.count == keys.count {
+                    return .success(CompiledSource(outcome: .code(code), ruleHits: hits, milliseconds: 0))
+                }
+            }
+        }
+        // It died or hung inside the compiler: source nested too deep for it.
+        var status: Int32 = 0
+        var info = siginfo_t()
+        if waitid(P_PID, id_t(pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0 && info._sifields._sigchld.si_pid == pid {
+            status = info._sifields._sigchld.si_status
+            if info.si_code == CLD_KILLED || info.si_code == CLD_DUMPED { why = "crashed (\(signalName(status)))" }
+        }
+        return .success(
+            CompiledSource(
+                outcome: .syntaxError(line: 0, message: "the compiler could not handle this source (\(why))"), ruleHits: [:],
+                milliseconds: 0))
+    }
+}
+
+/// A signal's name as reports give it.
+func signalName(_ sig: Int32) -> String {
+    switch sig {
+    case SIGSEGV: "SIGSEGV"
+    case SIGBUS: "SIGBUS"
+    case SIGABRT: "SIGABRT"
+    case SIGILL: "SIGILL"
+    case SIGFPE: "SIGFPE"
+    case SIGKILL: "SIGKILL"
+    case SIGXCPU: "SIGXCPU"
+    default: "signal \(sig)"
+    }
+}

@@ -1,0 +1,130 @@
+import CPython
+import CPythonShim
+import Foundation
+import Glibc
+import PygradeKit
+
+/// One exercise's zygote: a fork of the worker's base that builds that
+/// exercise's inputs once and then forks its job children, one job at a
+/// time, for as long as the worker lives. Its children inherit its inputs
+/// without rebuilding them (a million-leaf list costs nothing per
+/// candidate), and no other exercise's.
+struct Zygote {
+    let pid: pid_t
+    let channel: FramedPipe
+
+    /// Forks the zygote and waits for its inputs to be built. `others`: the
+    /// zygotes already there, whose channels the new one must not hold.
+    static func start(runtime: PythonRuntime, spec: HarnessSpec, others: [Zygote]) throws -> (Zygote, PrepareResponse) {
+        let specJSON = String(decoding: try JSONEncoder().encode(spec), as: UTF8.self)
+        var toZygote: [Int32] = [0, 0]
+        var fromZygote: [Int32] = [0, 0]
+        guard pg_pipe_cloexec(&toZygote) == 0, pg_pipe_cloexec(&fromZygote) == 0 else {
+            throw WorkerFailure("pipe2: \(String(cString: strerror(errno)))")
+        }
+        let pid = pg_fork_zygote()
+        if pid == 0 {
+            close(toZygote[1])
+            close(fromZygote[0])
+            for o in others {
+                close(o.channel.readFD)
+                close(o.channel.writeFD)
+            }
+            // Not the orchestrator's channel: only the base speaks to it.
+            let devnull = open("/dev/null", O_RDWR)
+            dup2(devnull, 0)
+            dup2(devnull, 3)
+            close(devnull)
+            serve(runtime: runtime, specJSON: specJSON, channel: FramedPipe(readFD: toZygote[0], writeFD: fromZygote[1]))
+        }
+        close(toZygote[0])
+        close(fromZygote[1])
+        let zygote = Zygote(pid: pid, channel: FramedPipe(readFD: fromZygote[0], writeFD: toZygote[1]))
+        guard pid > 0 else {
+            zygote.stop()
+            throw WorkerFailure("fork: \(String(cString: strerror(errno)))")
+        }
+        guard let hello = try? zygote.channel.receive(), let answer = try? hello.decode(PrepareResponse.self) else {
+            zygote.stop()
+            throw WorkerFailure("the exercise's zygote died while building its inputs")
+        }
+        return (zygote, answer)
+    }
+
+    /// One job; nil when the zygote is gone.
+    func run(_ job: JobRequest, code: [UInt8]) -> Message? {
+        do {
+            try channel.send(Message(binary: job, blobs: [code]))
+            return try channel.receive()
+        } catch {
+            return nil
+        }
+    }
+
+    func stop() {
+        close(channel.readFD)
+        close(channel.writeFD)
+        if pid > 0 {
+            kill(pid, SIGKILL)
+            var status: Int32 = 0
+            while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        }
+    }
+
+    // MARK: In the zygote
+
+    private static func serve(runtime: PythonRuntime, specJSON: String, channel: FramedPipe) -> Never {
+        let t = Clock.now
+        let prepared: PreparedExercise
+        do {
+            prepared = try runtime.prepare(specJSON: specJSON, resultLimit: 64 << 20)
+        } catch {
+            try? channel.send(Message(PrepareResponse(ok: false, error: "\(error)", milliseconds: t.millisecondsElapsed)))
+            exit(0)
+        }
+        // The inputs on huge pages: a fork copies one page-table entry per
+        // 2 MiB of them instead of 512.
+        _ = pg_collapse_heap(2 << 20)
+        do {
+            try channel.send(Message(PrepareResponse(ok: true, milliseconds: t.millisecondsElapsed)))
+        } catch {
+            exit(0)
+        }
+        while true {
+            guard let message = try? channel.receive() else { exit(0) }
+            guard pg_limits_unchanged() != 0 else { WorkerExit.limitsChanged.exit() }
+            guard pg_sandbox_reset_scratch() == 0 else { WorkerExit.scratchNotEmpty.exit() }
+            let reply: Message
+            if let job = try? message.decodeBinary(JobRequest.self), let code = message.blobs.first {
+                let (response, blobs) = JobRunner(runtime: runtime, prepared: prepared, job: job, code: code).run()
+                reply = Message(binary: response, blobs: blobs)
+            } else {
+                var r = JobResponse()
+                r.internalError = "the zygote got a request it cannot read"
+                reply = Message(binary: r)
+            }
+            do { try channel.send(reply) } catch { exit(0) }
+            // While the orchestrator reads the reply: the job's children
+            // (killed once their last frame was in) are gone for good before
+            // scratch is reset, so nothing of theirs is left there for the
+            // next job.
+            reapJobChildren()
+            guard pg_sandbox_reset_scratch() == 0 else { WorkerExit.scratchNotEmpty.exit() }
+        }
+    }
+
+    /// Reaps every child a job left: its children, killed but maybe not yet
+    /// dead, and anything that came back to this subreaper. Waits for them
+    /// (SIGKILLed, they exit promptly), up to two seconds.
+    static func reapJobChildren() {
+        let start = Clock.now
+        var status: Int32 = 0
+        while true {
+            let pid = waitpid(-1, &status, WNOHANG | __WALL)
+            if pid > 0 { continue }
+            if pid < 0 && errno == EINTR { continue }
+            if pid < 0 || start.millisecondsElapsed > 2000 { return }  // ECHILD: none left
+            usleep(50)
+        }
+    }
+}
