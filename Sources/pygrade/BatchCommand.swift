@@ -60,7 +60,8 @@ struct BatchCommand: ParsableCommand {
         let results: ResultsFile
         do { results = try resume ? ResultsFile.resume(out) : ResultsFile.create(out) } catch { throw CLIError.usage(error.description) }
         if results.repairedBytes > 0 {
-            FileHandle.standardError.write(Data("pygrade: \(out): removed a torn last line (\(results.repairedBytes) bytes)\n".utf8))
+            FileHandle.standardError.write(
+                Data("pygrade: \(TerminalText.escapingControls(out)): removed a torn last line (\(results.repairedBytes) bytes)\n".utf8))
         }
         let runner: BatchRunner
         do { runner = try BatchRunner(catalog: catalog, options: options, candidates: candidates, results: results) } catch {

@@ -33,8 +33,9 @@ struct CheckCommand: ParsableCommand {
         let colour = TextReport.colourWanted()
         let items = runner.run { item in
             let mark = item.ok ? (colour ? "\u{1B}[32mok\u{1B}[0m  " : "ok  ") : (colour ? "\u{1B}[31mFAIL\u{1B}[0m" : "FAIL")
+            // A fixture's name and a refusal's text are paths: escaped for the terminal.
             print(
-                "\(mark) \(item.kind.rawValue) \(item.name): \(item.detail)"
+                "\(mark) \(item.kind.rawValue) \(TerminalText.escapingControls("\(item.name): \(item.detail)"))"
                     + (item.milliseconds > 0 ? String(format: " (%.0f ms)", item.milliseconds) : ""))
             fflush(nil)
         }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PygradeKit
 import PygradeWorker
 
 @main
@@ -29,8 +30,10 @@ struct Pygrade {
         }
     }
 
+    /// One line on stderr. It names a path, and a path may hold any byte
+    /// (a candidate's file named `\e]0;pwned\a.py`): shown escaped.
     static func fail(_ message: String, code: Int32) -> Never {
-        FileHandle.standardError.write(Data("pygrade: \(message)\n".utf8))
+        FileHandle.standardError.write(Data("pygrade: \(TerminalText.escapingControls(message))\n".utf8))
         exit(code)
     }
 }

@@ -75,11 +75,12 @@ final class BadInputTests {
         expectRefused(result, "\(path): not readable (Permission denied)")
     }
 
-    /// A FIFO would block a naive reader forever; it is refused up front.
+    /// A FIFO would block a naive reader forever; it is refused up front
+    /// (links and FIFOs inside a folder: BadInputLinkTests).
     @Test func notARegularFile() throws {
         let path = dir.appendingPathComponent("pipe.py").path
         #expect(mkfifo(path, 0o600) == 0)
-        expectRefused(try PygradeBinary.run(["grade", path]), "\(path): not a regular file")
+        expectRefused(try PygradeBinary.run(["grade", path]), "\(path): a FIFO, not a regular file or a folder")
     }
 
     @Test func emptyFileIsGradedMissing() throws {

@@ -12,13 +12,22 @@ struct BatchCommandTests {
         let out = scratch.path("fixtures.jsonl")
         let fixturesDir = PygradeBinary.root.appendingPathComponent("Fixtures").path
         let result = try PygradeBinary.run(["batch", fixturesDir, "--out", out, "--jobs", "2", "--no-progress"])
-        #expect(result.status == 0, "\(result.stderr)")
         let paths = try Fixture.paths(in: fixturesDir)
+        // Fixtures that must be refused get error records: "some candidate unreadable", exit 2.
+        let refused = try paths.filter { try Fixture.load($0).refusal != nil }
+        #expect(!refused.isEmpty)
+        #expect(result.status == 2, "\(result.stderr)")
+        #expect(result.stderr == "pygrade: \(refused.count) candidate(s) could not be read: see their error records in \(out)\n")
         var seen = Set<String>()
         for line in BatchScratch.lines(out) {
             let record = try #require(line)
             let path = try #require(record["submission"] as? String)
             seen.insert(path)
+            if let refusal = try Fixture.load(path).refusal {
+                #expect(record["schema"] as? String == "pygrade.batch-error/1" && record["kind"] as? String == "input")
+                #expect((record["error"] as? String)?.contains(refusal) == true, "\(path): \(record["error"] ?? "")")
+                continue
+            }
             let exercises = try #require(record["exercises"] as? [[String: Any]])
             for (id, allowed) in try Fixture.load(path).expectations {
                 let got = exercises.first { $0["id"] as? String == id }?["status"] as? String

@@ -42,6 +42,62 @@ struct SubmissionTests {
         #expect(s.source(for: ex)?.moduleName == "flatten")
     }
 
+    @Test func entriesOfAFolderAreNeverFollowed() throws {
+        let tmp = TemporaryFolder()
+        tmp.write("secret", "KEY=value\n")
+        tmp.write("cand/solution.py", "B = 1\n")
+        let cand = tmp.url.appendingPathComponent("cand").path
+        func refusal(_ path: String = cand, following: Bool = true) -> String? {
+            do {
+                _ = try Submission.load(path, exerciseIDs: ["flatten"], followingPath: following)
+                return nil
+            } catch { return error.description }
+        }
+        #expect(refusal() == nil)
+        // A link is refused whether its name is graded, ignored or hidden.
+        for name in ["flatten.py", "notes.txt", ".hidden"] {
+            symlink(tmp.url.appendingPathComponent("secret").path, "\(cand)/\(name)")
+            #expect(refusal() == "\(cand)/\(name): a symbolic link, not a regular file")
+            unlink("\(cand)/\(name)")
+        }
+        #expect(mkfifo("\(cand)/pipe", 0o600) == 0)
+        #expect(refusal() == "\(cand)/pipe: a FIFO, not a regular file")
+        unlink("\(cand)/pipe")
+        // A socket, bound at a path.
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            let bytes = Array("\(cand)/sock".utf8.prefix(raw.count - 1))
+            raw.copyBytes(from: bytes)
+        }
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        if bound == 0 {
+            #expect(refusal() == "\(cand)/sock: a socket, not a regular file")
+            unlink("\(cand)/sock")
+        }
+        // A graded name that is a folder is not a source; another folder is not looked into.
+        tmp.write("cand/flatten.py/inner.py", "A = 1\n")
+        #expect(refusal() == "\(cand)/flatten.py: a folder, not a regular file")
+        try FileManager.default.removeItem(atPath: "\(cand)/flatten.py")
+        tmp.write("cand/__pycache__/x.pyc", "")
+        symlink("/etc/passwd", "\(cand)/__pycache__/link")
+        #expect(refusal() == nil)
+
+        // The path itself is followed only when the caller says so.
+        symlink(cand, tmp.url.appendingPathComponent("linked").path)
+        let linked = tmp.url.appendingPathComponent("linked").path
+        #expect(refusal(linked) == nil)
+        #expect(refusal(linked, following: false) == "\(linked): a symbolic link, not a regular file or a folder")
+        // A batch error record names the entry relative to its candidate.
+        let error = SubmissionError(path: "\(cand)/flatten.py", "a symbolic link, not a regular file")
+        #expect(error.problem(within: cand) == "flatten.py: a symbolic link, not a regular file")
+        #expect(SubmissionError(path: cand, "x").problem(within: cand) == "x")
+    }
+
     @Test func fixturesDeclareTheirStatuses() throws {
         let tmp = TemporaryFolder()
         let f = tmp.write("a.py", "# a comment\n# expect: duplicates=passed reverse=runtime_error|time_limit_exceeded\n")
@@ -51,6 +107,11 @@ struct SubmissionTests {
         tmp.write("empty.py", "")
         tmp.write("empty.py.expect", "expect: flatten=missing\n")
         #expect(try Fixture.load(tmp.url.appendingPathComponent("empty.py").path).exerciseIDs == ["flatten"])
+        let refused = tmp.write("refused.py", "# expect: refused a symbolic link\n")
+        #expect(try Fixture.load(refused.path).refusal == "a symbolic link")
+        #expect(try Fixture.load(refused.path).expectations.isEmpty)
+        #expect(try Fixture.load(tmp.write("any.py", "# expect: refused\n").path).refusal == "")
+        #expect(try Fixture.load(f.path).refusal == nil)
         let bad = tmp.write("bad.py", "# expect: flatten=great\n")
         #expect { try Fixture.load(bad.path) } throws: { "\($0)".contains("unknown status 'great'") }
     }

@@ -1,28 +1,35 @@
 import Foundation
 
 /// The candidates of a batch: each `.py` file and each folder directly in
-/// DIR, sorted by name. Hidden entries and other files are not candidates.
+/// DIR, sorted by name. Hidden entries and other regular files are not
+/// candidates. DIR itself may be a symbolic link (the operator named it);
+/// its entries are looked at without following any: one that is a symbolic
+/// link, a device, a FIFO or a socket is listed, so that it gets an error
+/// record (Submission.load refuses it) rather than being read or silently
+/// left out.
 public enum BatchCandidates {
     public static func list(_ directory: String) throws(ResultsFileError) -> [String] {
-        var isDir: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDir) else {
-            throw ResultsFileError(path: directory, "no such folder")
-        }
-        guard isDir.boolValue else { throw ResultsFileError(path: directory, "not a folder of candidates") }
-        let names: [String]
-        do { names = try FileManager.default.contentsOfDirectory(atPath: directory) } catch {
+        var st = stat()
+        guard stat(directory, &st) == 0 else { throw ResultsFileError(path: directory, "no such folder") }
+        guard EntryKind(mode: st.st_mode) == .folder else { throw ResultsFileError(path: directory, "not a folder of candidates") }
+        let entries: [OpenFolder.Entry]
+        let folder: OpenFolder
+        do {
+            folder = try OpenFolder(directory, following: true)
+            entries = try folder.entries()
+        } catch {
             throw ResultsFileError(path: directory, "folder is not readable")
         }
         var base = directory
         while base.count > 1 && base.hasSuffix("/") { base.removeLast() }
         var out: [String] = []
-        for name in names.sorted() where !name.hasPrefix(".") {
-            let path = base == "/" ? "/\(name)" : "\(base)/\(name)"
-            var sub: ObjCBool = false
-            _ = FileManager.default.fileExists(atPath: path, isDirectory: &sub)
-            // An entry that cannot even be stat'ed still gets its error record.
-            if sub.boolValue || name.hasSuffix(".py") || !FileManager.default.fileExists(atPath: path) {
-                out.append(path)
+        for entry in entries where !entry.name.hasPrefix(".") {
+            let path = base == "/" ? "/\(entry.name)" : "\(base)/\(entry.name)"
+            switch try? folder.kind(of: entry) {
+            case .folder?: out.append(path)
+            case .regular?: if entry.name.hasSuffix(".py") { out.append(path) }
+            // Anything else, or an entry that cannot even be looked at, gets its error record.
+            default: out.append(path)
             }
         }
         return out

@@ -134,7 +134,9 @@ public final class BatchRunner: @unchecked Sendable {
             let start = Clock.now
             let record: BatchRecord
             do {
-                let submission = try Submission.load(path, maxBytes: options.grade.maxSubmissionBytes, exerciseIDs: exerciseIDs)
+                // Not followed, even at the top: a candidate is an entry of the batch folder.
+                let submission = try Submission.load(
+                    path, maxBytes: options.grade.maxSubmissionBytes, exerciseIDs: exerciseIDs, followingPath: false)
                 if let done = resumeIndex[path], !done.isError, done.sha256 == submission.sha256,
                     done.exercisesSHA256 == exercisesSHA256
                 {
@@ -152,7 +154,7 @@ public final class BatchRunner: @unchecked Sendable {
                     record = .error(BatchErrorRecord(submission: path, kind: .internal, error: error.description))
                 }
             } catch {
-                record = .error(BatchErrorRecord(submission: path, kind: .input, error: error.problem))
+                record = .error(BatchErrorRecord(submission: path, kind: .input, error: error.problem(within: path)))
             }
             do {
                 try results.append(record)

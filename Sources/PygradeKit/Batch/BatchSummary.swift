@@ -134,6 +134,8 @@ public struct BatchSummary: Sendable {
             for e in errors { out.append("  \(e.submission): \(e.error)") }
             if errorCount > errors.count { out.append("  … and \(errorCount - errors.count) more") }
         }
-        return out.joined(separator: "\n") + "\n"
+        // Candidates are named by their paths, which hold whatever bytes
+        // their files' names do: no line may drive the terminal.
+        return out.map { TerminalText.escapingControls($0) }.joined(separator: "\n") + "\n"
     }
 }

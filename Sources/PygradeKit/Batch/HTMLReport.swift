@@ -173,10 +173,13 @@ public enum HTMLReport {
 
     static func label(_ s: ExerciseStatus) -> String { s.rawValue.replacingOccurrences(of: "_", with: " ") }
 
+    /// HTML-escaped, and control characters (a candidate's file name or
+    /// output may hold any) shown as `\u{1B}`, as on a terminal; line breaks
+    /// stay, for the `<pre>` of a test's output.
     static func esc(_ s: String) -> String {
         var out = ""
         out.reserveCapacity(s.utf8.count)
-        for c in s.unicodeScalars {
+        for c in TerminalText.escapingControls(s, keepingLineBreaks: true).unicodeScalars {
             switch c {
             case "&": out += "&amp;"
             case "<": out += "&lt;"

@@ -161,6 +161,7 @@ public final class CheckRunner {
         do { fixture = try Fixture.load(path) } catch {
             return CheckItem(kind: .fixture, name: path, ok: false, detail: error.description, milliseconds: 0)
         }
+        if let refusal = fixture.refusal { return checkRefused(path, catalog: catalog, holding: refusal) }
         do {
             let key = fixture.exerciseIDs.joined(separator: ",")
             let grader = try graders[key] ?? Grader(catalog: catalog, options: optionsFor(fixture.exerciseIDs), store: store)
@@ -184,6 +185,30 @@ public final class CheckRunner {
                 milliseconds: 0)
         } catch {
             return CheckItem(kind: .fixture, name: path, ok: false, detail: "\(error)", milliseconds: 0)
+        }
+    }
+}
+
+extension CheckRunner {
+    /// A fixture declared `expect: refused`: reading it must fail as `grade`
+    /// would fail on it (exit 2), with one line that names the fixture or an
+    /// entry inside it and holds the declared text. Nothing is graded.
+    func checkRefused(_ path: String, catalog: ExerciseCatalog, holding text: String) -> CheckItem {
+        func item(_ ok: Bool, _ detail: String) -> CheckItem {
+            CheckItem(kind: .fixture, name: path, ok: ok, detail: detail, milliseconds: 0)
+        }
+        do {
+            _ = try Submission.load(path, exerciseIDs: catalog.exercises.map(\.id))
+            return item(false, "read as a submission, but it must be refused as bad input")
+        } catch {
+            let line = error.description
+            let folder = path.hasSuffix("/") ? path : path + "/"
+            if line.contains("\n") { return item(false, "refused, but not in one line: \(line)") }
+            if error.path != path && !error.path.hasPrefix(folder) {
+                return item(false, "refused, but the error names neither the fixture nor an entry of it: \(line)")
+            }
+            if !line.contains(text) { return item(false, "refused, but the error does not say '\(text)': \(line)") }
+            return item(true, "refused: \(line)")
         }
     }
 }

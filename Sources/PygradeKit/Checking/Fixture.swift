@@ -7,14 +7,25 @@ import Foundation
 ///
 /// A folder fixture declares them in `expect.txt`; a file that must stay
 /// byte-for-byte as it is (the empty file) in a sidecar `<name>.expect`.
+///
+/// A fixture that must not be graded at all, but refused as bad input
+/// (SPEC §7: exit 2, one line naming the file or the entry), declares
+/// instead, optionally with text that line must hold:
+///
+///     expect: refused anagrams.py: a symbolic link, not a regular file
 public struct Fixture: Sendable {
     public var path: String
-    /// Exercise id to the statuses it may get (usually one).
+    /// Exercise id to the statuses it may get (usually one); empty for a
+    /// fixture that must be refused.
     public var expectations: [(exercise: String, statuses: Set<ExerciseStatus>)]
+    /// Set when the fixture must be refused as bad input: the text its
+    /// one-line error must hold (empty: any refusal).
+    public var refusal: String?
 
     public var exerciseIDs: [String] { expectations.map(\.exercise) }
 
     static let marker = "expect:"
+    static let refusedMarker = "refused"
 
     public static func load(_ path: String) throws(DefinitionError) -> Fixture {
         var isDir: ObjCBool = false
@@ -31,7 +42,13 @@ public struct Fixture: Sendable {
             var body = line.trimmingCharacters(in: .whitespaces)
             if body.hasPrefix("#") { body = String(body.dropFirst()).trimmingCharacters(in: .whitespaces) }
             guard body.hasPrefix(marker) else { continue }
-            let items = body.dropFirst(marker.count).split(separator: " ", omittingEmptySubsequences: true)
+            let declared = body.dropFirst(marker.count).trimmingCharacters(in: .whitespaces)
+            // `refused` has no `=`, so no list of statuses reads as one.
+            if declared == refusedMarker || declared.hasPrefix(refusedMarker + " ") {
+                let text = declared.dropFirst(refusedMarker.count).trimmingCharacters(in: .whitespaces)
+                return Fixture(path: path, expectations: [], refusal: text)
+            }
+            let items = declared.split(separator: " ", omittingEmptySubsequences: true)
             var expectations: [(String, Set<ExerciseStatus>)] = []
             for item in items {
                 let parts = item.split(separator: "=", maxSplits: 1)
@@ -48,9 +65,10 @@ public struct Fixture: Sendable {
                 expectations.append((String(parts[0]), statuses))
             }
             guard !expectations.isEmpty else { throw DefinitionError(file: declaring, line: n + 1, "declares no status") }
-            return Fixture(path: path, expectations: expectations)
+            return Fixture(path: path, expectations: expectations, refusal: nil)
         }
-        throw DefinitionError(file: declaring, "declares no statuses (add a line '# expect: exercise=status ...')")
+        throw DefinitionError(
+            file: declaring, "declares no statuses (add a line '# expect: exercise=status ...', or '# expect: refused')")
     }
 
     /// Every entry of a folder that is a `.py` file or a folder, sorted.

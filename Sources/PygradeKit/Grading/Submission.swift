@@ -9,6 +9,15 @@ public struct SubmissionError: Error, CustomStringConvertible, Sendable {
         self.problem = problem
     }
     public var description: String { "\(path): \(problem)" }
+
+    /// The problem as a batch error record states it, whose `submission` is
+    /// already the candidate: an entry inside the candidate is still named,
+    /// relative to it (`duplicates.py: a symbolic link, not a regular file`).
+    public func problem(within candidate: String) -> String {
+        if path == candidate { return problem }
+        let folder = candidate.hasSuffix("/") ? candidate : candidate + "/"
+        return path.hasPrefix(folder) ? "\(path.dropFirst(folder.count)): \(problem)" : description
+    }
 }
 
 /// One candidate's code: a `.py` file holding any of the entry points, or a
@@ -56,48 +65,127 @@ public struct Submission: Sendable {
         return ok && stem != "__main__" ? stem : "solution"
     }
 
-    public static func load(_ path: String, maxBytes: Int = defaultMaxBytes, exerciseIDs: [String]) throws(SubmissionError) -> Submission {
+    /// Reads a submission: a `.py` file, or a folder of them.
+    ///
+    /// The orchestrator reads submissions outside any sandbox, so nothing
+    /// inside one is followed: a folder whose `duplicates.py` is a symbolic
+    /// link to `reference.py` or to a secret would otherwise be graded on
+    /// that file's text. Any entry of a submission folder that is a symbolic
+    /// link, a device, a FIFO or a socket is refused, graded file or not
+    /// (one rule is easier to trust than a list of the names that are read);
+    /// sub-folders are neither read nor looked into. Files are opened with
+    /// `O_NOFOLLOW | O_NONBLOCK` relative to the folder's descriptor, checked
+    /// with `fstat` on the descriptor and read from it, so an entry swapped
+    /// between the check and the read is still caught.
+    ///
+    /// `followingPath`: whether `path` itself may be a symbolic link. It may
+    /// when an operator typed it (`grade`); a batch candidate, found in a
+    /// folder, may not.
+    public static func load(
+        _ path: String, maxBytes: Int = defaultMaxBytes, exerciseIDs: [String], followingPath: Bool = true
+    ) throws(SubmissionError) -> Submission {
+        let expected = "not a regular file or a folder"
+        // A look before opening, so that a device is refused without being opened.
         var st = stat()
-        guard stat(path, &st) == 0 else {
+        guard (followingPath ? stat(path, &st) : lstat(path, &st)) == 0 else {
             throw SubmissionError(path: path, errno == ENOENT ? "no such file or folder" : String(cString: strerror(errno)))
         }
-        if (st.st_mode & S_IFMT) == S_IFDIR {
-            var files: [String: [UInt8]] = [:]
-            var total = 0
-            let wanted = Set(exerciseIDs.map { "\($0).py" } + ["solution.py"])
-            let names: [String]
-            do { names = try FileManager.default.contentsOfDirectory(atPath: path) } catch {
-                throw SubmissionError(path: path, "folder is not readable")
-            }
-            for name in names.sorted() where wanted.contains(name) {
-                let bytes = try readSource((path as NSString).appendingPathComponent(name), maxBytes: maxBytes)
-                total += bytes.count
-                guard total <= maxBytes else {
-                    throw SubmissionError(path: path, "the folder's sources exceed the size limit of \(maxBytes) bytes")
-                }
-                files[name] = bytes
-            }
-            return Submission(path: path, isFolder: true, files: files)
+        let kind = EntryKind(mode: st.st_mode)
+        guard kind == .regular || kind == .folder else { throw SubmissionError(path: path, "\(kind.phrase), \(expected)") }
+        let fd: Int32
+        do {
+            fd = try retryingOnInterrupt("open") { open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | (followingPath ? 0 : O_NOFOLLOW)) }
+        } catch {
+            throw SubmissionError(path: path, openProblem(error, expected: expected))
         }
-        let bytes = try readSource(path, maxBytes: maxBytes)
-        return Submission(path: path, isFolder: false, files: [(path as NSString).lastPathComponent: bytes])
+        // What the descriptor is decides, whatever the path names by now.
+        guard fstat(fd, &st) == 0 else {
+            let problem = "not readable (\(String(cString: strerror(errno))))"
+            close(fd)
+            throw SubmissionError(path: path, problem)
+        }
+        switch EntryKind(mode: st.st_mode) {
+        case .folder:
+            return try loadFolder(OpenFolder(adopting: fd), path: path, maxBytes: maxBytes, exerciseIDs: exerciseIDs)
+        case .regular:
+            defer { close(fd) }
+            let bytes = try readSource(fd, path: path, maxBytes: maxBytes)
+            return Submission(path: path, isFolder: false, files: [(path as NSString).lastPathComponent: bytes])
+        case let other:
+            close(fd)
+            throw SubmissionError(path: path, "\(other.phrase), \(expected)")
+        }
     }
 
-    static func readSource(_ path: String, maxBytes: Int) throws(SubmissionError) -> [UInt8] {
+    static func loadFolder(_ folder: OpenFolder, path: String, maxBytes: Int, exerciseIDs: [String]) throws(SubmissionError) -> Submission {
+        let entries: [OpenFolder.Entry]
+        do { entries = try folder.entries() } catch { throw SubmissionError(path: path, "folder is not readable") }
+        func entryPath(_ e: OpenFolder.Entry) -> String { (path as NSString).appendingPathComponent(e.name) }
+        // Every entry first, hidden ones included: the folder is refused
+        // before anything of it is read.
+        for entry in entries {
+            let kind: EntryKind
+            do { kind = try folder.kind(of: entry) } catch {
+                throw SubmissionError(path: entryPath(entry), "not readable (\(String(cString: strerror(error.code))))")
+            }
+            guard kind == .regular || kind == .folder else {
+                throw SubmissionError(path: entryPath(entry), "\(kind.phrase), not a regular file")
+            }
+        }
+        var files: [String: [UInt8]] = [:]
+        var total = 0
+        let wanted = Set(exerciseIDs.map { "\($0).py" } + ["solution.py"])
+        for entry in entries where wanted.contains(entry.name) {
+            let fd: Int32
+            do { fd = try folder.openForReading(entry) } catch {
+                throw SubmissionError(path: entryPath(entry), openProblem(error, expected: "not a regular file"))
+            }
+            defer { close(fd) }
+            let bytes = try readSource(fd, path: entryPath(entry), maxBytes: maxBytes)
+            total += bytes.count
+            guard total <= maxBytes else {
+                throw SubmissionError(path: path, "the folder's sources exceed the size limit of \(maxBytes) bytes")
+            }
+            files[entry.name] = bytes
+        }
+        return Submission(path: path, isFolder: true, files: files)
+    }
+
+    /// Why an open failed, in the words of a refusal. `ELOOP` is
+    /// `O_NOFOLLOW` meeting a symbolic link (one swapped in after the look).
+    static func openProblem(_ error: SystemError, expected: String) -> String {
+        switch error.code {
+        case ELOOP: "\(EntryKind.symbolicLink.phrase), \(expected)"
+        case ENOENT: "no such file or folder"
+        default: "not readable (\(String(cString: strerror(error.code))))"
+        }
+    }
+
+    /// The source in a file open as `fd`: it must be a regular file (asked
+    /// of the descriptor, not of a path) within the size limit.
+    static func readSource(_ fd: Int32, path: String, maxBytes: Int) throws(SubmissionError) -> [UInt8] {
         var st = stat()
-        guard stat(path, &st) == 0 else { throw SubmissionError(path: path, String(cString: strerror(errno))) }
-        guard (st.st_mode & S_IFMT) == S_IFREG else { throw SubmissionError(path: path, "not a regular file") }
+        guard fstat(fd, &st) == 0 else { throw SubmissionError(path: path, "not readable (\(String(cString: strerror(errno))))") }
+        let kind = EntryKind(mode: st.st_mode)
+        guard kind == .regular else { throw SubmissionError(path: path, "\(kind.phrase), not a regular file") }
         guard Int(st.st_size) <= maxBytes else {
             throw SubmissionError(path: path, "\(st.st_size) bytes is over the size limit of \(maxBytes) bytes")
         }
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw SubmissionError(path: path, "not readable (\(String(cString: strerror(errno))))")
+        // Up to one byte past the limit: a file that grew since fstat() is caught too.
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(Int(st.st_size))
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while bytes.count <= maxBytes {
+            let n: Int
+            do {
+                n = try retryingOnInterrupt("read") { chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) } }
+            } catch {
+                throw SubmissionError(path: path, "not readable (\(String(cString: strerror(error.code))))")
+            }
+            if n == 0 { break }
+            bytes += chunk[0..<n]
         }
-        defer { try? handle.close() }
-        // Read one byte past the limit: a file that grew since stat() is caught too.
-        let data = (try? handle.read(upToCount: maxBytes + 1)) ?? Data()
-        guard data.count <= maxBytes else { throw SubmissionError(path: path, "over the size limit of \(maxBytes) bytes") }
-        let bytes = [UInt8](data)
+        guard bytes.count <= maxBytes else { throw SubmissionError(path: path, "over the size limit of \(maxBytes) bytes") }
         if bytes.contains(0) { throw SubmissionError(path: path, "binary content (NUL bytes), not Python source") }
         if String(validating: bytes, as: UTF8.self) == nil && !declaresEncoding(bytes) {
             throw SubmissionError(path: path, "not UTF-8 text (and no PEP 263 coding line)")

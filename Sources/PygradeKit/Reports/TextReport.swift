@@ -22,7 +22,10 @@ public struct TextReport {
     public func render(_ report: Report) -> String {
         var lines: [String] = []
         let verdict = report.verdict == .passed ? paint("passed", .green) : paint("failed", .red)
-        lines.append("\(bold(report.submission))  \(verdict)  \(TextReport.number(report.score))/\(TextReport.number(report.maxScore))")
+        // The submission's path is the candidate's to choose (a batch
+        // candidate's file name): shown escaped like its output.
+        let name = TerminalText.escapingControls(report.submission)
+        lines.append("\(bold(name))  \(verdict)  \(TextReport.number(report.score))/\(TextReport.number(report.maxScore))")
         let header = ["exercise", "status", "score", "tests", "first failure"]
         let rows = report.exercises.map { e in
             [
@@ -31,7 +34,7 @@ public struct TextReport {
                 // A visible test's message can quote the candidate's text:
                 // no control character reaches the terminal, no line break
                 // the table.
-                e.status == .passed ? "" : TextReport.escapingControls(e.message),
+                e.status == .passed ? "" : TerminalText.escapingControls(e.message),
             ]
         }
         let columns = header.count - 1
@@ -78,21 +81,8 @@ public struct TextReport {
         }
         if t.outputTruncated == true { notes.append("cut: only the first \(Grader.keptOutputBytes) bytes are kept") }
         var out = ["  \(bold("\(e.id): output of test '\(t.name)'"))" + (t.status == .passed ? "" : " (\(t.status.rawValue))") + ":"]
-        out += body.map { "    | " + TextReport.escapingControls($0) }
+        out += body.map { "    | " + TerminalText.escapingControls($0) }
         if !notes.isEmpty { out.append("    [" + notes.joined(separator: "; ") + "]") }
-        return out
-    }
-
-    /// C0 and C1 controls (escape sequences, carriage returns, NUL) as `\u{1B}`.
-    static func escapingControls(_ s: String) -> String {
-        var out = ""
-        for scalar in s.unicodeScalars {
-            if scalar == "\t" || !(scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)) {
-                out.unicodeScalars.append(scalar)
-            } else {
-                out += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
-            }
-        }
         return out
     }
 

@@ -41,6 +41,9 @@ struct XMLWriter {
             case "\n" where attribute: out += "&#10;"
             case "\r": out += "&#13;"
             case "\t" where attribute: out += "&#9;"
+            // C1 controls and DEL are legal XML but act on a terminal that
+            // shows the file: kept, as character references.
+            case "\u{7F}"..."\u{9F}": out += "&#x" + String(scalar.value, radix: 16, uppercase: true) + ";"
             default:
                 out.unicodeScalars.append(allowed(scalar) ? scalar : "\u{FFFD}")
             }

@@ -1,0 +1,1 @@
+../../Exercises/anagrams/reference.py

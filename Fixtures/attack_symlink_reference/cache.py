@@ -1,0 +1,1 @@
+../../Exercises/cache/reference.py

@@ -1,0 +1,1 @@
+../../Exercises/flatten/reference.py
