@@ -200,12 +200,12 @@ int pg_sandbox_enter(void) {
         mount("pygrade-scratch", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "size=64m,nr_inodes=4096,mode=1777") == 0) {
         snprintf(scratch_path, sizeof scratch_path, "/tmp");
         scratch_is_mount = 1;
-        set_layer(PG_LAYER_SCRATCH, 1, "/tmp is a private 64 MiB tmpfs, emptied after every job");
+        set_layer(PG_LAYER_SCRATCH, 1, "/tmp is a private 64 MiB tmpfs");
     } else {
         int why = errno;
         snprintf(scratch_path, sizeof scratch_path, "/tmp/pygrade-scratch-XXXXXX");
         if (mkdtemp(scratch_path)) {
-            set_layer(PG_LAYER_SCRATCH, 1, "%s (not a private mount: %s), emptied after every job", scratch_path,
+            set_layer(PG_LAYER_SCRATCH, 1, "%s (not a private mount: %s)", scratch_path,
                       layers[PG_LAYER_MOUNTNS].active ? strerror(why) : "no mount namespace");
         } else {
             set_layer(PG_LAYER_SCRATCH, 0, "cannot create a scratch folder: %s", strerror(errno));
@@ -660,7 +660,11 @@ void pg_sandbox_note_child_layers(void) {
 
 int pg_sandbox_mount_proc(void) {
     if (!layers[PG_LAYER_PIDNS].active || !layers[PG_LAYER_MOUNTNS].active) return -1;
-    return mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+    int rc = mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+    set_layer(PG_LAYER_PIDNS, 1, "the worker is PID 1 of its own PID namespace%s",
+              rc == 0 ? ", with a /proc of its own (each test's peak memory is read there)"
+                      : "; its /proc is not its own, so peak memory is known only for a test that ends its child");
+    return rc;
 }
 
 /* Looks at a block after free(): what is left of it (past the allocator's

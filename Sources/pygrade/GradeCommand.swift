@@ -63,10 +63,11 @@ struct GradeCommand: ParsableCommand {
             print(
                 String(
                     format:
-                        "%@: round trip %.2f ms (worker %.2f, fork %.2f, load %.2f, tests %.2f, reap %.2f, children %d), harness CPU in child %.2f ms, compare %.2f ms, candidate CPU %.2f ms, overhead %.2f ms",
-                    t.exercise, t.roundTripMs, t.worker.totalMs, t.worker.forkMs, t.worker.loadMs, t.worker.testsMs, t.worker.reapMs,
+                        "%@: round trip %.2f ms (worker %.2f, fork %.2f, load %.2f, compile %.2f, tests %.2f, reap %.2f, children %d), compare %.2f ms, candidate CPU %.2f ms, overhead %.2f ms",
+                    t.exercise, t.roundTripMs, t.worker.totalMs, t.worker.forkMs, t.worker.loadMs, t.worker.compileMs, t.worker.testsMs,
+                    t.worker.reapMs,
                     t.worker.children,
-                    t.harnessCPUms, t.compareMs, t.candidateCPUms, overhead),
+                    t.compareMs, t.candidateCPUms, overhead),
                 to: &err)
             if t.visibleRun {
                 print(

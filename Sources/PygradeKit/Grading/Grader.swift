@@ -33,7 +33,6 @@ public struct ExerciseTiming: Sendable {
     public var worker: JobTiming
     public var compareMs: Double
     public var candidateCPUms: Double
-    public var harnessCPUms: Double
     /// Whether the visible tests were run again, alone, for their text
     /// (output, exception messages), and what that round trip took (without
     /// the visible worker's start-up or building its inputs).
@@ -251,7 +250,7 @@ public final class Grader {
                 exercise: exercise.id, roundTripMs: roundTrip, worker: response.timing,
                 compareMs: compareMs,
                 candidateCPUms: response.tests.reduce(0) { $0 + $1.cpuMs },
-                harnessCPUms: response.tests.reduce(0) { $0 + $1.harnessMs }, visibleRun: ranVisible, visibleRunMs: visibleRunMs,
+                visibleRun: ranVisible, visibleRunMs: visibleRunMs,
                 visibleWorker: visibleTiming))
         return report
     }

@@ -192,7 +192,6 @@ extension TestOutcome: BinaryCodable {
         out.optional(detail) { $0.string($1) }
         out.bool(inputMutated)
         out.double(cpuMs)
-        out.double(harnessMs)
         out.int(peakKiB)
         out.optional(output) { $0.string($1) }
         out.int(outputBytes)
@@ -206,7 +205,6 @@ extension TestOutcome: BinaryCodable {
         detail = try r.optional { (r: inout BinaryReader) throws(BinaryReader.Malformed) in try r.string() }
         inputMutated = try r.bool()
         cpuMs = try r.double()
-        harnessMs = try r.double()
         peakKiB = try r.int()
         output = try r.optional { (r: inout BinaryReader) throws(BinaryReader.Malformed) in try r.string() }
         outputBytes = try r.int()

@@ -149,10 +149,9 @@ public struct TestOutcome: Codable, Sendable {
     public var digest: String?
     public var detail: String?
     public var inputMutated = false
-    /// The candidate's CPU time, measured from outside the child.
+    /// The test's CPU time, all the child's threads, read by the worker from
+    /// the kernel (the harness's encoding of the result included).
     public var cpuMs: Double = 0
-    /// CPU the harness spent in the child on this test (encoding, digests).
-    public var harnessMs: Double = 0
     public var peakKiB: Int = 0
     /// What it printed, as far as kept (visible tests only), and how many
     /// bytes it printed in all.
