@@ -32,8 +32,9 @@ typedef struct {
 /* The status of the pending exception and its words: only a builtin
    (static) type is named, never its message (which can quote a hidden
    input) nor a class the candidate defined. "…" says there was a message:
-   the visible-only run can show it. */
-static uint8_t take_exception(char *text, size_t textlen) {
+   the visible-only run can show it. With `full`, in the visible-only
+   worker (no hidden input anywhere), the message is given. */
+static uint8_t take_exception(char *text, size_t textlen, int full) {
     PyObject *type, *value, *tb;
     PyErr_Fetch(&type, &value, &tb);
     uint8_t status = PG_ST_RUNTIME_ERROR;
@@ -41,12 +42,19 @@ static uint8_t take_exception(char *text, size_t textlen) {
     if (type && PyType_Check(type)) {
         PyTypeObject *t = (PyTypeObject *)type;
         if (PyType_IsSubtype(t, (PyTypeObject *)PyExc_MemoryError)) status = PG_ST_MEMORY_LIMIT;
+        // A class of the candidate's: its name is theirs to choose, and its
+        // str() would run their code. Named in the visible-only worker only.
+        if (t->tp_flags & Py_TPFLAGS_HEAPTYPE && full) snprintf(text, textlen, "raised %s", t->tp_name);
         if (!(t->tp_flags & Py_TPFLAGS_HEAPTYPE)) {
             // Asking a builtin exception for its text runs no candidate code.
             PyErr_NormalizeException(&type, &value, &tb);
             PyObject *s = value ? PyObject_Str(value) : NULL;
             int said = s && PyUnicode_Check(s) && PyUnicode_GET_LENGTH(s) > 0;
-            snprintf(text, textlen, "raised %s%s", t->tp_name, said ? ": \xe2\x80\xa6" : "");
+            const char *m = said && full ? PyUnicode_AsUTF8(s) : NULL;
+            if (m)
+                snprintf(text, textlen, "raised %s: %s", t->tp_name, m);
+            else
+                snprintf(text, textlen, "raised %s%s", t->tp_name, said ? ": \xe2\x80\xa6" : "");
             Py_XDECREF(s);
             PyErr_Clear();
         }
@@ -75,7 +83,7 @@ static void wait_output_read(void) {
 
 /* Returns the module dict (new reference) or NULL after sending its frame. */
 static PyObject *load(const pg_job *job) {
-    char text[256];
+    char text[1024];
     PyObject *code = PyMarshal_ReadObjectFromString(job->code, (Py_ssize_t)job->code_len);
     if (!code || !PyCode_Check(code)) {
         Py_XDECREF(code);
@@ -101,7 +109,7 @@ static PyObject *load(const pg_job *job) {
     PyObject *r = PyEval_EvalCode(code, dict, dict);
     Py_DECREF(code);
     if (!r) {
-        uint8_t status = take_exception(text, sizeof text);
+        uint8_t status = take_exception(text, sizeof text, job->full_text);
         flush_output(job);
         pg_send_frame(PG_FRAME_LOAD_ERROR, &status, 1, text, strlen(text));
         Py_DECREF(dict);
@@ -156,7 +164,7 @@ static int send_result(const pg_job *job, int index, uint8_t kind, const uint8_t
 static int send_result_exception(const pg_job *job, int index, const uint8_t *args_digest, uint8_t status,
                                  const char *text) {
     size_t n = strlen(text);
-    uint8_t body[300];
+    uint8_t body[1100];
     if (n > sizeof body - 1) n = sizeof body - 1;
     body[0] = status;
     memcpy(body + 1, text, n);
@@ -202,7 +210,7 @@ done:
 }
 
 static int run_test(const pg_job *job, PyObject *entry, const taken_test *test, int index) {
-    char text[256];
+    char text[1024];
     uint8_t args_digest[16] = {0};
     PyObject *args = test->args, *kwargs = test->kwargs;
 
@@ -229,7 +237,7 @@ static int run_test(const pg_job *job, PyObject *entry, const taken_test *test, 
         result = PyObject_Call(entry, args, kwargs);
     }
     if (!result) {
-        uint8_t status = take_exception(text, sizeof text);
+        uint8_t status = take_exception(text, sizeof text, job->full_text);
         flush_output(job);
         wait_output_read();
         if (job->check_mutation) pg_args_digest(args, kwargs, job->result_limit, args_digest);

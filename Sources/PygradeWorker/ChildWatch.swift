@@ -152,6 +152,8 @@ struct ChildWatch {
             // It closed its result channel yet keeps running.
             killReason = phase == .finishing ? .finishing : .channelClosed
         }
+        // What it printed just before it ended may still be in the pipe.
+        if outputOpen && killReason != .output { _ = drainOutput() }
         // Whatever happened, the child and anything it started go now.
         let peak = peakKiB()
         kill(-pid, SIGKILL)
@@ -225,7 +227,7 @@ struct ChildWatch {
         kind: UInt8, body: ArraySlice<UInt8>, prepared: PreparedExercise, response: inout JobResponse, blobs: inout [[UInt8]]
     ) -> FrameResult {
         let b = body.startIndex
-        func text() -> String { String(decoding: body.prefix(300), as: UTF8.self) }
+        func text() -> String { String(decoding: body.prefix(1000), as: UTF8.self) }
         switch (Int(kind), phase) {
         case (PG_FRAME_SETUP_FAILED, .loading) where !ready:
             // The first frame: no candidate code has run in this child yet.
@@ -241,7 +243,7 @@ struct ChildWatch {
         case (PG_FRAME_LOAD_ERROR, .loading) where ready && body.count >= 1:
             response.load = .failed
             response.loadStatus = TestStatus(code: Int(body[b])) ?? .runtimeError
-            response.loadMessage = String(decoding: body.dropFirst().prefix(300), as: UTF8.self)
+            response.loadMessage = String(decoding: body.dropFirst().prefix(1000), as: UTF8.self)
             return .jobOver
         case (PG_FRAME_MISSING, .loading) where ready:
             response.load = .missing
@@ -289,7 +291,7 @@ struct ChildWatch {
                 guard let s = payload.first else { return .violation }
                 outcome.kind = .error
                 outcome.status = TestStatus(code: Int(s)) ?? .runtimeError
-                outcome.detail = String(decoding: payload.dropFirst().prefix(300), as: UTF8.self)
+                outcome.detail = String(decoding: payload.dropFirst().prefix(1000), as: UTF8.self)
             default:
                 return .violation
             }
@@ -301,6 +303,14 @@ struct ChildWatch {
             enter(k + 1 < job.tests.count ? .testing(k + 1) : .finishing)
         case (PG_FRAME_DONE, .finishing):
             return .jobOver
+        case (PG_FRAME_RULE_AT_RUN_TIME, _) where ready && job.checkRules && body.count == 1:
+            // A rule broken at run time (eval of text, a forbidden builtin
+            // reached by name): the rule's index, and no line, since a
+            // number the candidate could choose would be a channel. A forged
+            // one can only cost the candidate.
+            let i = Int(body[b])
+            guard i < prepared.ruleIDs.count else { return .violation }
+            if ruleHitsSeen.insert(i).inserted { response.ruleHits.append(RuleHit(id: prepared.ruleIDs[i], line: 0)) }
         default:
             return .violation
         }

@@ -171,6 +171,7 @@ struct JobRunner {
                             spec.tests = prepared.tests
                             spec.probes_code = prepared.probesCode
                             spec.builtins_items = prepared.builtinsItems
+                            spec.rules = job.checkRules ? prepared.rules : nil
                             spec.flush = runtime.flush
                             spec.start = Int32(start)
                             spec.digest_ok = dig.baseAddress
@@ -178,6 +179,7 @@ struct JobRunner {
                             spec.fresh_result = job.freshResult ? 1 : 0
                             spec.result_limit = job.resultBytes
                             spec.digest_threshold = JobRunner.digestThreshold
+                            spec.full_text = job.fullText ? 1 : 0
                             return pg_spawn_job(&spec)
                         }
                     }

@@ -16,14 +16,21 @@ final class PreparedExercise {
     /// for an exercise without probes).
     let probesCode: UnsafeMutablePointer<PyObject>?
     let builtinsItems: UnsafeMutablePointer<PyObject>?
+    /// The exercise's rules (rules.c's format), checked at run time in the
+    /// job child too, and their ids in order.
+    let rules: UnsafeMutablePointer<PyObject>?
+    let ruleIDs: [String]
     /// Per test: the digest of (args, kwargs) before any candidate touched them.
     let argumentDigests: [[UInt8]]
 
     init(
         tests: UnsafeMutablePointer<PyObject>, probesCode: UnsafeMutablePointer<PyObject>?,
-        builtinsItems: UnsafeMutablePointer<PyObject>?, argumentDigests: [[UInt8]]
+        builtinsItems: UnsafeMutablePointer<PyObject>?, rules: UnsafeMutablePointer<PyObject>?, ruleIDs: [String],
+        argumentDigests: [[UInt8]]
     ) {
         self.tests = tests
+        self.rules = rules
+        self.ruleIDs = ruleIDs
         self.probesCode = probesCode
         self.builtinsItems = builtinsItems
         self.argumentDigests = argumentDigests
@@ -101,7 +108,7 @@ final class PythonRuntime {
             throw WorkerFailure(PythonRuntime.takeError())
         }
         defer { pg_decref(pair) }
-        guard let tests = PyTuple_GetItem(pair, 0), let probesCode = PyTuple_GetItem(pair, 2),
+        guard let tests = PyTuple_GetItem(pair, 0), let rules = PyTuple_GetItem(pair, 1), let probesCode = PyTuple_GetItem(pair, 2),
             let builtinsItems = PyTuple_GetItem(pair, 3)
         else {
             throw WorkerFailure("prepare() returned no tests")
@@ -123,7 +130,17 @@ final class PythonRuntime {
             pg_incref(o)
             return o
         }
-        return PreparedExercise(tests: tests, probesCode: kept(probesCode), builtinsItems: kept(builtinsItems), argumentDigests: digests)
+        var ruleIDs: [String] = []
+        if pg_is_none(rules) == 0 {
+            for i in 0..<PyTuple_Size(rules) {
+                if let rule = PyTuple_GetItem(rules, i), let id = PyTuple_GetItem(rule, 0), let utf8 = PyUnicode_AsUTF8(id) {
+                    ruleIDs.append(String(cString: utf8))
+                }
+            }
+        }
+        return PreparedExercise(
+            tests: tests, probesCode: kept(probesCode), builtinsItems: kept(builtinsItems), rules: kept(rules), ruleIDs: ruleIDs,
+            argumentDigests: digests)
     }
 
     /// An exercise's rules as the C walker reads them (rules.c), or nil when

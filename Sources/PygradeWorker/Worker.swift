@@ -181,7 +181,9 @@ final class WorkerBase {
                 WorkerExit.zygoteLost.exit()
             }
             r.compile = .ok
-            r.ruleHits = job.checkRules ? compiled.ruleHits[job.exerciseKey] ?? [] : []
+            // The compile child's hits (with their lines), then any the job
+            // children found at run time.
+            r.ruleHits = (job.checkRules ? compiled.ruleHits[job.exerciseKey] ?? [] : []) + r.ruleHits
             r.timing.compileMs = compiled.milliseconds
             return Message(binary: r, blobs: reply.blobs)
         }

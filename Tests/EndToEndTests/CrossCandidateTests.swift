@@ -74,7 +74,10 @@ struct CrossCandidateTests {
         let scratch = try BatchScratch()
         let token = "LEAKMARK-\(UUID().uuidString)"
         // Sorted names: the first is graded first, by the same worker (--jobs 1).
-        try scratch.write("candidates/a_first.py", "# \(token)\n# \(token)\ndef double(x):\n    return 2 * x\n")
+        // In a string constant, so that it travels in the compiled code the
+        // exercise's zygote receives (the source itself only reaches the
+        // worker's base and its compile child, never a zygote).
+        try scratch.write("candidates/a_first.py", "NOTE = '\(token)'\ndef double(x):\n    return 2 * x\n")
         try scratch.write("candidates/b_second.py", CrossCandidateTests.scanner(for: token))
         let out = scratch.path("results.jsonl")
         let result = try PygradeBinary.run(
@@ -103,8 +106,8 @@ struct CrossCandidateTests {
     }
 
     /// The same two candidates with the scrubbed-memory layer left out: the
-    /// second finds the first's source (so the test above can fail, and it
-    /// is this layer that holds), and every report says the layer is missing.
+    /// second finds the first's code (so the test above can fail, and it is
+    /// this layer that holds), and every report says the layer is missing.
     @Test func withoutScrubbedMemoryTheSourceIsFound() throws {
         let (statuses, sandbox) = try Self.gradeBoth(environment: ["PYGRADE_SANDBOX_DISABLE": "scrubbed-memory"])
         #expect(sandbox.contains("missing:scrubbed-memory"))

@@ -132,6 +132,7 @@ typedef struct {
     int fresh_result;        /* a result that *is* an argument is refused */
     size_t result_limit;     /* bytes */
     size_t digest_threshold; /* results longer than this travel as digests */
+    int full_text;           /* exceptions' messages in full (visible-only worker) */
 } pg_job;
 
 /* Forks a job child (with PyOS_BeforeFork/AfterFork), which sets itself up,

@@ -271,6 +271,7 @@ public final class Grader {
             job.tests[i].digestOK = true
         }
         job.wallBudgetSeconds = budget
+        job.fullText = true
         let response: JobResponse
         do {
             response = try visibleClient().run(job, source: source.bytes, exercise: visible).0

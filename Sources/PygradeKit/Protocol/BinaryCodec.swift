@@ -120,6 +120,7 @@ extension JobRequest: BinaryCodable {
         out.bool(freshResult)
         out.bool(checkRules)
         out.double(wallBudgetSeconds)
+        out.bool(fullText)
     }
 
     public init(from r: inout BinaryReader) throws(BinaryReader.Malformed) {
@@ -141,6 +142,7 @@ extension JobRequest: BinaryCodable {
         freshResult = try r.bool()
         checkRules = try r.bool()
         wallBudgetSeconds = try r.double()
+        fullText = try r.bool()
     }
 }
 

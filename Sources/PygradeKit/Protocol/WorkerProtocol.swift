@@ -91,6 +91,10 @@ public struct JobRequest: Codable, Sendable {
     /// every fresh child): past it, the tests left are not run and count as
     /// time_limit_exceeded. One submission cannot hold a worker for long.
     public var wallBudgetSeconds: Double
+    /// Exceptions' messages in full. Only for the visible-only worker, whose
+    /// children never hold a hidden input: a normal run's child names an
+    /// exception's builtin type and nothing more.
+    public var fullText = false
 }
 
 public struct RuleHit: Codable, Sendable, Equatable {
