@@ -56,4 +56,17 @@ struct CheckRunnerTests {
         #expect(!item.ok && item.kind == .determinism)
         #expect(item.detail == "two runs of the reference differ on slow-with-own-limit")
     }
+
+    /// The same bytes are not the same value when they hold a NaN, which
+    /// equals nothing (README.md, "Equality"); 2**70 and 2.0**70 are.
+    @Test func determinismFollowsTheOneEqualityRule() throws {
+        let tmp = TemporaryFolder()
+        let e = try Self.exercise(tmp)
+        let nan = try Self.results([.float(.nan), .list([.int(1)]), .list([.float(.nan)])])
+        let item = CheckRunner.determinism(e, nan, nan)
+        #expect(item.detail == "two runs of the reference differ on fast, unordered")
+        let big = try Self.results([.bigInt("0x400000000000000000"), .list([.int(1)]), .list([.bigInt("-0x10000000000000000")])])
+        let floats = try Self.results([.float(0x1p70), .list([.float(1)]), .list([.float(-0x1p64)])])
+        #expect(CheckRunner.determinism(e, big, floats).ok)
+    }
 }

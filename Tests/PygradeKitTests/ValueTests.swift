@@ -1,3 +1,4 @@
+import CPygradeSupport
 import Testing
 
 @testable import PygradeKit
@@ -88,6 +89,83 @@ struct ValueTests {
         #expect(got[0] == got[1])
         #expect(got[0] != got[2])
         #expect(Digest.elements(ValueCodec.encode(.set([.int(1)]))) == nil)
+    }
+
+    @Test func integralFloatsOfAnySizeAreTheirInt() {
+        let bigFloats: [(Double, String)] = [
+            (0x1p63, "0x8000000000000000"), (-0x1p64, "-0x10000000000000000"), (0x1p70, "0x400000000000000000"),
+            (1e300, "0x" + "17e43c8800759c" + String(repeating: "0", count: 236)),
+        ]
+        for (d, hex) in bigFloats {
+            #expect(PyValue.float(d) == .bigInt(hex))
+            #expect(PyValue.float(d).hashValue == PyValue.bigInt(hex).hashValue)
+            let a = Digest.value(ValueCodec.encode(.list([.float(d)])))
+            #expect(a != nil && a == Digest.value(ValueCodec.encode(.list([.bigInt(hex)]))))
+            #expect(Digest.elements(ValueCodec.encode(.list([.float(d)]))) == Digest.elements(ValueCodec.encode(.list([.bigInt(hex)]))))
+        }
+        // 2**70 + 1 has no float: the nearest one is another value.
+        #expect(PyValue.float(0x1p70) != .bigInt("0x400000000000000001"))
+        #expect(Digest.value(ValueCodec.encode(.float(0x1p70))) != Digest.value(ValueCodec.encode(.bigInt("0x400000000000000001"))))
+        #expect(PyValue.float(.infinity) != .bigInt("0x1" + String(repeating: "0", count: 256)))
+    }
+
+    @Test func aNaNEqualsNothingAndHasNoDigest() {
+        let nan = PyValue.list([.float(.nan)])
+        #expect(nan != nan)  // one array storage: compared element by element all the same
+        #expect(PyValue.tuple([.int(1), .float(.nan)]) != .tuple([.int(1), .float(.nan)]))
+        #expect(PyValue.dict([PyPair(.int(1), .float(.nan))]) != .dict([PyPair(.int(1), .float(.nan))]))
+        #expect(PyValue.set([.float(.nan)]) != .set([.float(.nan)]))
+        var out = [UInt8](repeating: 0, count: 16)
+        let encoded = ValueCodec.encode(.list([.int(1), .tuple([.float(.nan)])]))
+        #expect(pg_value_digest(encoded, encoded.count, &out) == Int32(PG_DIGEST_NAN))
+        #expect(Digest.value(encoded) == nil)
+        #expect(Digest.elements(encoded) == nil)
+        // The unordered checker: a NaN in the result matches nothing expected.
+        #expect(
+            Checker.check(.unorderedUnique, got: .list([.float(.nan)]), expected: .list([.float(.nan)]))
+                == .fail("the result holds values that should not be there"))
+    }
+
+    @Test func aForgedDictRepeatingAKeyIsNotEqual() {
+        let genuine = PyValue.dict([PyPair(.int(1), .string("a")), PyPair(.int(2), .string("b"))])
+        let forged = PyValue.dict([PyPair(.int(1), .string("a")), PyPair(.int(1), .string("a"))])
+        #expect(forged != genuine)
+        #expect(genuine != forged)
+    }
+
+    /// Every value has one spelling in the stream, so that the digests can
+    /// hash it as it stands: both readers refuse any other.
+    @Test func bothReadersRefuseNonCanonicalSpellings() {
+        let I = UInt8(ascii: "I")
+        let bad: [[UInt8]] = [
+            [UInt8(ascii: "i"), 0x82, 0x00],  // 1 with a redundant zero group
+            [UInt8(ascii: "s"), 0x80, 0x00],  // an empty string's length, likewise
+            [UInt8(ascii: "l"), 0x81, 0x00, UInt8(ascii: "N")],
+            [UInt8(ascii: "i")] + [UInt8](repeating: 0xff, count: 9) + [0x02],  // past 64 bits
+            [I, 4] + Array("0x1f".utf8),  // fits Int64: 'i'
+            [I, 18] + Array("0x7fffffffffffffff".utf8),
+            [I, 19] + Array("-0x8000000000000000".utf8),
+            [I, 19] + Array("0x08000000000000000".utf8),  // a leading zero
+            [I, 18] + Array("0X8000000000000000".utf8),
+            [I, 18] + Array("0x8000000000000ABC".utf8),
+            [I, 19] + Array("+0x8000000000000000".utf8),
+            [I, 2] + Array("0x".utf8),
+        ]
+        var out = [UInt8](repeating: 0, count: 16)
+        for b in bad {
+            #expect(throws: ValueCodec.DecodeError.self, "\(b)") { try ValueCodec.decode(b) }
+            #expect(pg_value_digest(b, b.count, &out) == Int32(PG_DIGEST_MALFORMED), "\(b)")
+            #expect(pg_value_validate(b, b.count) == -1, "\(b)")
+        }
+        let good: [[UInt8]] = [
+            [UInt8(ascii: "i"), 0x80, 0x01], [UInt8(ascii: "i")] + [UInt8](repeating: 0xff, count: 9) + [0x01],
+            [I, 18] + Array("0x8000000000000000".utf8), [I, 19] + Array("-0x8000000000000001".utf8),
+            [I, 19] + Array("0xf".utf8) + [UInt8](repeating: UInt8(ascii: "0"), count: 16),
+        ]
+        for b in good {
+            #expect(throws: Never.self) { try ValueCodec.decode(b) }
+            #expect(pg_value_digest(b, b.count, &out) == Int32(PG_DIGEST_OK), "\(b)")
+        }
     }
 
     @Test func sha256MatchesTheStandardVector() {

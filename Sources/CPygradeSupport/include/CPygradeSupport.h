@@ -13,12 +13,16 @@ extern "C" {
  * for the decoder). Pre-order, one tag byte per value:
  *   'N' None            'T' True            'F' False
  *   'i' zigzag varint   (int that fits int64)
- *   'I' varint n, n ASCII bytes of Python's hex() of a larger int ("-0x1f")
+ *   'I' varint n, n ASCII bytes of Python's hex() of an int outside int64
+ *       ("-0x8000000000000001"; nothing else: "0x1f" or "0X..." is malformed)
  *   'f' 8 bytes, little-endian IEEE 754 double
  *   's' varint n, n bytes of UTF-8 (lone surrogates as "surrogatepass")
  *   'b' varint n, n raw bytes
  *   'l' list / 't' tuple / 'S' set / 'z' frozenset: varint count, then items
  *   'd' dict: varint count, then key, value, key, value...
+ * Varints are LEB128 and minimal (a stream with a redundant zero group is
+ * malformed), so every value has exactly one spelling, up to the order of
+ * dicts and sets.
  */
 enum {
     PGV_NONE = 'N',
@@ -65,24 +69,29 @@ void pg_hash128(const void *data, size_t len, uint8_t out[16]);
 enum {
     PG_DIGEST_OK = 0,
     PG_DIGEST_UNORDERED = 1, /* holds a dict or set: compare decoded values */
+    PG_DIGEST_NAN = 2,       /* holds a NaN, equal to nothing: compare decoded values */
     PG_DIGEST_MALFORMED = -1,
 };
 
 /*
- * The 128-bit digest of the value stream normalised so that equal digests mean Python
- * `==` on the decoded values: bool and integral floats become ints, so
- * `[True, 2.0] == [1, 2]` digests alike, while list and tuple stay apart.
- * Dicts and sets have no canonical order here: PG_DIGEST_UNORDERED.
- * The child (for large results) and the orchestrator (for expected values)
- * both call this one function, so the two sides can never disagree.
+ * The 128-bit digest of the value stream normalised so that equal digests
+ * mean Python `==` on the decoded values (README.md, "Equality"): bool, int
+ * and integral floats of any size become the int of the same value, so
+ * `[True, 2.0, -0.0, 2.0**70] == [1, 2, 0, 2**70]` digests alike, while
+ * other floats stay floats and list and tuple stay apart. Dicts and sets
+ * have no canonical order here (PG_DIGEST_UNORDERED), and a NaN equals
+ * nothing, not even a NaN (PG_DIGEST_NAN): no digest then, the caller
+ * compares decoded values, which say so. The child (for large results) and
+ * the orchestrator (for expected values) both call this one function, so
+ * the two sides can never disagree.
  */
 int pg_value_digest(const uint8_t *data, size_t len, uint8_t out[16]);
 
 /*
  * For a stream holding a list: the normalised digest of each element, 16
  * bytes apiece, into `out` (room for `cap` elements). Returns the count, or
- * -1 when the value is not a list, is malformed, or an element holds a dict
- * or set (compare decoded values then). The unordered checker compares these
+ * -1 when the value is not a list, is malformed, or an element holds a dict,
+ * a set or a NaN (compare decoded values then). The unordered checker compares these
  * instead of decoded values: a hundred thousand elements in milliseconds.
  */
 long pg_list_element_digests(const uint8_t *data, size_t len, uint8_t *out, size_t cap);

@@ -23,7 +23,8 @@ public enum Digest {
     }
 
     /// The digest under which a value stream compares by Python `==`, or nil
-    /// when the value holds a dict or set (compare decoded values instead).
+    /// when the value holds a dict or set (no canonical order) or a NaN
+    /// (equal to nothing): compare decoded values instead.
     public static func value(_ encoded: [UInt8]) -> [UInt8]? {
         var out = [UInt8](repeating: 0, count: 16)
         let rc = encoded.withUnsafeBufferPointer { buf in
@@ -33,7 +34,7 @@ public enum Digest {
     }
 
     /// For an encoded list: each element's `==`-digest, or nil when the value
-    /// is not a list or an element holds a dict or set.
+    /// is not a list or an element holds a dict, a set or a NaN.
     public static func elements(_ encoded: [UInt8]) -> [ElementDigest]? {
         // The list's count, from its header: room for exactly that many.
         guard encoded.first == UInt8(ascii: "l") else { return nil }

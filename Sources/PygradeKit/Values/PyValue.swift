@@ -1,13 +1,19 @@
 /// A plain Python value as it left a job child (see `ValueCodec`).
 ///
-/// Equality is Python's `==`: `True == 1 == 1.0`, `{1} == frozenset({1})`,
-/// `[1] != (1,)`, and strings compare by code point (not by Swift's
-/// canonical equivalence, under which "é" and "e\u{301}" would be equal).
+/// Equality is Python's `==` between two freshly decoded values (README.md,
+/// "Equality"): `True == 1 == 1.0`, `2**70 == 2.0**70 != 2**70 + 1`,
+/// `-0.0 == 0`, `{1} == frozenset({1})`, `[1] != (1,)`, a NaN equals nothing
+/// (not even itself, nor a container holding it), and strings compare by
+/// code point (not by Swift's canonical equivalence, under which "é" and
+/// "e\u{301}" would be equal). The value digests of `value_digest.c` follow
+/// the same rule; `EqualityTests` holds them to it against python3.
 public indirect enum PyValue: Sendable {
     case none
     case bool(Bool)
     case int(Int64)
-    /// An int outside Int64, as Python's `hex()` spells it ("-0x1f").
+    /// An int outside Int64, as Python's `hex()` spells it
+    /// ("-0x8000000000000001"): the decoder refuses any other spelling, so
+    /// each int has one form (an int that fits is always `.int`).
     case bigInt(String)
     case float(Double)
     /// UTF-8 bytes (lone surrogates kept as "surrogatepass").
@@ -97,7 +103,9 @@ private enum Number {
     }
 
     /// The canonical form used for both equality and hashing: every integral
-    /// value as an Int64 or as Python's hex() text, every other float as itself.
+    /// value (bool, int, integral float of any size) as an Int64 or as
+    /// Python's hex() text of the int, every other float (inf, NaN, 0.5) as
+    /// itself. Python compares int and float exactly, and so does this.
     var canonical: Number {
         guard case .float(let d) = self, d.isFinite, d == d.rounded(.towardZero) else { return self }
         if d >= -9_223_372_036_854_775_808.0 && d < 9_223_372_036_854_775_808.0 { return .int(Int64(d)) }
@@ -128,17 +136,29 @@ extension PyValue: Hashable {
         switch (a, b) {
         case (.none, .none): return true
         case (.str(let x), .str(let y)), (.bytes(let x), .bytes(let y)): return x == y
-        case (.list(let x), .list(let y)), (.tuple(let x), .tuple(let y)): return x == y
+        case (.list(let x), .list(let y)), (.tuple(let x), .tuple(let y)):
+            // Element by element: Array's `==` calls two arrays sharing storage
+            // equal without looking, which would make a NaN equal to itself.
+            guard x.count == y.count else { return false }
+            for i in x.indices where !(x[i] == y[i]) { return false }
+            return true
         case (.set(let x), .set(let y)), (.set(let x), .frozenset(let y)),
             (.frozenset(let x), .set(let y)), (.frozenset(let x), .frozenset(let y)):
             return x.count == y.count && Set(x) == Set(y)
         case (.dict(let x), .dict(let y)):
+            // Both ways: a forged stream may repeat a key.
             guard x.count == y.count else { return false }
-            var index: [PyValue: PyValue] = [:]
-            for p in y { index[p.key] = p.value }
-            return x.allSatisfy { p in index[p.key].map { $0 == p.value } ?? false }
+            return PyValue.pairsFound(x, in: y) && PyValue.pairsFound(y, in: x)
         default: return false
         }
+    }
+
+    /// Every pair of `x` has its key in `y`, with an equal value.
+    private static func pairsFound(_ x: [PyPair], in y: [PyPair]) -> Bool {
+        var index: [PyValue: PyValue] = [:]
+        index.reserveCapacity(y.count)
+        for p in y { index[p.key] = p.value }
+        return x.allSatisfy { p in index[p.key].map { $0 == p.value } ?? false }
     }
 
     public func hash(into h: inout Hasher) {

@@ -40,13 +40,18 @@ public enum ValueCodec {
             return buf[pos]
         }
 
+        /// Minimal LEB128 only, as `value_digest.c` reads it: one spelling per
+        /// number, so that every value has one spelling.
         mutating func varint() throws(DecodeError) -> UInt64 {
             var v: UInt64 = 0
             var shift: UInt64 = 0
             while shift < 64 {
                 let b = try byte()
                 v |= UInt64(b & 0x7f) << shift
-                if b & 0x80 == 0 { return v }
+                if b & 0x80 == 0 {
+                    guard (b != 0 || shift == 0) && (shift < 63 || b <= 1) else { break }
+                    return v
+                }
                 shift += 7
             }
             throw DecodeError(description: "bad varint")
@@ -77,7 +82,11 @@ public enum ValueCodec {
                     let z = try varint()
                     finished = .int(Int64(bitPattern: (z >> 1) ^ (0 &- (z & 1))))
                 case UInt8(ascii: "I"):
-                    finished = .bigInt(String(decoding: try blob(), as: UTF8.self))
+                    let text = try blob()
+                    guard ValueCodec.isCanonicalBigInt(text) else {
+                        throw DecodeError(description: "an int outside int64 not spelt as Python's hex() spells it")
+                    }
+                    finished = .bigInt(String(decoding: text, as: UTF8.self))
                 case UInt8(ascii: "f"):
                     guard buf.count - pos >= 8 else { throw DecodeError(description: "truncated float") }
                     var bits: UInt64 = 0
@@ -135,6 +144,23 @@ public enum ValueCodec {
                 return .dict(stride(from: 0, to: items.count, by: 2).map { PyPair(items[$0], items[$0 + 1]) })
             }
         }
+    }
+
+    /// What 'I' may hold (as `valid_bigint` in `value_digest.c`): Python's
+    /// `hex()` of an int outside Int64, "0x" or "-0x" then lower-case digits
+    /// without a leading zero. An int that fits Int64 travels as 'i'.
+    static func isCanonicalBigInt(_ s: [UInt8]) -> Bool {
+        let negative = s.first == UInt8(ascii: "-")
+        let i = negative ? 1 : 0
+        guard s.count >= i + 3, s[i] == UInt8(ascii: "0"), s[i + 1] == UInt8(ascii: "x"), s[i + 2] != UInt8(ascii: "0")
+        else { return false }
+        let digits = s[(i + 2)...]
+        guard digits.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }) else { return false }
+        if digits.count != 16 { return digits.count > 16 }
+        // 16 digits: outside Int64 from 0x8000000000000000 up, or below -0x8000000000000000.
+        let first = digits.first!
+        if first != UInt8(ascii: "8") { return first > UInt8(ascii: "8") }
+        return !negative || digits.dropFirst().contains { $0 != UInt8(ascii: "0") }
     }
 
     public static func encode(_ value: PyValue) -> [UInt8] {
