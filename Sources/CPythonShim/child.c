@@ -153,6 +153,14 @@ static int send_exception_frame(char kind, uint8_t status, const char *text) {
     return send_frame((uint8_t)kind, &status, 1, text, strlen(text));
 }
 
+/* A rule broken at run time (rules.c): a 'V' frame, its body the rule's
+   index and nothing else (the candidate's code is running: no line). */
+static void send_rule_hit(int rule_index, void *ctx) {
+    (void)ctx;
+    uint8_t index = (uint8_t)rule_index;
+    send_frame('V', NULL, 0, &index, 1);
+}
+
 /* Returns the module dict (new reference) or NULL after sending its frame. */
 static PyObject *compile_and_load(const pg_job *job) {
     char text[1024];
@@ -217,6 +225,12 @@ static PyObject *compile_and_load(const pg_job *job) {
         Py_XDECREF(bytes);
         PyErr_Clear();
     }
+    // Run-time rules: from here on compile/eval/exec and the forbidden
+    // builtins and methods report through send_rule_hit. After the last
+    // compile of ours, before any candidate code runs.
+    char runtime_failure[200] = "";
+    if (job->rules && pg_rules_runtime_install(job->rules, send_rule_hit, NULL))
+        pg_take_error(runtime_failure, sizeof runtime_failure);
     if (job->report_compile) {
         send_frame('C', NULL, 0, NULL, 0);
         if (job->rules) {
@@ -226,7 +240,10 @@ static PyObject *compile_and_load(const pg_job *job) {
             pg_buf buf = {0};
             buf.limit = 1 << 20;
             char why[128];
-            if (hits && pg_encode(hits, &buf, why, sizeof why) == PG_ENC_OK) {
+            if (*runtime_failure) {
+                snprintf(text, sizeof text, "run-time rules: %s", runtime_failure);
+                send_frame('Q', NULL, 0, text, strlen(text));
+            } else if (hits && pg_encode(hits, &buf, why, sizeof why) == PG_ENC_OK) {
                 send_frame('R', NULL, 0, buf.data, buf.len);
             } else {
                 if (!hits) pg_take_error(text, sizeof text);
@@ -240,6 +257,10 @@ static PyObject *compile_and_load(const pg_job *job) {
     }
     Py_XDECREF(tree);
     Py_DECREF(src);
+    if (*runtime_failure) {  // hooks may be half in: no candidate code runs
+        Py_DECREF(code);
+        return NULL;
+    }
 
     PyObject *module = PyModule_New(job->module_name);
     if (!module) { Py_DECREF(code); return NULL; }

@@ -442,6 +442,14 @@ struct JobRunner {
                 // runs and could forge this to turn its failure into ours.
                 response.internalError = "the rule checker failed: \(text(0))"
                 return .jobOver
+            case (UInt8(ascii: "V"), _) where job.checkRules && (previousKind != nil || !reportCompile):
+                // A rule broken at run time (rules.c, pg_rules_runtime_install):
+                // the rule's index alone, no line (candidate code is running,
+                // so nothing else in it could be trusted). A forged one can
+                // only name one of the exercise's own rules, against itself.
+                guard body.count == 1, Int(body[0]) < prepared.ruleIDs.count else { return .violation }
+                let id = prepared.ruleIDs[Int(body[0])]
+                if !response.ruleHits.contains(where: { $0.id == id }) { response.ruleHits.append(RuleHit(id: id, line: 0)) }
             case (UInt8(ascii: "Z"), .loading) where previousKind == nil && reportCompile:
                 // Set-up failures come before anything else, and only from a
                 // job's first child: a respawned child's frames after its

@@ -13,12 +13,16 @@ struct WorkerFailure: Error, CustomStringConvertible {
 final class PreparedExercise {
     let tests: UnsafeMutablePointer<PyObject>
     let rules: UnsafeMutablePointer<PyObject>?
+    /// The rules' ids, in order: a run-time hit ('V' frame) names its rule
+    /// by index.
+    let ruleIDs: [String]
     /// Per test: the digest of (args, kwargs) before any candidate touched them.
     let argumentDigests: [[UInt8]]
 
-    init(tests: UnsafeMutablePointer<PyObject>, rules: UnsafeMutablePointer<PyObject>?, argumentDigests: [[UInt8]]) {
+    init(tests: UnsafeMutablePointer<PyObject>, rules: UnsafeMutablePointer<PyObject>?, ruleIDs: [String], argumentDigests: [[UInt8]]) {
         self.tests = tests
         self.rules = rules
+        self.ruleIDs = ruleIDs
         self.argumentDigests = argumentDigests
     }
 
@@ -47,7 +51,7 @@ final class PythonRuntime {
         guard let prepare = PyDict_GetItemString(globals, "prepare"),
             let flush = PyDict_GetItemString(globals, "flush"),
             let compile = PyDict_GetItemString(PyEval_GetBuiltins(), "compile"),
-            let astTypes = PyDict_GetItemString(globals, "AST_TYPES"), pg_rules_init(astTypes) == 0
+            pg_rules_init() == 0
         else { throw WorkerFailure("the harness is incomplete") }
         guard pg_rules_warm(compile) == 0 else { throw WorkerFailure("the AST warm-up sample (rules.c) does not parse") }
         pg_incref(prepare)
@@ -106,11 +110,21 @@ final class PythonRuntime {
             digests.append(out)
         }
         var ruleSets: UnsafeMutablePointer<PyObject>? = nil
+        var ruleIDs: [String] = []
         if pg_is_none(rules) == 0 {
+            // The rules' plan and their run-time hooks (inert until a job
+            // child installs them), once here rather than in every child.
+            guard pg_rules_prepare(rules) == 0 else { throw WorkerFailure("the rules: \(PythonRuntime.takeError())") }
             pg_incref(rules)
             ruleSets = rules
+            for i in 0..<PyTuple_Size(rules) {
+                guard let id = PyTuple_GetItem(PyTuple_GetItem(rules, i), 0), let utf8 = PyUnicode_AsUTF8(id) else {
+                    throw WorkerFailure("rule \(i + 1) has no id")
+                }
+                ruleIDs.append(String(cString: utf8))
+            }
         }
-        return PreparedExercise(tests: tests, rules: ruleSets, argumentDigests: digests)
+        return PreparedExercise(tests: tests, rules: ruleSets, ruleIDs: ruleIDs, argumentDigests: digests)
     }
 }
 
