@@ -81,6 +81,14 @@ static void wait_output_read(void) {
     for (int i = 0; i < 20000 && ioctl(1, FIONREAD, &pending) == 0 && pending > 0; i++) usleep(50);
 }
 
+/* A rule broken at run time (rules.c): its index and nothing else (the
+   candidate's code is running: no line it could choose). */
+static void send_rule_hit(int rule_index, void *ctx) {
+    (void)ctx;
+    uint8_t index = (uint8_t)rule_index;
+    pg_send_frame(PG_FRAME_RULE_AT_RUN_TIME, NULL, 0, &index, 1);
+}
+
 /* Returns the module dict (new reference) or NULL after sending its frame. */
 static PyObject *load(const pg_job *job) {
     char text[1024];
@@ -290,6 +298,15 @@ static int child_main(const pg_job *job) {
     char why[256];
     if (pg_child_setup(job->result_fd, job->output_fd, &job->limits, why, sizeof why)) {
         pg_send_frame(PG_FRAME_SETUP_FAILED, NULL, 0, why, strlen(why));
+        return 70;
+    }
+    // Run-time rules: from here on compile/eval/exec and the forbidden
+    // builtins and methods report through send_rule_hit. Before any
+    // candidate code; if they cannot go in, none runs.
+    if (job->rules && pg_rules_runtime_install(job->rules, send_rule_hit, NULL)) {
+        char failure[300] = "run-time rules: ";
+        pg_take_error(failure + strlen(failure), sizeof failure - strlen(failure));
+        pg_send_frame(PG_FRAME_SETUP_FAILED, NULL, 0, failure, strlen(failure));
         return 70;
     }
     // Before any candidate code, so that the worker knows the frames before

@@ -2,7 +2,7 @@
 /// It builds test inputs (literal or from the exercise's seeded generators),
 /// loads probes, and turns an exercise's rules into the sets the C walker
 /// (rules.c) checks on a submission's AST in the job child, before any
-/// candidate code runs.
+/// candidate code runs, and the builtins and methods it hooks at run time.
 ///
 /// Everything here is trusted code: candidates' code only ever runs in job
 /// children, after this module has finished its work.
@@ -14,6 +14,7 @@ enum Harness {
         import json as _json
         import random as _random
         import sys as _sys
+        import types as _types
 
         # Modules a candidate may import, loaded now: in a job child an import would
         # read files (slow, and the sandbox's filesystem view may not allow it).
@@ -104,16 +105,14 @@ enum Harness {
             return rule_sets(_json.loads(rules_json))
 
 
-        # The node classes the rules look at, handed to the C walker once.
-        AST_TYPES = (_ast.Name, _ast.Attribute, _ast.Constant, _ast.alias, _ast.ImportFrom, _ast.Slice, _ast.AST)
-
-
         def rule_sets(rules):
             # What the job child's C walker (rules.c) checks on the submission's
             # AST: per rule (id, names, attributes, names | attributes, modules,
-            # slice_step). A Name whose id is forbidden, an Attribute whose attr
-            # is, a str Constant spelling either, an import alias or module, a
-            # slice with a step: each counts, at its first line.
+            # slice_step, targets). A Name whose id is forbidden and means the
+            # builtin (no scope binds it), an Attribute whose attr is forbidden, a
+            # str Constant spelling either, an import alias or module, a slice with
+            # a step: each counts, at its first line. `targets` are what the child
+            # hooks at run time (pg_rules_runtime_install).
             if not rules:
                 return None
             out = []
@@ -121,7 +120,30 @@ enum Harness {
                 names = frozenset(rule.get("forbid_names") or ())
                 attributes = frozenset(rule.get("forbid_attributes") or ())
                 modules = frozenset(rule.get("forbid_imports") or ())
-                out.append((rule["id"], names, attributes, names | attributes, modules, bool(rule.get("forbid_slice_step"))))
+                out.append((rule["id"], names, attributes, names | attributes, modules, bool(rule.get("forbid_slice_step")),
+                            _runtime_targets(names, attributes)))
+            return tuple(out)
+
+
+        def _runtime_targets(names, attributes):
+            # The builtins a rule forbids by name (rules.c hooks a type's tp_new
+            # and tp_vectorcall, a C function's definition), and every method of a
+            # builtin type named like an attribute it forbids (list.reverse,
+            # deque.__reversed__...: their definitions), whichever way the
+            # candidate's code reaches them.
+            out = [vars(_builtins)[n] for n in sorted(names) if n in vars(_builtins)]
+            if attributes:
+                seen, stack = set(), [object]
+                while stack:
+                    t = stack.pop()
+                    if id(t) in seen:
+                        continue
+                    seen.add(id(t))
+                    stack.extend(type.__subclasses__(t))
+                    for a in sorted(attributes):
+                        m = t.__dict__.get(a)
+                        if type(m) in (_types.MethodDescriptorType, _types.ClassMethodDescriptorType):
+                            out.append(m)
             return tuple(out)
         """#
 }

@@ -63,7 +63,7 @@ final class PythonRuntime {
             let ruleSets = PyDict_GetItemString(globals, "rule_sets_json"),
             let flush = PyDict_GetItemString(globals, "flush"),
             let compile = PyDict_GetItemString(PyEval_GetBuiltins(), "compile"),
-            let astTypes = PyDict_GetItemString(globals, "AST_TYPES"), pg_rules_init(astTypes) == 0
+            pg_rules_init() == 0
         else { throw WorkerFailure("the harness is incomplete") }
         guard pg_rules_warm(compile) == 0 else { throw WorkerFailure("the AST warm-up sample (rules.c) does not parse") }
         pg_incref(prepare)
@@ -132,10 +132,15 @@ final class PythonRuntime {
         }
         var ruleIDs: [String] = []
         if pg_is_none(rules) == 0 {
+            // The rules' plan and their run-time hooks (inert until a job
+            // child installs them), once here in the zygote rather than in
+            // every child.
+            guard pg_rules_prepare(rules) == 0 else { throw WorkerFailure("the rules: \(PythonRuntime.takeError())") }
             for i in 0..<PyTuple_Size(rules) {
-                if let rule = PyTuple_GetItem(rules, i), let id = PyTuple_GetItem(rule, 0), let utf8 = PyUnicode_AsUTF8(id) {
-                    ruleIDs.append(String(cString: utf8))
+                guard let id = PyTuple_GetItem(PyTuple_GetItem(rules, i), 0), let utf8 = PyUnicode_AsUTF8(id) else {
+                    throw WorkerFailure("rule \(i + 1) has no id")
                 }
+                ruleIDs.append(String(cString: utf8))
             }
         }
         return PreparedExercise(

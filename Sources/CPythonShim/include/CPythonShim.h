@@ -177,17 +177,38 @@ pid_t pg_fork_zygote(void);
    worker. -1 if the region cannot be mapped (nothing changes then). */
 int pg_fresh_arena_open(size_t bytes);
 
-/* Static rules (rules.c). `types`: the AST classes Name, Attribute,
-   Constant, alias, ImportFrom, Slice and AST, once, in the worker. */
-int pg_rules_init(PyObject *types);
+/* Rules (rules.c). Once, in the worker: the AST classes of `_ast` (and
+   freezes them: see rules.c). */
+int pg_rules_init(void);
 /* Warms the type cache of the AST classes (see rules.c): in the worker,
    after anything that may have evicted it, before jobs fork. -1 if its
    sample does not parse (a bug of ours: worker start-up fails on it). */
 int pg_rules_warm(PyObject *compile);
 /* The rules an AST breaks, each with its first line: a list of (id, line).
-   `rules`: a tuple of (id, names, attributes, spelled, modules, slice_step),
-   the sets as frozensets. New reference, or NULL with an exception. */
+   `rules`: a tuple of at most 64 (id, names, attributes, spelled, modules,
+   slice_step, targets), the sets as frozensets (Harness.rule_sets). A name
+   counts only where it means the builtin, as Python resolves scopes. New
+   reference, or NULL with an exception. */
 PyObject *pg_rule_hits(PyObject *rules, PyObject *tree);
+
+/* In the worker, once per rule set (after Harness.rule_sets), before jobs
+   fork: works out what pg_rule_hits and pg_rules_runtime_install need and
+   puts the run-time hooks in, inert (each passes calls on) until a job
+   child installs the rules. Without it each job child does that work
+   itself, copying the pages it writes. 0, or -1 with an exception. */
+int pg_rules_prepare(PyObject *rules);
+
+/* Called with the index of a rule (in `rules`) broken at run time, once
+   per rule. */
+typedef void (*pg_rule_hit_fn)(int rule_index, void *ctx);
+/* In a job child, after the harness's last compile and before the
+   candidate's module runs: the rules then also apply to what the
+   candidate's code compiles (compile, eval, exec of text or of a tree) and
+   calls (the forbidden builtins and builtin methods, however reached;
+   getattr with a computed forbidden name; slice() with a step). Only for
+   exercises with rules. 0, or -1 with an exception (the child must not run
+   the candidate then: hooks may be half in). */
+int pg_rules_runtime_install(PyObject *rules, pg_rule_hit_fn on_hit, void *ctx);
 
 /* The value digest (hash128) of the stream of (args, kwargs or None); zeros
    if it does not encode. Returns the PG_ENC_* code. */

@@ -85,7 +85,7 @@ public enum HTMLReport {
                     w.put("<h3>\(esc(e.id)) <span class=\"st st-\(e.status.rawValue)\">\(label(e.status))</span> ")
                     w.put("\(TextReport.number(e.score))/\(TextReport.number(e.maxScore))</h3>")
                     if e.status != .passed { w.put("<p>\(esc(e.message))</p>") }
-                    for rule in e.rules { w.put("<p class=\"err\">rule \(esc(rule.id)), line \(rule.line): \(esc(rule.message))</p>") }
+                    for rule in e.rules { w.put("<p class=\"err\">rule \(esc(rule.id)), \(rule.place): \(esc(rule.message))</p>") }
                     if !e.tests.isEmpty {
                         w.put("<table class=\"tests\"><tr><th>test</th><th>kind</th><th>status</th><th>score</th><th>CPU ms</th></tr>")
                         for t in e.tests {

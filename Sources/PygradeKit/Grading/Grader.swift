@@ -163,7 +163,8 @@ public final class Grader {
             throw GradeError("\(file): the reference does not compile: line \(response.syntaxLine ?? 0): \(response.syntaxMessage ?? "")")
         }
         if !response.ruleHits.isEmpty {
-            throw GradeError("\(file): the reference breaks rule '\(response.ruleHits[0].id)' on line \(response.ruleHits[0].line)")
+            let hit = response.ruleHits[0]
+            throw GradeError("\(file): the reference breaks rule '\(hit.id)' \(hit.line > 0 ? "on line \(hit.line)" : "at run time")")
         }
         switch response.load {
         case .ok: break
@@ -407,10 +408,12 @@ public final class Grader {
         }
         var seenRules = Set<String>()
         // Only the exercise's own rules: an id the rule checker cannot have
-        // sent came from a forged frame.
+        // sent came from a forged frame. Line 0: broken at run time (the
+        // worker sends those after the static ones).
         for hit in response.ruleHits where seenRules.insert(hit.id).inserted {
             guard let rule = exercise.rules.first(where: { $0.id == hit.id }) else { continue }
-            out.rules.append(RuleReport(id: hit.id, line: hit.line, message: rule.message, penalty: rule.penalty))
+            out.rules.append(
+                RuleReport(id: hit.id, line: hit.line, message: rule.message, penalty: rule.penalty, atRunTime: hit.line > 0 ? nil : true))
         }
         var visibleIndex: [Int: Int] = [:]
         for i in exercise.tests.indices where exercise.tests[i].visibility == .visible { visibleIndex[i] = visibleIndex.count }
@@ -461,7 +464,7 @@ public final class Grader {
             let penalty = out.rules.compactMap { r in exercise.rules.first { $0.id == r.id }?.penalty }.max() ?? 1
             score = Swift.max(0, score - penalty * exercise.points)
             out.status = .ruleViolation
-            out.message = "line \(out.rules[0].line): \(out.rules[0].message)"
+            out.message = "\(out.rules[0].place): \(out.rules[0].message)"
         } else if let (status, message) = firstFailure {
             out.status = ExerciseStatus(status)
             out.message = message

@@ -92,7 +92,7 @@ public struct GradescopeReport: Encodable, Sendable {
                     Test(
                         name: "\(exercise.id): rule \(rule.id)", number: "\(i + 1).\(exercise.tests.count + k + 1)", score: 0, maxScore: 0,
                         status: "failed",
-                        output: "rule_violation: line \(rule.line): \(rule.message)", visibility: .visible,
+                        output: "rule_violation: \(rule.place): \(rule.message)", visibility: .visible,
                         tags: base + ["rule_violation"], extraData: ["pygrade_status": "rule_violation"]))
             }
         }

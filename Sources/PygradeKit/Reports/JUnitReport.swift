@@ -121,8 +121,8 @@ public enum JUnitReport {
                 Case(
                     name: "rule \(rule.id)", seconds: 0,
                     problem: Problem(
-                        error: false, type: ExerciseStatus.ruleViolation.rawValue, message: "line \(rule.line): \(rule.message)",
-                        body: "status: rule_violation\nline \(rule.line): \(rule.message)")))
+                        error: false, type: ExerciseStatus.ruleViolation.rawValue, message: "\(rule.place): \(rule.message)",
+                        body: "status: rule_violation\n\(rule.place): \(rule.message)")))
         }
         return Suite(cases: cases)
     }

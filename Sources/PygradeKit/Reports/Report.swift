@@ -85,11 +85,25 @@ public struct TestReport: Codable, Sendable {
 
 public struct RuleReport: Codable, Sendable {
     public var id: String
+    /// The line of the rule's first hit in the submission; 0 when it was
+    /// broken only at run time (see `atRunTime`).
     public var line: Int
     public var message: String
     /// The fraction of the exercise's points the rule takes away (an added
     /// field: optional, so reports written without it still decode).
     public var penalty: Double?
+    /// True when the rule was broken by what the code did at run time (text
+    /// it compiled, a forbidden builtin it reached by a computed name), which
+    /// has no line; absent for a rule broken in the source (an added field).
+    public var atRunTime: Bool? = nil
+
+    /// Where, in words: "line 3", or "at run time".
+    public var place: String { line > 0 ? "line \(line)" : "at run time" }
+
+    enum CodingKeys: String, CodingKey {
+        case id, line, message, penalty
+        case atRunTime = "at_run_time"
+    }
 }
 
 public struct GraderInfo: Codable, Sendable {
