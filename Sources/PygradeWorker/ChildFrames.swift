@@ -24,8 +24,11 @@ struct ChildFrames {
         case frame(kind: UInt8, body: ArraySlice<UInt8>)
         /// Not a whole frame yet.
         case more
-        /// A length no frame of ours has.
+        /// A length no frame has (0).
         case malformed
+        /// A frame longer than the job may send at once: a flood, judged
+        /// from its header before its bytes arrive.
+        case tooLong
     }
 
     /// Takes what was read. False once the job has sent more than maxTotal.
@@ -42,7 +45,8 @@ struct ChildFrames {
     mutating func next() -> Next {
         guard buffer.count - pos >= 4 else { return compact() }
         let len = Int(ChildFrames.u32(buffer[pos..<pos + 4]))
-        guard len >= 1, len <= maxFrame else { return .malformed }
+        guard len >= 1 else { return .malformed }
+        guard len <= maxFrame else { return .tooLong }
         guard buffer.count - pos - 4 >= len else { return compact() }
         let kind = buffer[pos + 4]
         let body = buffer[(pos + 5)..<(pos + 4 + len)]

@@ -74,7 +74,7 @@ struct ChildWatch {
         captured = []
     }
 
-    enum FrameResult { case more, violation, jobOver }
+    enum FrameResult { case more, violation, flood, jobOver }
 
     mutating func run(prepared: PreparedExercise, response: inout JobResponse, blobs: inout [[UInt8]]) -> ChildEnd {
         var killReason: ChildEnd.KillReason?
@@ -123,6 +123,9 @@ struct ChildWatch {
                     case .more: break
                     case .violation:
                         killReason = .protocolViolation
+                        break loop
+                    case .flood:
+                        killReason = .flood
                         break loop
                     case .jobOver:
                         jobOver = true
@@ -216,6 +219,7 @@ struct ChildWatch {
             switch frames.next() {
             case .more: return .more
             case .malformed: return .violation
+            case .tooLong: return .flood
             case .frame(let kind, let body):
                 let result = handle(kind: kind, body: body, prepared: prepared, response: &response, blobs: &blobs)
                 if result != .more { return result }

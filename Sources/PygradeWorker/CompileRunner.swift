@@ -124,7 +124,7 @@ final class CompileRunner {
                 let body: ArraySlice<UInt8>
                 switch frames.next() {
                 case .more: break frameLoop
-                case .malformed: return .failure(WorkerFailure("the compile child sent a malformed frame"))
+                case .malformed, .tooLong: return .failure(WorkerFailure("the compile child sent a malformed frame"))
                 case .frame(let k, let b):
                     kind = k
                     body = b
@@ -149,9 +149,11 @@ final class CompileRunner {
                         return RuleHit(id: id, line: Int(line))
                     }
                 case PG_FRAME_RULE_FAILED where body.count >= 4:
-                    return .failure(WorkerFailure("the rule checker failed: \(String(decoding: body.dropFirst(4).prefix(500), as: UTF8.self))"))
+                    return .failure(
+                        WorkerFailure("the rule checker failed: \(String(decoding: body.dropFirst(4).prefix(500), as: UTF8.self))"))
                 case PG_FRAME_SETUP_FAILED:
-                    return .failure(WorkerFailure("the compile child could not set itself up: \(String(decoding: body.prefix(500), as: UTF8.self))"))
+                    return .failure(
+                        WorkerFailure("the compile child could not set itself up: \(String(decoding: body.prefix(500), as: UTF8.self))"))
                 default:
                     return .failure(WorkerFailure("the compile child sent a frame out of order"))
                 }
