@@ -24,9 +24,20 @@ struct CompiledSource {
 final class CompileRunner {
     let runtime: PythonRuntime
     private var lastKey: [UInt8] = []
+    /// Compile children killed and not yet waited for.
+    private(set) var unreaped: [pid_t] = []
     private var last: CompiledSource?
 
     init(runtime: PythonRuntime) { self.runtime = runtime }
+
+    /// Waits for the compile children already killed.
+    func reap() {
+        for pid in unreaped {
+            var status: Int32 = 0
+            while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        }
+        unreaped = []
+    }
 
     /// The source compiled, with the rules of `wanted` checked (each a key
     /// and its rule sets). Any exercise's rules in `others` are checked in
@@ -91,10 +102,13 @@ final class CompileRunner {
             close(outputPipe[0])
         }
         guard pid > 0 else { return .failure(WorkerFailure("fork: \(String(cString: strerror(errno)))")) }
+        _ = fcntl(resultPipe[0], F_SETFL, O_NONBLOCK)
+        _ = fcntl(outputPipe[0], F_SETFL, O_NONBLOCK)
+        // Killed as soon as it has said all it will; reaped after the reply
+        // is out (WorkerBase), not while the orchestrator waits.
         defer {
             kill(pid, SIGKILL)
-            var status: Int32 = 0
-            while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+            unreaped.append(pid)
         }
         var frames = ChildFrames(maxFrame: job.resultBytes + 4096, maxTotal: job.resultBytes + 4096 * (keys.count + 2))
         var code: [UInt8]?

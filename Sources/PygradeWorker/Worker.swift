@@ -113,18 +113,21 @@ final class WorkerBase {
             } catch {
                 WorkerExit.requestUnreadable.exit()
             }
-            let reply: Message
+            let reply: Message?
             do {
                 switch try WorkerRequest(message) {
                 case .prepare(let key, let spec): reply = try prepare(key: key, spec: spec)
-                case .job(let job): reply = run(job, source: message.blobs.first)
+                case .job(let job): reply = run(job, request: message)
                 }
             } catch {
                 var r = JobResponse()
                 r.internalError = "bad request: \(error)"
                 reply = Message(binary: r)
             }
-            do { try channel.send(reply) } catch { WorkerExit.replyUnsent.exit() }
+            if let reply {
+                do { try channel.send(reply) } catch { WorkerExit.replyUnsent.exit() }
+            }
+            compiler.reap()
         }
     }
 
@@ -153,10 +156,11 @@ final class WorkerBase {
         return try Message(PrepareResponse(ok: answer.ok, error: answer.error, milliseconds: t.millisecondsElapsed))
     }
 
-    private func run(_ job: JobRequest, source: [UInt8]?) -> Message {
+    /// The reply, or nil when the zygote has sent it.
+    private func run(_ job: JobRequest, request: Message) -> Message? {
         var response = JobResponse()
         guard pg_limits_unchanged() != 0 else { WorkerExit.limitsChanged.exit() }
-        guard let source, let zygote = zygotes[job.exerciseKey] else {
+        guard let source = request.blobs.first, let zygote = zygotes[job.exerciseKey] else {
             response.internalError = "exercise \(job.exerciseKey) was not prepared"
             return Message(binary: response)
         }
@@ -177,15 +181,11 @@ final class WorkerBase {
             response.timing.compileMs = compiled.milliseconds
             return Message(binary: response)
         case .code(let code):
-            guard let reply = zygote.run(job, code: code), var r = try? reply.decodeBinary(JobResponse.self) else {
+            let hits = job.checkRules ? compiled.ruleHits[job.exerciseKey] ?? [] : []
+            guard zygote.run(request, code: code, compiled: .init(ruleHits: hits, compileMs: compiled.milliseconds)) else {
                 WorkerExit.zygoteLost.exit()
             }
-            r.compile = .ok
-            // The compile child's hits (with their lines), then any the job
-            // children found at run time.
-            r.ruleHits = (job.checkRules ? compiled.ruleHits[job.exerciseKey] ?? [] : []) + r.ruleHits
-            r.timing.compileMs = compiled.milliseconds
-            return Message(binary: r, blobs: reply.blobs)
+            return nil
         }
     }
 }

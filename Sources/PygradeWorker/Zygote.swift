@@ -30,12 +30,18 @@ struct Zygote {
                 close(o.channel.readFD)
                 close(o.channel.writeFD)
             }
-            // Not the orchestrator's channel: only the base speaks to it.
+            // The orchestrator's requests are the base's to read; its replies
+            // to jobs go out from here directly (a large result is not copied
+            // through the base), on a descriptor the job children never get
+            // (they keep 0 to 3 only).
+            let reply = fcntl(3, F_DUPFD_CLOEXEC, 10)
             let devnull = open("/dev/null", O_RDWR)
             dup2(devnull, 0)
             dup2(devnull, 3)
             close(devnull)
-            serve(runtime: runtime, specJSON: specJSON, channel: FramedPipe(readFD: toZygote[0], writeFD: fromZygote[1]))
+            serve(
+                runtime: runtime, specJSON: specJSON, channel: FramedPipe(readFD: toZygote[0], writeFD: fromZygote[1]),
+                orchestrator: FramedPipe(readFD: -1, writeFD: reply))
         }
         close(toZygote[0])
         close(fromZygote[1])
@@ -51,13 +57,44 @@ struct Zygote {
         return (zygote, answer)
     }
 
-    /// One job; nil when the zygote is gone.
-    func run(_ job: JobRequest, code: [UInt8]) -> Message? {
+    /// What the base knows of a job that its zygote reports with it: the
+    /// compile child's rule hits and time. Binary: it is on every job's path.
+    struct Compiled: BinaryCodable {
+        var ruleHits: [RuleHit]
+        var compileMs: Double
+
+        init(ruleHits: [RuleHit], compileMs: Double) {
+            self.ruleHits = ruleHits
+            self.compileMs = compileMs
+        }
+
+        func write(to out: inout BinaryWriter) {
+            out.array(ruleHits) { o, h in
+                o.string(h.id)
+                o.int(h.line)
+            }
+            out.double(compileMs)
+        }
+
+        init(from r: inout BinaryReader) throws(BinaryReader.Malformed) {
+            ruleHits = try r.array { (r: inout BinaryReader) throws(BinaryReader.Malformed) in
+                RuleHit(id: try r.string(), line: try r.int())
+            }
+            compileMs = try r.double()
+        }
+    }
+
+    /// One job: the zygote answers the orchestrator itself, then tells the
+    /// base it has. False when the zygote is gone (the base must then stop,
+    /// so that the orchestrator is not left waiting for an answer).
+    /// `request`: the job as the orchestrator sent it (its header, passed on
+    /// as it came).
+    func run(_ request: Message, code: [UInt8], compiled: Compiled) -> Bool {
         do {
-            try channel.send(Message(binary: job, blobs: [code]))
-            return try channel.receive()
+            try channel.send(Message(header: request.header, blobs: [code, Message(binary: compiled).header]))
+            return try channel.receive() != nil
         } catch {
-            return nil
+            return false
         }
     }
 
@@ -73,7 +110,7 @@ struct Zygote {
 
     // MARK: In the zygote
 
-    private static func serve(runtime: PythonRuntime, specJSON: String, channel: FramedPipe) -> Never {
+    private static func serve(runtime: PythonRuntime, specJSON: String, channel: FramedPipe, orchestrator: FramedPipe) -> Never {
         let t = Clock.now
         let prepared: PreparedExercise
         do {
@@ -95,15 +132,26 @@ struct Zygote {
             guard pg_limits_unchanged() != 0 else { WorkerExit.limitsChanged.exit() }
             guard pg_sandbox_reset_scratch() == 0 else { WorkerExit.scratchNotEmpty.exit() }
             let reply: Message
-            if let job = try? message.decodeBinary(JobRequest.self), let code = message.blobs.first {
-                let (response, blobs) = JobRunner(runtime: runtime, prepared: prepared, job: job, code: code).run()
+            if let job = try? message.decodeBinary(JobRequest.self), message.blobs.count == 2,
+                let compiled = try? Message(header: message.blobs[1]).decodeBinary(Compiled.self)
+            {
+                var (response, blobs) = JobRunner(runtime: runtime, prepared: prepared, job: job, code: message.blobs[0]).run()
+                // The compile child's hits (with their lines), then any the
+                // job children found at run time.
+                response.ruleHits = compiled.ruleHits + response.ruleHits
+                response.timing.compileMs = compiled.compileMs
                 reply = Message(binary: response, blobs: blobs)
             } else {
                 var r = JobResponse()
                 r.internalError = "the zygote got a request it cannot read"
                 reply = Message(binary: r)
             }
-            do { try channel.send(reply) } catch { exit(0) }
+            do {
+                try orchestrator.send(reply)
+                try channel.send(Message(header: [1]))
+            } catch {
+                exit(0)
+            }
             // While the orchestrator reads the reply: the job's children
             // (killed once their last frame was in) are gone for good before
             // scratch is reset, so nothing of theirs is left there for the

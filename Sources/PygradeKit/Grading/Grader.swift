@@ -198,7 +198,10 @@ public final class Grader {
         lastTimings = []
         // The report names the layers of the worker that grades, even when
         // nothing runs (a folder without any exercise's file).
-        _ = try client()
+        let worker = try client()
+        // Every exercise this submission has a file for, prepared before the
+        // first job: its compile then checks all their rules in one child.
+        worker.prepare(exercises.filter { submission.source(for: $0) != nil }.map { (Grader.key($0), $0) })
         var reports: [ExerciseReport] = []
         for exercise in exercises {
             reports.append(try grade(submission, exercise))
@@ -320,6 +323,9 @@ public final class Grader {
         return result
     }
 
+    /// How a worker names a prepared exercise (its inputs at this version).
+    static func key(_ exercise: Exercise) -> String { "\(exercise.id)@\(exercise.hash)" }
+
     /// Per test name, the reference's result size (encoded bytes).
     static func resultSizes(_ exercise: Exercise, _ expected: ExpectedResults) -> [String: Int] {
         var sizes: [String: Int] = [:]
@@ -350,7 +356,7 @@ public final class Grader {
         let loadCPU = override ?? exercise.limits.timeSeconds
         let memory = (reference ? nil : options.memoryLimit) ?? exercise.limits.memoryMiB
         return JobRequest(
-            exerciseKey: "\(exercise.id)@\(exercise.hash)", entry: exercise.entry, filename: filename, moduleName: moduleName,
+            exerciseKey: Grader.key(exercise), entry: exercise.entry, filename: filename, moduleName: moduleName,
             tests: tests, loadCPUSeconds: loadCPU, loadWallSeconds: loadCPU * 2 + 1,
             memoryBytes: UInt64(memory) << 20, outputBytes: exercise.limits.outputBytes,
             resultBytes: options.resultBytes,

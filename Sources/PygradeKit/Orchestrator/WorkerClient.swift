@@ -134,6 +134,33 @@ public final class WorkerClient {
         }
     }
 
+    /// Builds exercises' inputs in this worker ahead of their jobs (each in
+    /// its zygote), so that the first compile of a submission checks every
+    /// exercise's rules at once. An exercise that fails here is left for
+    /// `run`, which says why.
+    public func prepare(_ exercises: [(key: String, exercise: Exercise)]) {
+        for (key, exercise) in exercises where !prepared.contains(key) {
+            do {
+                if pid == 0 { try spawn() }
+                try prepareNow(exercise, key: key)
+            } catch {
+                return
+            }
+        }
+    }
+
+    private func prepareNow(_ exercise: Exercise, key: String) throws {
+        let request = WorkerRequest.prepare(key: key, spec: HarnessSpec(exercise))
+        try channel.send(try request.message())
+        guard let reply = try channel.receive() else { throw WorkerError("the worker closed its channel") }
+        let r = try reply.decode(PrepareResponse.self)
+        guard r.ok else {
+            throw WorkerError(
+                "\(exercise.definitionFile.path): building the test inputs failed: \(r.error ?? "unknown error")", exerciseBroken: true)
+        }
+        prepared.insert(key)
+    }
+
     /// Runs a job, preparing the exercise in this worker first if needed.
     /// A worker that dies is replaced and the job retried once.
     public func run(_ job: JobRequest, source: [UInt8], exercise: Exercise) throws(WorkerError) -> (JobResponse, [[UInt8]]) {
@@ -148,16 +175,7 @@ public final class WorkerClient {
                 if !prepared.contains(job.exerciseKey) {
                     let prepareStart = Clock.now
                     defer { lastPrepareMs = prepareStart.millisecondsElapsed }
-                    let request = WorkerRequest.prepare(key: job.exerciseKey, spec: HarnessSpec(exercise))
-                    try channel.send(try request.message())
-                    guard let reply = try channel.receive() else { throw WorkerError("the worker closed its channel") }
-                    let r = try reply.decode(PrepareResponse.self)
-                    guard r.ok else {
-                        throw WorkerError(
-                            "\(exercise.definitionFile.path): building the test inputs failed: \(r.error ?? "unknown error")",
-                            exerciseBroken: true)
-                    }
-                    prepared.insert(job.exerciseKey)
+                    try prepareNow(exercise, key: job.exerciseKey)
                 }
                 try channel.send(try WorkerRequest.job(job).message(blobs: [source]))
                 guard let reply = try channel.receive() else { throw WorkerError("the worker closed its channel") }
