@@ -78,6 +78,14 @@ double pg_process_cpu_seconds(pid_t pid) {
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+double pg_proc_runtime_seconds(int fd) {
+    char buf[128];
+    ssize_t n = pread(fd, buf, sizeof buf - 1, 0);
+    if (n <= 0) return -1;
+    buf[n] = 0;
+    return (double)strtoull(buf, NULL, 10) / 1e9;
+}
+
 long pg_proc_peak_kib(int fd) {
     char buf[4096];
     ssize_t n = pread(fd, buf, sizeof buf - 1, 0);

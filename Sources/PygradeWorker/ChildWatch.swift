@@ -16,6 +16,7 @@ struct ChildWatch {
 
     let pid: pid_t
     let statusFD: Int32
+    let schedFD: Int32
     let resultFD: Int32
     let outputFD: Int32
     let job: JobRequest
@@ -40,11 +41,12 @@ struct ChildWatch {
     var ruleHitsSeen = Set<Int>()
 
     init(
-        pid: pid_t, statusFD: Int32, resultFD: Int32, outputFD: Int32, start: Int, job: JobRequest, budgetEnd: UInt64,
+        pid: pid_t, statusFD: Int32, schedFD: Int32, resultFD: Int32, outputFD: Int32, start: Int, job: JobRequest, budgetEnd: UInt64,
         alreadySent: Int
     ) {
         self.pid = pid
         self.statusFD = statusFD
+        self.schedFD = schedFD
         self.resultFD = resultFD
         self.outputFD = outputFD
         self.start = start
@@ -64,7 +66,12 @@ struct ChildWatch {
         }
     }
 
-    func cpuNow() -> Double { max(0, pg_process_cpu_seconds(pid)) }
+    /// The child's CPU time so far: its process clock (every thread, but up
+    /// to a scheduler tick behind for a thread that is running) or its main
+    /// thread's run time to the nanosecond, whichever is more.
+    func cpuNow() -> Double {
+        max(0, pg_process_cpu_seconds(pid), schedFD >= 0 ? pg_proc_runtime_seconds(schedFD) : 0)
+    }
 
     mutating func enter(_ p: Phase) {
         phase = p

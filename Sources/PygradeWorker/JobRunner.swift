@@ -201,10 +201,14 @@ struct JobRunner {
         _ = fcntl(resultPipe[0], F_SETFL, O_NONBLOCK)
         _ = fcntl(outputPipe[0], F_SETFL, O_NONBLOCK)
         let statusFD = JobRunner.procReadable ? open("/proc/\(pid)/status", O_RDONLY | O_CLOEXEC) : -1
-        defer { if statusFD >= 0 { close(statusFD) } }
+        let schedFD = JobRunner.procReadable ? open("/proc/\(pid)/schedstat", O_RDONLY | O_CLOEXEC) : -1
+        defer {
+            if statusFD >= 0 { close(statusFD) }
+            if schedFD >= 0 { close(schedFD) }
+        }
 
         var watch = ChildWatch(
-            pid: pid, statusFD: statusFD, resultFD: resultPipe[0], outputFD: outputPipe[0], start: start, job: job,
+            pid: pid, statusFD: statusFD, schedFD: schedFD, resultFD: resultPipe[0], outputFD: outputPipe[0], start: start, job: job,
             budgetEnd: budgetEnd, alreadySent: sent)
         let end = watch.run(prepared: prepared, response: &response, blobs: &blobs)
         sent = watch.frames.received

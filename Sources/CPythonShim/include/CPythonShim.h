@@ -163,6 +163,12 @@ pid_t pg_spawn_compile(const pg_compile_job *job);
 void pg_limits_record(void);
 int pg_limits_unchanged(void);
 
+/* The CPU time of a child's main thread in seconds, from its
+   /proc/PID/schedstat through `fd`, or -1. Unlike the process CPU clock
+   (which for another process is brought up to date only at the scheduler's
+   tick), it counts up to the moment it is read. */
+double pg_proc_runtime_seconds(int fd);
+
 /* The peak resident memory of a child (VmHWM, KiB) read from its /proc
    status through `fd` (open /proc/PID/status), or -1. */
 long pg_proc_peak_kib(int fd);
