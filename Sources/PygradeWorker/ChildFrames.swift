@@ -9,14 +9,18 @@ struct ChildFrames {
     /// The largest frame and the most bytes in all this reader takes.
     let maxFrame: Int
     let maxTotal: Int
+    /// Longer than this, a frame's length is no frame's at all (the harness
+    /// never sends more than the result limit): forged, not a flood.
+    let maxPossible: Int
     private(set) var received = 0
     private var buffer: [UInt8] = []
     private var pos = 0
 
     /// `received`: what earlier children of the same job sent.
-    init(maxFrame: Int, maxTotal: Int, received: Int = 0) {
+    init(maxFrame: Int, maxTotal: Int, maxPossible: Int, received: Int = 0) {
         self.maxFrame = maxFrame
         self.maxTotal = maxTotal
+        self.maxPossible = max(maxPossible, maxFrame)
         self.received = received
     }
 
@@ -24,7 +28,7 @@ struct ChildFrames {
         case frame(kind: UInt8, body: ArraySlice<UInt8>)
         /// Not a whole frame yet.
         case more
-        /// A length no frame has (0).
+        /// A length no frame has (0, or past anything the harness sends).
         case malformed
         /// A frame longer than the job may send at once: a flood, judged
         /// from its header before its bytes arrive.
@@ -45,7 +49,7 @@ struct ChildFrames {
     mutating func next() -> Next {
         guard buffer.count - pos >= 4 else { return compact() }
         let len = Int(ChildFrames.u32(buffer[pos..<pos + 4]))
-        guard len >= 1 else { return .malformed }
+        guard len >= 1, len <= maxPossible else { return .malformed }
         guard len <= maxFrame else { return .tooLong }
         guard buffer.count - pos - 4 >= len else { return compact() }
         let kind = buffer[pos + 4]

@@ -55,7 +55,8 @@ struct ChildWatch {
         // A job may send its results' worth, plus the frames' own bytes.
         let limits = job.tests.map { $0.resultLimit(in: job) }
         frames = ChildFrames(
-            maxFrame: (limits.max() ?? 0) + 4096, maxTotal: limits.reduce(0, +) + 4096 * (job.tests.count + 8), received: alreadySent)
+            maxFrame: (limits.max() ?? 0) + 4096, maxTotal: limits.reduce(0, +) + 4096 * (job.tests.count + 8),
+            maxPossible: job.resultBytes + 4096, received: alreadySent)
     }
 
     var limits: (cpu: Double, wall: Double) {

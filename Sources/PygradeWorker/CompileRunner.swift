@@ -110,7 +110,8 @@ final class CompileRunner {
             kill(pid, SIGKILL)
             unreaped.append(pid)
         }
-        var frames = ChildFrames(maxFrame: job.resultBytes + 4096, maxTotal: job.resultBytes + 4096 * (keys.count + 2))
+        var frames = ChildFrames(
+            maxFrame: job.resultBytes + 4096, maxTotal: job.resultBytes + 4096 * (keys.count + 2), maxPossible: job.resultBytes + 4096)
         var code: [UInt8]?
         var hits: [String: [RuleHit]] = [:]
         var chunk = [UInt8](repeating: 0, count: 1 << 16)

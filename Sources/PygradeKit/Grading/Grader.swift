@@ -573,11 +573,13 @@ public final class Grader {
     /// A failure in words. Exception messages can quote the input
     /// (`KeyError: 'secret'`), so a hidden test shows only the exception type.
     static func describe(_ status: TestStatus, detail: String?, visible: Bool) -> String {
-        let detail = detail.map { visible ? $0 : String($0.prefix { $0 != ":" }) }
+        let detail = detail.map { visible || !$0.hasPrefix("raised ") ? $0 : String($0.prefix { $0 != ":" }) }
         switch status {
         case .timeLimitExceeded: return "time limit exceeded" + (detail.map { " (\($0))" } ?? "")
         case .memoryLimitExceeded: return "memory limit exceeded" + (detail.map { " (\($0))" } ?? "")
-        case .outputLimitExceeded: return "printed more output than allowed"
+        case .outputLimitExceeded:
+            return detail.map { $0.hasPrefix(CandidateText.flood) || $0.hasPrefix(CandidateText.notRunFlood) } == true
+                ? "sent more result data than allowed" : "printed more output than allowed"
         case .sandboxViolation: return "stopped for a forbidden action" + (detail.map { " (\($0))" } ?? "")
         case .runtimeError: return detail ?? "failed"
         case .wrongAnswer: return "wrong result"
