@@ -22,6 +22,8 @@ int pg_worker_process_setup(void) {
     return 0;
 }
 
+int pg_worker_undumpable(void) { return prctl(PR_SET_DUMPABLE, 0, 0, 0, 0); }
+
 pid_t pg_fork_zygote(void) {
     fflush(NULL);
     PyOS_BeforeFork();

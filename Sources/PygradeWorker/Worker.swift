@@ -46,6 +46,10 @@ public enum Worker {
         // be this PID namespace's (or the namespace must be the machine's).
         let inOwnPIDNamespace = pg_sandbox_layer(Int32(PG_LAYER_PIDNS))?.pointee.active != 0
         JobRunner.procReadable = !inOwnPIDNamespace || pg_sandbox_mount_proc() == 0
+        // Not dumpable (after the uid map is written, which needs it): the
+        // /proc/PID/mem of the base and of each zygote (another exercise's
+        // inputs) is out of reach of a job child, Landlock or not.
+        _ = pg_worker_undumpable()
         let channel = FramedPipe(readFD: 0, writeFD: 3)
         let runtime: PythonRuntime
         do {

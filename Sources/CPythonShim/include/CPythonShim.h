@@ -173,6 +173,11 @@ double pg_proc_runtime_seconds(int fd);
    status through `fd` (open /proc/PID/status), or -1. */
 long pg_proc_peak_kib(int fd);
 
+/* The worker, once its namespaces are set up: not dumpable, so that no job
+   child can read its memory (or a zygote's) through /proc. Inherited by
+   its zygotes. */
+int pg_worker_undumpable(void);
+
 /* Forks a process that carries on in Swift (an exercise's zygote), with
    PyOS_BeforeFork/AfterFork: 0 in the child, the pid in the parent, -1. The
    child dies with its parent and reaps the orphans of its jobs. */
