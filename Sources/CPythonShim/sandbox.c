@@ -1,4 +1,4 @@
-// The sandbox layers (shared/DESIGN.md, "Sandbox layers"). The worker enters
+// The sandbox layers (README, "Sandbox"). The worker enters
 // its namespaces once, before Python starts; each job child then applies
 // no_new_privs, Landlock, seccomp and drops its capabilities. Every layer
 // records whether it is active and, when not, why: nothing is skipped
