@@ -17,7 +17,13 @@ int pg_python_initialize(char *why, size_t whylen) {
     config.use_environment = 0;
     config.parse_argv = 0;
     config.buffered_stdio = 1;
-    PyStatus status = Py_InitializeFromConfig(&config);
+    // What a candidate prints goes out as UTF-8, as python3 does on a UTF-8
+    // machine, whatever the locale (the isolated config reads none): a
+    // debug print of a Unicode argument must not raise. Lone surrogates and
+    // the like are escaped, never an exception.
+    PyStatus status = PyConfig_SetString(&config, &config.stdio_encoding, L"utf-8");
+    if (!PyStatus_Exception(status)) status = PyConfig_SetString(&config, &config.stdio_errors, L"backslashreplace");
+    if (!PyStatus_Exception(status)) status = Py_InitializeFromConfig(&config);
     PyConfig_Clear(&config);
     if (PyStatus_Exception(status)) {
         snprintf(why, whylen, "%s: %s", status.func ? status.func : "Py_InitializeFromConfig",
