@@ -63,11 +63,14 @@ enum Harness {
             # and no other's.
             spec = _json.loads(spec_json)
             generators = _namespace(spec.get("generators"), "generators.py")
-            probes = _namespace(spec.get("probes"), "probes.py")
+            probes_code = compile(spec["probes"], "probes.py", "exec") if spec.get("probes") else None
+            probes = {"__name__": "probes", "__builtins__": _builtins}
+            if probes_code:
+                exec(probes_code, probes)
             # Job children call each probe by name from a namespace made afresh
             # for that test (child.c): what a candidate does to one probe's
             # functions or helpers, or to the builtins, is gone by the next.
-            probes_code = compile(spec["probes"], "probes.py", "exec") if spec.get("probes") else None
+            # (Run once here to check that every named probe exists.)
             tests = []
             for i, t in enumerate(spec["tests"]):
                 kwargs = {k: _value(v) for k, v in (t.get("kwargs") or {}).items()} or None

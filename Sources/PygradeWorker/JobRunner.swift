@@ -73,7 +73,6 @@ struct JobRunner {
             // exercise.
             switch end.killReason {
             case .budget?:
-                response.budgetExceeded = true
                 notRun(from: next, status: .timeLimitExceeded, why: CandidateText.notRunBudget, response: &response)
                 next = total
             case .flood?:

@@ -59,6 +59,15 @@ struct GraderReportTests {
         #expect(report.tests.map(\.score) == [5, 15])
     }
 
+    /// A forged frame ends the exercise: nothing the child claimed before it
+    /// counts, however right it looked.
+    @Test func aForgedFrameIsASandboxViolationWithNoScore() {
+        var (r, b) = response([value(0, blob: 0), value(1, blob: 1)])
+        r.forged = true
+        let report = Grader.report(exercise: exercise, response: r, blobs: b, expected: expected)
+        #expect(report.status == .sandboxViolation && report.score == 0, "\(report.status) \(report.score)")
+    }
+
     @Test func syntaxErrorComesFirst() {
         var (r, b) = response([], compile: .syntaxError, load: .missing, rules: [RuleHit(id: "no-sorted", line: 1)])
         r.syntaxLine = 3

@@ -162,7 +162,6 @@ extension JobResponse: BinaryCodable {
         timing.write(to: &out)
         out.optional(internalError) { $0.string($1) }
         out.bool(forged)
-        out.bool(budgetExceeded)
     }
 
     public init(from r: inout BinaryReader) throws(BinaryReader.Malformed) {
@@ -180,7 +179,6 @@ extension JobResponse: BinaryCodable {
         timing = try JobTiming(from: &r)
         internalError = try r.optional { (r: inout BinaryReader) throws(BinaryReader.Malformed) in try r.string() }
         forged = try r.bool()
-        budgetExceeded = try r.bool()
     }
 }
 

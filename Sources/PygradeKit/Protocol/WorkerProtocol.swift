@@ -125,9 +125,6 @@ public struct JobResponse: Codable, Sendable {
     /// A child wrote a frame the protocol did not allow where it came (or
     /// played with its result channel): the exercise is a sandbox violation.
     public var forged = false
-    /// The exercise ran past its wall budget: the tests from `budgetFrom` on
-    /// did not run to their end.
-    public var budgetExceeded = false
 
     public init() {}
 }
