@@ -599,7 +599,11 @@ static int load_process_filter(pid_t self) {
 /* ---- In each job child, after its descriptors are in place. ---- */
 
 int pg_sandbox_apply_child(char *why, size_t whylen) {
-    if (scratch_path[0] && chdir(scratch_path) != 0) {
+    // Into the very folder the Landlock ruleset names (held open when it was
+    // built), not whatever the path names now: another exercise's zygote in
+    // this worker may have mounted a fresh scratch there since.
+    int in_scratch = scratch_root_fd >= 0 ? fchdir(scratch_root_fd) : scratch_path[0] ? chdir(scratch_path) : 0;
+    if (in_scratch != 0) {
         snprintf(why, whylen, "chdir to scratch: %s", strerror(errno));
         return -1;
     }

@@ -146,18 +146,18 @@ struct Zygote {
                 r.internalError = "the zygote got a request it cannot read"
                 reply = Message(binary: r)
             }
-            do {
-                try orchestrator.send(reply)
-                try channel.send(Message(header: [1]))
-            } catch {
-                exit(0)
-            }
+            do { try orchestrator.send(reply) } catch { exit(0) }
             // While the orchestrator reads the reply: the job's children
             // (killed once their last frame was in) are gone for good before
             // scratch is reset, so nothing of theirs is left there for the
-            // next job.
+            // next job. Only then is the base told the job is done: every
+            // zygote of this worker shares the scratch mount, and a reset
+            // here while another exercise's job runs would put a fresh tmpfs
+            // under that job (the base hands out the next job only after
+            // this acknowledgement).
             reapJobChildren()
             guard pg_sandbox_reset_scratch() == 0 else { WorkerExit.scratchNotEmpty.exit() }
+            do { try channel.send(Message(header: [1])) } catch { exit(0) }
         }
     }
 

@@ -190,4 +190,50 @@ struct BatchCommandTests {
         let changed = try #require(records.first { $0["submission"] as? String == candidates[1] })
         #expect(changed["verdict"] as? String == "passed")
     }
+    /// Every exercise's job of a worker shares one scratch mount. A job that
+    /// leaves a file there gets a fresh tmpfs after it; that reset must be
+    /// over before another exercise's job starts, or that job finds its
+    /// working folder swapped under it and cannot write (on the old order
+    /// about one candidate in twenty lost an exercise to PermissionError).
+    @Test func aJobStartsInAWritableScratchWhateverTheJobBeforeLeft() throws {
+        let scratch = try BatchScratch()
+        try FileManager.default.createDirectory(atPath: scratch.path("exercises/triple"), withIntermediateDirectories: true)
+        let double = try String(contentsOfFile: scratch.path("exercises/double/exercise.yaml"), encoding: .utf8)
+        try scratch.write(
+            "exercises/triple/exercise.yaml",
+            double.replacingOccurrences(of: "double", with: "triple").replacingOccurrences(of: "Double", with: "Triple"))
+        try scratch.write("exercises/triple/reference.py", "def triple(x):\n    return 3 * x\n")
+        try scratch.write("exercises/triple/starter.py", "def triple(x):\n    pass\n")
+        try scratch.write("exercises/triple/prompt.md", "Return three times x.\n")
+        let count = 200
+        for i in 0..<count {
+            try scratch.write(
+                "candidates/c\(i).py",
+                """
+                with open("left-in-scratch.txt", "w") as f:
+                    f.write("\(i)")
+
+                def double(x):
+                    return x + x
+
+                def triple(x):
+                    return 3 * x
+
+                """)
+        }
+        let out = scratch.path("results.jsonl")
+        let result = try PygradeBinary.run([
+            "batch", scratch.candidates, "--out", out, "--exercises-dir", scratch.exercises, "--jobs", "2", "--no-progress",
+        ])
+        #expect(result.status == 0, "\(result.stderr)")
+        let records = BatchScratch.lines(out).compactMap { $0 }
+        #expect(records.count == count)
+        for record in records {
+            for exercise in record["exercises"] as? [[String: Any]] ?? [] {
+                #expect(
+                    exercise["status"] as? String == "passed",
+                    "\(record["submission"] ?? "") \(exercise["id"] ?? ""): \(exercise["message"] ?? "")")
+            }
+        }
+    }
 }
