@@ -28,7 +28,7 @@ struct BatchCommand: ParsableCommand {
     @Option(help: "Also write a CSV summary here.")
     var csv: String?
 
-    @Flag(help: "Continue the results file: skip candidates already graded with the same submission and exercises.")
+    @Flag(help: "Continue the results file: skip candidates already graded with the same submission, exercises and assignment.")
     var resume = false
 
     @Flag(name: .customLong("no-progress"), help: "No progress output.")
@@ -46,6 +46,11 @@ struct BatchCommand: ParsableCommand {
         options.jobs = jobs
         options.resume = resume
         options.grade = grading.gradeOptions
+        // DIR/assignment.yaml unless --assignment names one: the operator's
+        // folder, whose entries are candidates and never it.
+        let found = (directory as NSString).appendingPathComponent(Assignment.fileName)
+        var st = stat()
+        options.grade.assignment = try grading.assignment(catalog, found: lstat(found, &st) == 0 ? found : nil)
 
         // Every usage error before the results file is touched.
         do { _ = try Grader(catalog: catalog, options: options.grade) } catch { throw CLIError.usage(error.description) }

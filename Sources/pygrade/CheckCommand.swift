@@ -19,12 +19,16 @@ struct CheckCommand: ParsableCommand {
     @Option(help: "The folder of fixtures.")
     var fixtures: String = "Fixtures"
 
+    @Option(help: "Also check this assignment file against the exercises (and the references under its limits).")
+    var assignment: String?
+
     @Option(help: "Output: text (a line per check as it completes) or junit (one XML document at the end).")
     var format: CheckFormat = .text
 
     func run() throws {
         let folder = exercises.map { URL(fileURLWithPath: $0) } ?? ExerciseCatalog.defaultFolder()
         let runner = CheckRunner(exercisesFolder: folder, fixturesFolder: fixtures)
+        runner.assignmentFile = assignment
         if format == .junit {
             let items = runner.run()
             print(JUnitReport.render(checks: items), terminator: "")

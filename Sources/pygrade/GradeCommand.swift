@@ -23,8 +23,11 @@ struct GradeCommand: ParsableCommand {
 
     @Option(
         name: .customLong("gradescope-hidden"),
-        help: "With --format gradescope, what Gradescope shows of hidden tests: hidden, after_due_date or after_published.")
-    var gradescopeHidden: GradescopeReport.Visibility = .hidden
+        help: """
+            With --format gradescope, what Gradescope shows of hidden tests: hidden, after_due_date or after_published \
+            (default: the assignment's gradescope_hidden, else hidden).
+            """)
+    var gradescopeHidden: GradescopeReport.Visibility?
 
     @OptionGroup var grading: GradingOptions
 
@@ -33,7 +36,12 @@ struct GradeCommand: ParsableCommand {
 
     func run() throws {
         let catalog = try grading.catalog()
-        let options = grading.gradeOptions
+        var options = grading.gradeOptions
+        // Only the one named: the folder that holds a submission is often the
+        // candidate's own (an upload folder), and a candidate must never
+        // choose what counts. One lying there is pointed out, not read.
+        options.assignment = try grading.assignment(catalog)
+        if options.assignment == nil { noteUnreadAssignment() }
         let grader: Grader
         do { grader = try Grader(catalog: catalog, options: options) } catch { throw CLIError.usage(error.description) }
         let submission: Submission
@@ -49,10 +57,25 @@ struct GradeCommand: ParsableCommand {
         case .text: print(TextReport(colour: TextReport.colourWanted()).render(report), terminator: "")
         case .json: print(try ReportJSON.encode(report))
         case .junit: print(JUnitReport.render(report), terminator: "")
-        case .gradescope: print(try GradescopeReport(report, hidden: gradescopeHidden).encoded())
+        case .gradescope:
+            let hidden = gradescopeHidden ?? options.assignment?.gradescopeHidden ?? .hidden
+            print(try GradescopeReport(report, hidden: hidden).encoded())
         }
         if timings { printTimings(grader) }
         throw ExitCode(report.verdict == .passed ? 0 : 1)
+    }
+
+    /// A note on stderr when `assignment.yaml` lies next to the submission
+    /// (as `batch` of that folder would read it) but `--assignment` was not given.
+    private func noteUnreadAssignment() {
+        let folder = (path as NSString).deletingLastPathComponent
+        let file = folder.isEmpty ? Assignment.fileName : (folder as NSString).appendingPathComponent(Assignment.fileName)
+        var st = stat()
+        guard lstat(file, &st) == 0 else { return }
+        var err = FileHandle.standardError
+        print(
+            "pygrade: note: \(TerminalText.escapingControls(file)) is not read by grade; pass --assignment \(TerminalText.escapingControls(file)) to grade under it",
+            to: &err)
     }
 
     private func printTimings(_ grader: Grader) {

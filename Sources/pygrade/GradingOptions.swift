@@ -25,6 +25,11 @@ struct GradingOptions: ParsableArguments {
     @Option(name: .customLong("exercises-dir"), help: "The folder of exercises (default: ./Exercises).")
     var exercisesDir: String?
 
+    @Option(
+        name: .customLong("assignment"),
+        help: "An assignment file (YAML): which exercises count, in which order, with which points and limits.")
+    var assignment: String?
+
     @Option(help: "strict: refuse to grade when a sandbox layer is missing; standard: grade and name the missing layers in the report.")
     var sandbox: SandboxPolicy = .default
 
@@ -39,6 +44,13 @@ struct GradingOptions: ParsableArguments {
     func catalog() throws -> ExerciseCatalog {
         let folder = exercisesDir.map { URL(fileURLWithPath: $0) } ?? ExerciseCatalog.defaultFolder()
         do { return try ExerciseCatalog.load(from: folder) } catch { throw CLIError.usage(error.description) }
+    }
+
+    /// The assignment named by `--assignment`, else the one at `found` when
+    /// there is one there (nil: none); a malformed one is bad usage (exit 2).
+    func assignment(_ catalog: ExerciseCatalog, found: String? = nil) throws -> Assignment? {
+        guard let path = assignment ?? found else { return nil }
+        do { return try AssignmentLoader.load(path, catalog: catalog) } catch { throw CLIError.usage(error.description) }
     }
 
     var gradeOptions: GradeOptions {

@@ -2,8 +2,10 @@ import Foundation
 
 /// The candidates of a batch: each `.py` file and each folder directly in
 /// DIR, sorted by name. Hidden entries and other regular files are not
-/// candidates. DIR itself may be a symbolic link (the operator named it);
-/// its entries are looked at without following any: one that is a symbolic
+/// candidates, nor is `assignment.yaml`, whatever it is (the batch's
+/// assignment, read from there unless `--assignment` names another). DIR
+/// itself may be a symbolic link (the operator named it); its entries are
+/// looked at without following any: one that is a symbolic
 /// link, a device, a FIFO or a socket is listed, so that it gets an error
 /// record (Submission.load refuses it) rather than being read or silently
 /// left out.
@@ -23,7 +25,7 @@ public enum BatchCandidates {
         var base = directory
         while base.count > 1 && base.hasSuffix("/") { base.removeLast() }
         var out: [String] = []
-        for entry in entries where !entry.name.hasPrefix(".") {
+        for entry in entries where !entry.name.hasPrefix(".") && entry.name != Assignment.fileName {
             let path = base == "/" ? "/\(entry.name)" : "\(base)/\(entry.name)"
             switch try? folder.kind(of: entry) {
             case .folder?: out.append(path)

@@ -47,9 +47,13 @@ public enum BatchRecord: Sendable {
         var submission: String
         var sha256: String?
         var grader: Grader?
+        var assignment: Assignment?
         struct Grader: Decodable {
             var exercisesSHA256: String
             enum CodingKeys: String, CodingKey { case exercisesSHA256 = "exercises_sha256" }
+        }
+        struct Assignment: Decodable {
+            var sha256: String
         }
     }
 }

@@ -3,7 +3,8 @@ import Foundation
 public struct BatchOptions: Sendable {
     /// Threads, each driving its own worker process.
     public var jobs = ProcessInfo.processInfo.activeProcessorCount
-    /// Skip candidates whose last record has the same submission and exercise hashes.
+    /// Skip candidates whose last record has the same submission, exercise
+    /// and assignment hashes.
     public var resume = false
     /// Passed to every grader unchanged (limits, exercises, sandbox policy).
     public var grade = GradeOptions()
@@ -40,6 +41,7 @@ public final class BatchRunner: @unchecked Sendable {
     private let candidates: [String]
     public let exerciseIDs: [String]
     private let exercisesSHA256: String
+    private let assignmentSHA256: String?
     private let resumeIndex: [String: ResumeEntry]
 
     private let condition = NSCondition()
@@ -61,6 +63,7 @@ public final class BatchRunner: @unchecked Sendable {
         let grader = try Grader(catalog: catalog, options: options.grade, store: store)
         exerciseIDs = grader.exercises.map(\.id)
         exercisesSHA256 = grader.exercisesSHA256
+        assignmentSHA256 = options.grade.assignment?.sha256
         resumeIndex = options.resume ? results.index : [:]
         progress = BatchProgress(total: candidates.count)
     }
@@ -138,7 +141,7 @@ public final class BatchRunner: @unchecked Sendable {
                 let submission = try Submission.load(
                     path, maxBytes: options.grade.maxSubmissionBytes, exerciseIDs: exerciseIDs, followingPath: false)
                 if let done = resumeIndex[path], !done.isError, done.sha256 == submission.sha256,
-                    done.exercisesSHA256 == exercisesSHA256
+                    done.exercisesSHA256 == exercisesSHA256, done.assignmentSHA256 == assignmentSHA256
                 {
                     count { $0.resumed += 1 }
                     continue

@@ -40,6 +40,8 @@ public struct BatchSummary: Sendable {
     public var scoreTotal = 0.0
     public var exercises: [ExerciseStats] = []
     public var slowest: [Slow] = []
+    /// The assignment of the last report (one batch grades under one).
+    public var assignment: AssignmentInfo?
 
     public init() {}
 
@@ -58,6 +60,7 @@ public struct BatchSummary: Sendable {
         case .report(let r, let ms):
             graded += 1
             if r.verdict == .passed { passed += 1 }
+            if let a = r.assignment { assignment = a }
             let p = BatchSummary.percent(r)
             scoreTotal += p
             histogram[BatchSummary.bin(percent: p)] += 1
@@ -107,6 +110,7 @@ public struct BatchSummary: Sendable {
         out.append(
             "\(candidates) candidates: \(graded) graded, \(passed) passed every exercise, \(errorCount) error\(errorCount == 1 ? "" : "s")"
                 + (graded > 0 ? String(format: "; mean score %.1f%%", meanPercent) : ""))
+        if let assignment { out.append(TextReport.assignmentLine(assignment)) }
         if graded > 0 {
             out.append("score distribution:")
             let peak = histogram.max() ?? 1

@@ -19,6 +19,8 @@ public struct ResultsFileError: Error, CustomStringConvertible, Sendable {
 public struct ResumeEntry: Sendable, Equatable {
     public var sha256: String?
     public var exercisesSHA256: String?
+    /// The assignment's file hash (nil: graded without one).
+    public var assignmentSHA256: String?
     public var isError: Bool
     /// The record's line number (0-based), for compaction.
     public var line: Int
@@ -114,8 +116,8 @@ public final class ResultsFile: @unchecked Sendable {
     private func remember(_ head: BatchRecord.Head) {
         if index[head.submission] != nil { hasSuperseded = true }
         index[head.submission] = ResumeEntry(
-            sha256: head.sha256, exercisesSHA256: head.grader?.exercisesSHA256, isError: head.schema == BatchErrorRecord.schemaID,
-            line: lineCount)
+            sha256: head.sha256, exercisesSHA256: head.grader?.exercisesSHA256, assignmentSHA256: head.assignment?.sha256,
+            isError: head.schema == BatchErrorRecord.schemaID, line: lineCount)
         lineCount += 1
     }
 

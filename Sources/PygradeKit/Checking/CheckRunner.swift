@@ -2,7 +2,7 @@ import Foundation
 
 /// One thing `pygrade check` verified.
 public struct CheckItem: Sendable {
-    public enum Kind: String, Sendable, CaseIterable { case definition, reference, determinism, margin, fixture }
+    public enum Kind: String, Sendable, CaseIterable { case definition, assignment, reference, determinism, margin, fixture }
     public var kind: Kind
     public var name: String
     public var ok: Bool
@@ -16,6 +16,8 @@ public struct CheckItem: Sendable {
 public final class CheckRunner {
     public let exercisesFolder: URL
     public let fixturesFolder: String
+    /// An assignment to check against the exercises (AssignmentCheck).
+    public var assignmentFile: String?
     let store: ExpectedStore
 
     public init(exercisesFolder: URL, fixturesFolder: String, store: ExpectedStore = ExpectedStore()) {
@@ -37,6 +39,7 @@ public final class CheckRunner {
         for e in catalog.exercises {
             record(CheckItem(kind: .definition, name: e.id, ok: true, detail: "\(e.tests.count) tests", milliseconds: 0))
         }
+        let assignment = assignmentFile.flatMap { file in checkAssignment(file, catalog: catalog, record: record) }
         guard !catalog.exercises.isEmpty else { return items }
 
         let grader: Grader
@@ -51,6 +54,12 @@ public final class CheckRunner {
             let items = checkReference(exercise, grader: grader)
             let ms = start.millisecondsElapsed
             for item in items { record(item.with(milliseconds: item.kind == .reference ? ms : 0)) }
+        }
+        if let assignment {
+            for exercise in assignment.exercises(in: catalog) where Self.overridesLimits(assignment, exercise.id) {
+                let start = Clock.now
+                record(checkReference(exercise, under: assignment, catalog: catalog).with(milliseconds: start.millisecondsElapsed))
+            }
         }
 
         let paths: [String]

@@ -6,6 +6,8 @@ public struct Exercise: Sendable {
     public var title: String
     public var entry: String
     public var points: Double
+    /// What `points` may be, in exercise.yaml and in an assignment.
+    public static let pointsRange: ClosedRange<Double> = 0...10000
     public var checker: CheckerKind
     /// The arguments must be unchanged after the call (SPEC §2).
     public var inputsImmutable: Bool

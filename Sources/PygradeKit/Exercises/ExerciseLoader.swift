@@ -90,13 +90,7 @@ public enum ExerciseLoader {
         }
         let checker = try top["checker"].map { node throws(DefinitionError) in try checkerKind(node) } ?? .exact
         var limits = Limits()
-        if let l = top["limits"] {
-            let m = try l.mapping("limits", allowed: ["time", "memory", "output", "budget"])
-            if let t = m["time"] { limits.timeSeconds = try t.number("limits.time", in: 0.01...600) }
-            if let t = m["memory"] { limits.memoryMiB = try t.integer("limits.memory", in: 16...65536) }
-            if let t = m["output"] { limits.outputBytes = try t.integer("limits.output", in: 0...(1 << 30)) }
-            if let t = m["budget"] { limits.budgetSeconds = try t.number("limits.budget", in: 0.1...3600) }
-        }
+        if let l = top["limits"] { limits = try LimitOverrides(l).applied(to: limits) }
         var rules: [Rule] = []
         if let r = top["rules"] {
             for item in try r.sequence("rules") { rules.append(try rule(item)) }
@@ -113,7 +107,7 @@ public enum ExerciseLoader {
             id: id,
             title: try required("title").string("title"),
             entry: entry,
-            points: try top["points"]?.number("points", in: 0...10000) ?? 20,
+            points: try top["points"]?.number("points", in: Exercise.pointsRange) ?? 20,
             checker: checker,
             inputsImmutable: try top["inputs_immutable"]?.bool("inputs_immutable") ?? false,
             freshResult: try top["fresh_result"]?.bool("fresh_result") ?? false,

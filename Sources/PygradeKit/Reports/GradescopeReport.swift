@@ -54,6 +54,10 @@ public struct GradescopeReport: Encodable, Sendable {
             "schema": report.schema, "verdict": report.verdict.rawValue, "sha256": report.sha256,
             "grader_version": report.grader.version, "exercises_sha256": report.grader.exercisesSHA256,
         ]
+        if let a = report.assignment {
+            extraData["assignment"] = a.name
+            extraData["assignment_sha256"] = a.sha256
+        }
         var tests: [Test] = []
         for (i, exercise) in report.exercises.enumerated() {
             let base = ["exercise:\(exercise.id)"]

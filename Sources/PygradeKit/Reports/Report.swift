@@ -9,6 +9,8 @@ public struct Report: Codable, Sendable {
     public var verdict: Verdict
     public var score: Double
     public var maxScore: Double
+    /// The assignment graded under (absent without one).
+    public var assignment: AssignmentInfo?
     public var exercises: [ExerciseReport]
     public var grader: GraderInfo
 
@@ -17,10 +19,13 @@ public struct Report: Codable, Sendable {
     enum CodingKeys: String, CodingKey {
         case schema, submission, sha256, verdict, score
         case maxScore = "max_score"
-        case exercises, grader
+        case assignment, exercises, grader
     }
 
-    public init(submission: String, sha256: String, exercises: [ExerciseReport], grader: GraderInfo) {
+    public init(
+        submission: String, sha256: String, exercises: [ExerciseReport], grader: GraderInfo, assignment: AssignmentInfo? = nil
+    ) {
+        self.assignment = assignment
         self.submission = submission
         self.sha256 = sha256
         self.exercises = exercises

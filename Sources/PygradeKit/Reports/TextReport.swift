@@ -26,6 +26,7 @@ public struct TextReport {
         // candidate's file name): shown escaped like its output.
         let name = TerminalText.escapingControls(report.submission)
         lines.append("\(bold(name))  \(verdict)  \(TextReport.number(report.score))/\(TextReport.number(report.maxScore))")
+        if let a = report.assignment { lines.append("  " + TextReport.assignmentLine(a)) }
         let header = ["exercise", "status", "score", "tests", "first failure"]
         let rows = report.exercises.map { e in
             [
@@ -59,6 +60,12 @@ public struct TextReport {
             lines += outputBlock(e)
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Which assignment graded: its name (escaped, as a file name is) and
+    /// the start of its file's SHA-256, enough to tell two versions apart.
+    public static func assignmentLine(_ a: AssignmentInfo) -> String {
+        "assignment: \(TerminalText.escapingControls(a.name)) (sha256 \(a.sha256.prefix(12)))"
     }
 
     /// At most so many lines of a test's output in the text report (the
