@@ -1,6 +1,6 @@
 import CPython
-import Foundation
 import CPythonShim
+import Foundation
 import PygradeKit
 
 struct WorkerFailure: Error, CustomStringConvertible {

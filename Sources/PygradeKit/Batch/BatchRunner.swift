@@ -78,8 +78,8 @@ public final class BatchRunner: @unchecked Sendable {
         for e in grader.exercises where grader.broken[e.id] == nil {
             do { _ = try grader.expected(for: e) } catch let error where error.broken != nil { continue }
         }
-        let broken = grader.exercises.compactMap { grader.broken[$0.id] }
-        if broken.count == grader.exercises.count, let first = broken.first { throw GradeError(first) }
+        let broken = grader.notGraded
+        if grader.exercises.allSatisfy({ grader.broken[$0.id] != nil }), let first = broken.first { throw GradeError(first) }
         condition.lock()
         knownBroken = broken
         condition.unlock()

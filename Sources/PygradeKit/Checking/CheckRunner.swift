@@ -109,7 +109,8 @@ public final class CheckRunner {
             if mine.expectations.isEmpty && (fixture.refusal == nil || !exerciseIDs.isEmpty) { continue }
             record(checkFixture(mine, catalog: catalog).with(milliseconds: start.millisecondsElapsed))
         }
-        for id in (catalog.exercises.map(\.id) + catalog.broken.keys).sorted() where inScope(id) && !covered.contains(id) {
+        // (A malformed exercise has failed already: no warning on top.)
+        for id in catalog.exercises.map(\.id) where inScope(id) && !malformed.contains(id) && !covered.contains(id) {
             var item = CheckItem(
                 kind: .fixture, name: id, ok: true,
                 detail: "no fixture declares a status for this exercise (add a submission to \(fixturesFolder) "

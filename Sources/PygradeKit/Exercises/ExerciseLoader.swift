@@ -220,7 +220,9 @@ public enum ExerciseLoader {
         } else {
             var kwargs: [String: String] = [:]
             if let k = m["kwargs"] {
-                guard let km = k.node.mapping else { throw k.fail("test '\(name)': kwargs must be a mapping of names to Python expressions") }
+                guard let km = k.node.mapping else {
+                    throw k.fail("test '\(name)': kwargs must be a mapping of names to Python expressions")
+                }
                 for (key, value) in km {
                     let v = YAMLDocument(file: node.file, node: value)
                     guard let keyName = key.scalar?.string, !keyName.isEmpty else {

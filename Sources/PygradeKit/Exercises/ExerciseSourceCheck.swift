@@ -26,7 +26,8 @@ public enum ExerciseSourceCheck {
         guard !items.isEmpty else { return [] }
         let response = try worker.checkSources(SourceCheckRequest(items: items))
         return response.problems.flatMap { p in
-            p.index >= 0 && p.index < explain.count ? explain[p.index].errors(p).map { Problem(exercise: explain[p.index].exercise, error: $0) } : []
+            p.index >= 0 && p.index < explain.count
+                ? explain[p.index].errors(p).map { Problem(exercise: explain[p.index].exercise, error: $0) } : []
         }
     }
 

@@ -141,6 +141,13 @@ public final class Grader {
         return sourceProblems ?? []
     }
 
+    /// The exercises found broken so far, in the catalog's order: those
+    /// asked for, or, when none was, every folder of the catalog.
+    public var notGraded: [BrokenExercise] {
+        let ids = options.exerciseIDs.isEmpty ? (exercises.map(\.id) + catalog.broken.keys).sorted() : exercises.map(\.id)
+        return ids.compactMap { broken[$0] }
+    }
+
     /// Takes an exercise as broken without finding out again (`batch`
     /// hands each thread's grader what the first one found).
     public func assumeBroken(_ b: BrokenExercise) { broken[b.id] = b }
@@ -265,7 +272,7 @@ public final class Grader {
                 broken[exercise.id] = e.broken
             }
         }
-        let notGraded = exercises.compactMap { broken[$0.id] }
+        let notGraded = self.notGraded
         if reports.isEmpty, let first = notGraded.first { throw GradeError(first) }
         return Report(
             submission: submission.path, sha256: submission.sha256, exercises: reports,
