@@ -145,6 +145,9 @@ static int encode_scalar_or_push(PyObject *o, pg_buf *b, stack *s, char *why, si
         while (PyDict_Next(o, &pos, &k, &v)) {
             if ((rc = push(s, v)) || (rc = push(s, k))) return rc;
         }
+        // An empty dict pushed nothing: with an empty stack, `s->len - 1`
+        // would wrap around.
+        if (s->len == base) return PG_ENC_OK;
         for (size_t i = base, j = s->len - 1; i < j; i++, j--) {
             PyObject *t = s->items[i]; s->items[i] = s->items[j]; s->items[j] = t;
         }

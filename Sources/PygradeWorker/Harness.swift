@@ -7,6 +7,10 @@
 /// Everything here is trusted code: candidates' code only ever runs in job
 /// children, after this module has finished its work.
 enum Harness {
+    /// The exception `prepare` raises when a test's inputs cannot be built:
+    /// its message names the test.
+    static let testInputError = "TestInputError"
+
     static let source = #"""
         import ast as _ast
         import builtins as _builtins
@@ -58,6 +62,10 @@ enum Harness {
             return eval(compile(text, "<exercise.yaml>", "eval"), {"__builtins__": _builtins})
 
 
+        class TestInputError(Exception):
+            pass
+
+
         def prepare(spec_json):
             # Runs in the exercise's zygote, which holds this exercise's inputs
             # and no other's.
@@ -72,24 +80,11 @@ enum Harness {
             # functions or helpers, or to the builtins, is gone by the next.
             # (Run once here to check that every named probe exists.)
             tests = []
-            for i, t in enumerate(spec["tests"]):
-                kwargs = {k: _value(v) for k, v in (t.get("kwargs") or {}).items()} or None
-                g = t.get("generate")
-                if g:
-                    fn = generators.get(g["function"])
-                    if not callable(fn):
-                        raise ValueError(f"test {i + 1}: generators.py has no function {g['function']!r}")
-                    args = fn(_random.Random(g.get("seed", 0)), **(g.get("parameters") or {}))
-                    if type(args) is not tuple:
-                        raise TypeError(f"test {i + 1}: generator {g['function']!r} must return a tuple of arguments")
-                else:
-                    args = tuple(_value(a) for a in t.get("args") or [])
-                probe = None
-                if t.get("probe"):
-                    if not callable(probes.get(t["probe"])):
-                        raise ValueError(f"test {i + 1}: probes.py has no function {t['probe']!r}")
-                    probe = _sys.intern(t["probe"])
-                tests.append((probe, args, kwargs))
+            for t in spec["tests"]:
+                try:
+                    tests.append(_test_inputs(t, generators, probes))
+                except Exception as e:
+                    raise TestInputError(f"test {t['name']!r}: {type(e).__name__}: {e}") from None
             rules = rule_sets(spec.get("rules") or [])
             # The builtins as they are before any candidate code: each probe's
             # namespace gets a fresh dict of them. A tuple: nothing in it can be
@@ -101,6 +96,75 @@ enum Harness {
             _gc.collect()
             _gc.freeze()
             return tests, rules, probes_code, builtins_items
+
+
+        def _test_inputs(t, generators, probes):
+            kwargs = {k: _value(v) for k, v in (t.get("kwargs") or {}).items()} or None
+            g = t.get("generate")
+            if g:
+                fn = generators.get(g["function"])
+                if not callable(fn):
+                    raise ValueError(f"generators.py has no function {g['function']!r}")
+                args = fn(_random.Random(g.get("seed", 0)), **(g.get("parameters") or {}))
+                if type(args) is not tuple:
+                    raise TypeError(f"generator {g['function']!r} must return a tuple of arguments")
+            else:
+                args = tuple(_value(a) for a in t.get("args") or [])
+            probe = None
+            if t.get("probe"):
+                if not callable(probes.get(t["probe"])):
+                    raise ValueError(f"probes.py has no function {t['probe']!r}")
+                probe = _sys.intern(t["probe"])
+            return probe, args, kwargs
+
+
+        def check_sources(items_json):
+            # Compiles, never runs, the Python an exercise's author wrote (each
+            # test's argument expressions, generators.py, probes.py), so that a
+            # typo is reported when the definition is checked, with its place,
+            # rather than when the inputs are built. In a child of the worker's
+            # base (compiling makes constants of the arguments: the base must
+            # hold no test input).
+            problems = []
+            for i, item in enumerate(_json.loads(items_json)):
+                try:
+                    compile(item["source"], item["filename"], item["mode"], dont_inherit=True)
+                except SyntaxError as e:
+                    problems.append({"index": i, "message": e.msg, "line": e.lineno})
+                    continue
+                except (ValueError, MemoryError, RecursionError) as e:
+                    problems.append({"index": i, "message": f"{type(e).__name__}: {e}"})
+                    continue
+                if item.get("names"):
+                    bound = _top_level_names(_ast.parse(item["source"], item["filename"]).body)
+                    missing = [n for n in item["names"] if bound is not None and n not in bound]
+                    if missing:
+                        problems.append({"index": i, "undefined": missing})
+            return _json.dumps(problems)
+
+
+        def _top_level_names(body):
+            # The names a module binds at its top level (in if, try, with and loop
+            # blocks too), or None when a star import makes them unknowable.
+            names = set()
+            for node in body:
+                if isinstance(node, (_ast.FunctionDef, _ast.AsyncFunctionDef, _ast.ClassDef)):
+                    names.add(node.name)
+                elif isinstance(node, (_ast.Import, _ast.ImportFrom)):
+                    for alias in node.names:
+                        if alias.name == "*":
+                            return None
+                        names.add(alias.asname or alias.name.partition(".")[0])
+                elif isinstance(node, (_ast.Assign, _ast.AnnAssign, _ast.AugAssign)):
+                    for target in node.targets if isinstance(node, _ast.Assign) else [node.target]:
+                        names.update(n.id for n in _ast.walk(target) if isinstance(n, _ast.Name))
+                for block in ("body", "orelse", "finalbody", "handlers"):
+                    if not isinstance(node, (_ast.FunctionDef, _ast.AsyncFunctionDef, _ast.ClassDef)) and hasattr(node, block):
+                        inner = _top_level_names(getattr(node, block))
+                        if inner is None:
+                            return None
+                        names |= inner
+            return names
 
 
         def rule_sets_json(rules_json):

@@ -1,5 +1,6 @@
 import CPython
 import CPythonShim
+import Foundation
 import PygradeKit
 
 struct WorkerFailure: Error, CustomStringConvertible {
@@ -46,6 +47,7 @@ final class PythonRuntime {
     let flush: UnsafeMutablePointer<PyObject>
     private let prepareFunction: UnsafeMutablePointer<PyObject>
     private let ruleSetsFunction: UnsafeMutablePointer<PyObject>
+    private let checkSourcesFunction: UnsafeMutablePointer<PyObject>
 
     init() throws(WorkerFailure) {
         var why = [CChar](repeating: 0, count: 512)
@@ -61,6 +63,7 @@ final class PythonRuntime {
         pg_decref(r)
         guard let prepare = PyDict_GetItemString(globals, "prepare"),
             let ruleSets = PyDict_GetItemString(globals, "rule_sets_json"),
+            let checkSources = PyDict_GetItemString(globals, "check_sources"),
             let flush = PyDict_GetItemString(globals, "flush"),
             let compile = PyDict_GetItemString(PyEval_GetBuiltins(), "compile"),
             pg_rules_init() == 0
@@ -68,10 +71,12 @@ final class PythonRuntime {
         guard pg_rules_warm(compile) == 0 else { throw WorkerFailure("the AST warm-up sample (rules.c) does not parse") }
         pg_incref(prepare)
         pg_incref(ruleSets)
+        pg_incref(checkSources)
         pg_incref(flush)
         pg_incref(compile)
         prepareFunction = prepare
         ruleSetsFunction = ruleSets
+        checkSourcesFunction = checkSources
         self.flush = flush
         self.compile = compile
     }
@@ -105,7 +110,10 @@ final class PythonRuntime {
         guard let spec = PyUnicode_FromString(specJSON) else { throw WorkerFailure(PythonRuntime.takeError()) }
         defer { pg_decref(spec) }
         guard let pair = PyObject_CallOneArg(prepareFunction, spec) else {
-            throw WorkerFailure(PythonRuntime.takeError())
+            // A test's inputs failed: the message names the test already.
+            let error = PythonRuntime.takeError()
+            let named = Harness.testInputError + ": "
+            throw WorkerFailure(error.hasPrefix(named) ? String(error.dropFirst(named.count)) : error)
         }
         defer { pg_decref(pair) }
         guard let tests = PyTuple_GetItem(pair, 0), let rules = PyTuple_GetItem(pair, 1), let probesCode = PyTuple_GetItem(pair, 2),
@@ -146,6 +154,20 @@ final class PythonRuntime {
         return PreparedExercise(
             tests: tests, probesCode: kept(probesCode), builtinsItems: kept(builtinsItems), rules: kept(rules), ruleIDs: ruleIDs,
             argumentDigests: digests)
+    }
+
+    /// The problems of the author's Python (SourceCheckRequest), as JSON.
+    /// To be called in a child of the base: compiling arguments makes
+    /// constants of them.
+    func checkSources(itemsJSON: String) throws(WorkerFailure) -> [SourceCheckResponse.Problem] {
+        guard let text = PyUnicode_FromString(itemsJSON) else { throw WorkerFailure(PythonRuntime.takeError()) }
+        defer { pg_decref(text) }
+        guard let result = PyObject_CallOneArg(checkSourcesFunction, text) else { throw WorkerFailure(PythonRuntime.takeError()) }
+        defer { pg_decref(result) }
+        guard let utf8 = PyUnicode_AsUTF8(result),
+            let problems = try? JSONDecoder().decode([SourceCheckResponse.Problem].self, from: Data(String(cString: utf8).utf8))
+        else { throw WorkerFailure("check_sources() returned no list of problems") }
+        return problems
     }
 
     /// An exercise's rules as the C walker reads them (rules.c), or nil when

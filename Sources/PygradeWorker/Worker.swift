@@ -122,6 +122,7 @@ final class WorkerBase {
                 switch try WorkerRequest(message) {
                 case .prepare(let key, let spec): reply = try prepare(key: key, spec: spec)
                 case .job(let job): reply = run(job, request: message)
+                case .checkSources(let request): reply = try checkSources(request)
                 }
             } catch {
                 var r = JobResponse()
@@ -158,6 +159,39 @@ final class WorkerBase {
             zygote.stop()
         }
         return try Message(PrepareResponse(ok: answer.ok, error: answer.error, milliseconds: t.millisecondsElapsed))
+    }
+
+    /// Compiles the author's Python in a child, which answers and exits:
+    /// the base itself never holds a test input, not even as a constant of
+    /// code it compiled.
+    private func checkSources(_ request: SourceCheckRequest) throws -> Message {
+        let json = String(decoding: try JSONEncoder().encode(request.items), as: UTF8.self)
+        var pipe: [Int32] = [0, 0]
+        guard pg_pipe_cloexec(&pipe) == 0 else {
+            return try Message(SourceCheckResponse(error: "pipe2: \(String(cString: strerror(errno)))"))
+        }
+        let pid = pg_fork_zygote()
+        if pid == 0 {
+            close(pipe[0])
+            let response: SourceCheckResponse
+            do {
+                response = SourceCheckResponse(problems: try runtime.checkSources(itemsJSON: json))
+            } catch {
+                response = SourceCheckResponse(error: "\(error)")
+            }
+            _ = try? FramedPipe(readFD: -1, writeFD: pipe[1]).send(Message(response))
+            _exit(0)
+        }
+        close(pipe[1])
+        defer { close(pipe[0]) }
+        guard pid > 0 else { return try Message(SourceCheckResponse(error: "fork: \(String(cString: strerror(errno)))")) }
+        let answer = try? FramedPipe(readFD: pipe[0], writeFD: -1).receive()
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        guard let answer, let response = try? answer.decode(SourceCheckResponse.self) else {
+            return try Message(SourceCheckResponse(error: "the source check child died"))
+        }
+        return try Message(response)
     }
 
     /// The reply, or nil when the zygote has sent it.

@@ -72,7 +72,15 @@ struct BatchCommand: ParsableCommand {
         do { runner = try BatchRunner(catalog: catalog, options: options, candidates: candidates, results: results) } catch {
             throw CLIError.usage(error.description)
         }
-        do { try runner.prepareExpected() } catch { throw CLIError.internal(error.description) }
+        do {
+            // A broken exercise is left out of every report, which names it;
+            // its author reads why here.
+            for b in try runner.prepareExpected() {
+                FileHandle.standardError.write(Data("pygrade: \(b.id) not graded: \(TerminalText.escapingControls(b.problem))\n".utf8))
+            }
+        } catch {
+            throw error.broken?.stage == .definition ? CLIError.usage(error.description) : CLIError.internal(error.description)
+        }
 
         let display = noProgress ? nil : ProgressDisplay()
         let progress: BatchProgress

@@ -51,7 +51,13 @@ struct GradeCommand: ParsableCommand {
             throw CLIError.usage(error.description)
         }
         let report: Report
-        do { report = try grader.grade(submission) } catch { throw CLIError.internal(error.description) }
+        do {
+            report = try grader.grade(submission)
+        } catch {
+            // Nothing was graded: every exercise asked for is broken. A
+            // malformed definition is bad input; anything else, ours.
+            throw error.broken?.stage == .definition ? CLIError.usage(error.description) : CLIError.internal(error.description)
+        }
 
         switch format {
         case .text: print(TextReport(colour: TextReport.colourWanted()).render(report), terminator: "")
@@ -62,6 +68,7 @@ struct GradeCommand: ParsableCommand {
             print(try GradescopeReport(report, hidden: hidden).encoded())
         }
         if timings { printTimings(grader) }
+        warnNotGraded(report, grader)
         throw ExitCode(report.verdict == .passed ? 0 : 1)
     }
 
@@ -76,6 +83,15 @@ struct GradeCommand: ParsableCommand {
         print(
             "pygrade: note: \(TerminalText.escapingControls(file)) is not read by grade; pass --assignment \(TerminalText.escapingControls(file)) to grade under it",
             to: &err)
+    }
+
+    /// A line on stderr per exercise left out, for the exercise's author:
+    /// the report says which part is broken, this says how.
+    private func warnNotGraded(_ report: Report, _ grader: Grader) {
+        for n in report.notGraded ?? [] {
+            guard let b = grader.broken[n.id] else { continue }
+            FileHandle.standardError.write(Data("pygrade: \(n.id) not graded: \(TerminalText.escapingControls(b.problem))\n".utf8))
+        }
     }
 
     private func printTimings(_ grader: Grader) {

@@ -40,10 +40,17 @@ struct GradingOptions: ParsableArguments {
         if maxSize <= 0 { throw ValidationError("--max-size must be positive") }
     }
 
-    /// The exercise catalog; a malformed definition is bad usage (exit 2).
+    /// The exercise catalog. A malformed definition leaves the other
+    /// exercises gradable (the grader names it in each report); a folder
+    /// that is no folder of exercises, or holds no valid one, is bad usage
+    /// (exit 2).
     func catalog() throws -> ExerciseCatalog {
         let folder = exercisesDir.map { URL(fileURLWithPath: $0) } ?? ExerciseCatalog.defaultFolder()
-        do { return try ExerciseCatalog.load(from: folder) } catch { throw CLIError.usage(error.description) }
+        let (catalog, errors) = ExerciseCatalog.loadCollectingErrors(from: folder)
+        if let first = errors.first, catalog.exercises.isEmpty || errors.count > catalog.broken.count {
+            throw CLIError.usage(first.description)
+        }
+        return catalog
     }
 
     /// The assignment named by `--assignment`, else the one at `found` when

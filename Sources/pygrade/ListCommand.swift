@@ -6,7 +6,8 @@ struct ListCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list",
         abstract: "List the exercises: id, title, entry point, number of tests and limits.",
-        discussion: "Exit status: 0, or 2 when a definition is malformed (one line naming its file and line)."
+        discussion:
+            "Exit status: 0, or 2 when a definition is malformed (a line on stderr for each problem, naming its file and line; the valid exercises are listed)."
     )
 
     @Option(help: "The folder of exercises (default: ./Exercises).")
@@ -14,9 +15,28 @@ struct ListCommand: ParsableCommand {
 
     func run() throws {
         let folder = exercises.map { URL(fileURLWithPath: $0) } ?? ExerciseCatalog.defaultFolder()
-        let catalog: ExerciseCatalog
-        do { catalog = try ExerciseCatalog.load(from: folder) } catch { throw CLIError.usage(error.description) }
-        print(ExerciseTable.render(catalog.exercises), terminator: "")
+        let (catalog, errors) = ExerciseCatalog.loadCollectingErrors(from: folder)
+        var problems = errors
+        var malformed = Set<String>()
+        // The Python each definition holds, compiled by the interpreter that
+        // builds the inputs (a worker's).
+        if !catalog.exercises.isEmpty {
+            do {
+                let found = try ExerciseSourceCheck.problems(in: catalog.exercises, worker: try WorkerClient())
+                problems += found.map(\.error)
+                malformed = Set(found.map(\.exercise))
+            } catch {
+                FileHandle.standardError.write(Data("pygrade: warning: the exercises' Python was not checked: \(error)\n".utf8))
+            }
+        }
+        let valid = catalog.exercises.filter { !malformed.contains($0.id) }
+        if !valid.isEmpty { print(ExerciseTable.render(valid), terminator: "") }
+        guard problems.isEmpty else {
+            for p in problems.dropLast() {
+                FileHandle.standardError.write(Data("pygrade: \(TerminalText.escapingControls(p.description))\n".utf8))
+            }
+            throw CLIError.usage(problems.last!.description)
+        }
     }
 }
 

@@ -40,12 +40,13 @@ enum PygradeBinary {
     }
 
     static func run(
-        _ arguments: [String], environment extra: [String: String] = [:], timeout: Double = 300, executable: URL = executable
+        _ arguments: [String], environment extra: [String: String] = [:], timeout: Double = 300, executable: URL = executable,
+        in directory: URL = root
     ) throws -> Result {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
-        process.currentDirectoryURL = root
+        process.currentDirectoryURL = directory
         var env = ProcessInfo.processInfo.environment
         env["PYGRADE_CACHE"] = cache
         env.removeValue(forKey: "NO_COLOR")

@@ -72,6 +72,11 @@ struct ExerciseLoaderTests {
         ("id: demo\ntitle: T\nentry: f\ntests:\n  - name: a\n  - name: a\n", 6, "duplicate test name"),
         ("id: demo\ntitle: T\nentry: f\nchecker: fuzzy\ntests:\n  - name: a\n", 4, "unknown checker"),
         ("id: demo\ntitle: T\nentry: f\nrules:\n  - id: r\n    message: m\ntests:\n  - name: a\n", 5, "forbids nothing"),
+        ("id: demo\ntitle: T\nentry: f\ntests:\n  - name: a\n    args: [\"1\"]\n    kwargs: [\"1\"]\n", 7, "kwargs must be a mapping"),
+        (
+            "id: demo\ntitle: T\nentry: f\ntests:\n  - name: a\n    generate: {function: g}\n    kwargs: {k: \"1\"}\n", 7,
+            "kwargs go with args only"
+        ),
     ])
     func malformedDefinitionsNameFileAndLine(text: String, line: Int, problem: String) {
         let tmp = TemporaryFolder()
@@ -84,6 +89,37 @@ struct ExerciseLoaderTests {
             #expect(error.line == line, "\(error)")
             #expect(error.problem.contains(problem), "\(error)")
         }
+    }
+
+    /// What the check of a definition's Python needs to name a line.
+    @Test func eachTestKnowsTheLinesOfItsPython() throws {
+        let tmp = TemporaryFolder()
+        let folder = tmp.exercise(
+            "demo",
+            definition: """
+                id: demo
+                title: T
+                entry: f
+                tests:
+                  - name: a
+                    args:
+                      - "1"
+                      - "2"
+                    kwargs: {k: "3"}
+                  - name: b
+                    generate:
+                      seed: 1
+                      function: make
+                  - name: c
+                    probe: look
+                    args: ["4"]
+                """)
+        tmp.write("demo/generators.py", "def make(rng):\n    return (1,)\n")
+        tmp.write("demo/probes.py", "def look(f, x):\n    return f(x)\n")
+        let e = try ExerciseLoader.load(folder: folder)
+        #expect(e.tests[0].lines.test == 5 && e.tests[0].lines.args == [7, 8] && e.tests[0].lines.kwargs == ["k": 9])
+        #expect(e.tests[1].lines.test == 10 && e.tests[1].lines.function == 13)
+        #expect(e.tests[2].lines.function == 15 && e.tests[2].lines.args == [16])
     }
 
     @Test func missingFilesAreNamed() {
@@ -106,6 +142,7 @@ struct ExerciseLoaderTests {
         let (catalog, errors) = ExerciseCatalog.loadCollectingErrors(from: tmp.url)
         #expect(catalog.exercises.map(\.id) == ["good"])
         #expect(errors.count == 1 && errors[0].file.hasSuffix("bad/exercise.yaml") && errors[0].line != nil)
+        #expect(catalog.broken.keys.sorted() == ["bad"] && catalog.broken["bad"]?.file == errors[0].file)
     }
 
     @Test func bundledExercisesAreValid() throws {

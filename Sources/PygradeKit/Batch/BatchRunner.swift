@@ -49,6 +49,8 @@ public final class BatchRunner: @unchecked Sendable {
     private var running = 0
     private var progress: BatchProgress
     private var fatal: Error?
+    /// What prepareExpected found broken: each thread's grader takes it as is.
+    private var knownBroken: [BrokenExercise] = []
 
     /// Fails (a usage error) when an exercise is unknown, and (an internal
     /// error) when a reference cannot be run.
@@ -70,9 +72,21 @@ public final class BatchRunner: @unchecked Sendable {
 
     /// Computes (or loads) every exercise's expected results once, before
     /// the threads start, so that they all find them in the disk cache.
-    public func prepareExpected() throws(GradeError) {
+    /// Returns the exercises found broken, which every candidate's report
+    /// leaves out and names (throws when no exercise is left to grade).
+    @discardableResult
+    public func prepareExpected() throws(GradeError) -> [BrokenExercise] {
         let grader = try Grader(catalog: catalog, options: options.grade, store: store)
-        for e in grader.exercises { _ = try grader.expected(for: e) }
+        _ = try grader.definitionProblems()
+        for e in grader.exercises where grader.broken[e.id] == nil {
+            do { _ = try grader.expected(for: e) } catch let error where error.broken != nil { continue }
+        }
+        let broken = grader.notGraded
+        if grader.exercises.allSatisfy({ grader.broken[$0.id] != nil }), let first = broken.first { throw GradeError(first) }
+        condition.lock()
+        knownBroken = broken
+        condition.unlock()
+        return broken
     }
 
     /// Runs the batch; `report` is called on this thread about every
@@ -147,7 +161,14 @@ public final class BatchRunner: @unchecked Sendable {
                     continue
                 }
                 do {
-                    if grader == nil { grader = try Grader(catalog: catalog, options: options.grade, store: store) }
+                    if grader == nil {
+                        let g = try Grader(catalog: catalog, options: options.grade, store: store)
+                        condition.lock()
+                        let broken = knownBroken
+                        condition.unlock()
+                        broken.forEach(g.assumeBroken)
+                        grader = g
+                    }
                     let spawnedBefore = grader!.workerSpawnMs
                     let report = try grader!.grade(submission)
                     record = .report(report, elapsedMs: BatchRunner.candidateMs(grader!, spawnedBefore: spawnedBefore, wall: start))

@@ -8,23 +8,40 @@ public struct CheckItem: Sendable {
     public var ok: Bool
     public var detail: String
     public var milliseconds: Double
+    /// Holds, but something is worth a look (an exercise no fixture
+    /// covers): said, never a failure.
+    public var warning = false
 }
 
-/// The CI check (SPEC §1): every definition is valid, every reference earns
-/// full marks, grading is deterministic, every time limit has margin, and
-/// every fixture gets the statuses it declares.
+/// The CI check (SPEC §1): every definition is valid (the Python it holds
+/// compiles), every reference earns full marks, grading is deterministic,
+/// every time limit has margin, and every fixture gets the statuses it
+/// declares. An exercise no fixture covers is a warning.
 public final class CheckRunner {
     public let exercisesFolder: URL
     public let fixturesFolder: String
     /// An assignment to check against the exercises (AssignmentCheck).
     public var assignmentFile: String?
+    /// Check only these exercises, and the fixtures that declare statuses
+    /// for them (all when empty).
+    public let exerciseIDs: [String]
     let store: ExpectedStore
 
-    public init(exercisesFolder: URL, fixturesFolder: String, store: ExpectedStore = ExpectedStore()) {
+    public init(exercisesFolder: URL, fixturesFolder: String, exerciseIDs: [String] = [], store: ExpectedStore = ExpectedStore()) {
         self.exercisesFolder = exercisesFolder
         self.fixturesFolder = fixturesFolder
+        self.exerciseIDs = exerciseIDs
         self.store = store
     }
+
+    /// The ids asked for that name no exercise folder, and the ones there are.
+    public static func unknownExercises(_ ids: [String], in folder: URL) -> (unknown: [String], known: [String]) {
+        let (catalog, _) = ExerciseCatalog.loadCollectingErrors(from: folder)
+        let known = Set(catalog.exercises.map(\.id)).union(catalog.broken.keys)
+        return (ids.filter { !known.contains($0) }, known.sorted())
+    }
+
+    func inScope(_ id: String) -> Bool { exerciseIDs.isEmpty || exerciseIDs.contains(id) }
 
     public func run(progress: (CheckItem) -> Void = { _ in }) -> [CheckItem] {
         var items: [CheckItem] = []
@@ -33,30 +50,54 @@ public final class CheckRunner {
             progress(item)
         }
         let (catalog, errors) = ExerciseCatalog.loadCollectingErrors(from: exercisesFolder)
-        for e in errors {
+        for e in errors where exerciseIDs.isEmpty || catalog.broken.contains(where: { inScope($0.key) && $0.value.file == e.file }) {
             record(CheckItem(kind: .definition, name: e.file, ok: false, detail: e.description, milliseconds: 0))
         }
-        for e in catalog.exercises {
-            record(CheckItem(kind: .definition, name: e.id, ok: true, detail: "\(e.tests.count) tests", milliseconds: 0))
+        let selected = catalog.exercises.filter { inScope($0.id) }
+        var sound: [Exercise] = []
+        // Malformed: failed above, and not graded again through fixtures.
+        var malformed = Set(catalog.broken.keys)
+        if !selected.isEmpty {
+            // The Python each definition holds, compiled by the worker's
+            // interpreter (the one that will build the inputs).
+            let grader: Grader
+            let problems: [ExerciseSourceCheck.Problem]
+            do {
+                grader = try Grader(catalog: catalog, options: optionsFor(selected.map(\.id)), store: store)
+                problems = try grader.definitionProblems()
+            } catch {
+                record(CheckItem(kind: .definition, name: exercisesFolder.path, ok: false, detail: error.description, milliseconds: 0))
+                return items
+            }
+            for e in selected {
+                let mine = problems.filter { $0.exercise == e.id }
+                for p in mine {
+                    record(CheckItem(kind: .definition, name: p.error.file, ok: false, detail: p.error.description, milliseconds: 0))
+                }
+                if mine.isEmpty {
+                    record(CheckItem(kind: .definition, name: e.id, ok: true, detail: "\(e.tests.count) tests", milliseconds: 0))
+                    sound.append(e)
+                } else {
+                    malformed.insert(e.id)
+                }
+            }
+            for exercise in sound {
+                let start = Clock.now
+                let items = checkReference(exercise, grader: grader)
+                let ms = start.millisecondsElapsed
+                for item in items { record(item.with(milliseconds: item.kind == .reference ? ms : 0)) }
+            }
         }
         let assignment = assignmentFile.flatMap { file in checkAssignment(file, catalog: catalog, record: record) }
         guard !catalog.exercises.isEmpty else { return items }
 
-        let grader: Grader
-        do {
-            grader = try Grader(catalog: catalog, options: GradeOptions(), store: store)
-        } catch {
-            record(CheckItem(kind: .definition, name: exercisesFolder.path, ok: false, detail: error.description, milliseconds: 0))
-            return items
-        }
-        for exercise in catalog.exercises {
-            let start = Clock.now
-            let items = checkReference(exercise, grader: grader)
-            let ms = start.millisecondsElapsed
-            for item in items { record(item.with(milliseconds: item.kind == .reference ? ms : 0)) }
-        }
+        // The references again under the assignment's limits, where it
+        // changes them: they must still earn full marks there.
         if let assignment {
-            for exercise in assignment.exercises(in: catalog) where Self.overridesLimits(assignment, exercise.id) {
+            for exercise in assignment.exercises(in: catalog)
+            where inScope(exercise.id) && !malformed.contains(exercise.id)
+                && Self.overridesLimits(assignment, exercise.id)
+            {
                 let start = Clock.now
                 record(checkReference(exercise, under: assignment, catalog: catalog).with(milliseconds: start.millisecondsElapsed))
             }
@@ -67,9 +108,31 @@ public final class CheckRunner {
             record(CheckItem(kind: .fixture, name: fixturesFolder, ok: false, detail: error.description, milliseconds: 0))
             return items
         }
+        var covered = Set<String>()
         for path in paths {
             let start = Clock.now
-            record(checkFixture(path, catalog: catalog).with(milliseconds: start.millisecondsElapsed))
+            let fixture: Fixture
+            do { fixture = try Fixture.load(path) } catch {
+                record(CheckItem(kind: .fixture, name: path, ok: false, detail: error.description, milliseconds: 0))
+                continue
+            }
+            covered.formUnion(fixture.exerciseIDs)
+            // With --exercise: only the fixtures that declare a status for
+            // it, graded on it alone.
+            var mine = fixture
+            mine.expectations = fixture.expectations.filter { inScope($0.exercise) && !malformed.contains($0.exercise) }
+            if mine.expectations.isEmpty && (fixture.refusal == nil || !exerciseIDs.isEmpty) { continue }
+            record(checkFixture(mine, catalog: catalog).with(milliseconds: start.millisecondsElapsed))
+        }
+        // (A malformed exercise has failed already: no warning on top.)
+        for id in catalog.exercises.map(\.id) where inScope(id) && !malformed.contains(id) && !covered.contains(id) {
+            var item = CheckItem(
+                kind: .fixture, name: id, ok: true,
+                detail: "no fixture declares a status for this exercise (add a submission to \(fixturesFolder) "
+                    + "with a line '# expect: \(id)=<status>')",
+                milliseconds: 0)
+            item.warning = true
+            record(item)
         }
         return items
     }
@@ -167,11 +230,8 @@ public final class CheckRunner {
         return o
     }
 
-    func checkFixture(_ path: String, catalog: ExerciseCatalog) -> CheckItem {
-        let fixture: Fixture
-        do { fixture = try Fixture.load(path) } catch {
-            return CheckItem(kind: .fixture, name: path, ok: false, detail: error.description, milliseconds: 0)
-        }
+    func checkFixture(_ fixture: Fixture, catalog: ExerciseCatalog) -> CheckItem {
+        let path = fixture.path
         if let refusal = fixture.refusal { return checkRefused(path, catalog: catalog, holding: refusal) }
         do {
             let key = fixture.exerciseIDs.joined(separator: ",")

@@ -74,6 +74,29 @@ public struct TestCase: Sendable {
     public var input: TestInput
     public var checker: CheckerKind?
     public var timeSeconds: Double?
+    /// Where the test is written, for messages that name a line.
+    public var lines = TestLines()
+}
+
+/// The lines of exercise.yaml that hold a test and the Python its input is
+/// written in (nil where unknown).
+public struct TestLines: Sendable {
+    /// The test's entry (its first key).
+    public var test: Int?
+    /// Each of `args`, in order.
+    public var args: [Int?] = []
+    /// Each value of `kwargs`, by name.
+    public var kwargs: [String: Int] = [:]
+    /// `generate.function` or `probe`: the name of a function of
+    /// generators.py or probes.py.
+    public var function: Int?
+
+    public init(test: Int? = nil, args: [Int?] = [], kwargs: [String: Int] = [:], function: Int? = nil) {
+        self.test = test
+        self.args = args
+        self.kwargs = kwargs
+        self.function = function
+    }
 }
 
 /// Python literal sources for arguments, a seeded generator, or a probe.

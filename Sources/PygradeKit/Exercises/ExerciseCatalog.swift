@@ -4,6 +4,9 @@ import Foundation
 public struct ExerciseCatalog: Sendable {
     public var folder: URL
     public var exercises: [Exercise]
+    /// The exercise folders whose definition is malformed, by folder name
+    /// (which is the id), when loaded with `loadCollectingErrors`.
+    public var broken: [String: DefinitionError] = [:]
 
     public init(folder: URL, exercises: [Exercise]) {
         self.folder = folder
@@ -27,6 +30,7 @@ public struct ExerciseCatalog: Sendable {
         let names = ((try? fm.contentsOfDirectory(atPath: folder.path)) ?? []).sorted()
         var exercises: [Exercise] = []
         var errors: [DefinitionError] = []
+        var broken: [String: DefinitionError] = [:]
         for name in names where !name.hasPrefix(".") {
             let sub = folder.appendingPathComponent(name)
             guard fm.fileExists(atPath: sub.path, isDirectory: &isDir), isDir.boolValue else { continue }
@@ -34,12 +38,15 @@ public struct ExerciseCatalog: Sendable {
                 exercises.append(try ExerciseLoader.load(folder: sub))
             } catch {
                 errors.append(error)
+                broken[name] = error
             }
         }
         if exercises.isEmpty && errors.isEmpty {
             errors.append(DefinitionError(file: folder.path, "holds no exercise folders"))
         }
-        return (ExerciseCatalog(folder: folder, exercises: exercises), errors)
+        var catalog = ExerciseCatalog(folder: folder, exercises: exercises)
+        catalog.broken = broken
+        return (catalog, errors)
     }
 
     public func exercise(_ id: String) -> Exercise? { exercises.first { $0.id == id } }

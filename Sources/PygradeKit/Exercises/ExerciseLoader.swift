@@ -11,6 +11,21 @@ public enum ExerciseLoader {
     /// results computed by an older engine are never reused.
     public static let engineRevision = "pygrade-engine/1"
 
+    /// The keys each part of exercise.yaml may hold (docs/exercise-format.md
+    /// documents each; a test holds the two to the same list).
+    public static let definitionKeys: Set<String> = [
+        "id", "title", "entry", "points", "checker", "inputs_immutable", "fresh_result", "limits", "rules", "tests",
+    ]
+    public static let limitKeys = LimitOverrides.keys
+    public static let ruleKeys: Set<String> = [
+        "id", "message", "penalty", "forbid_names", "forbid_attributes", "forbid_slice_step", "forbid_imports",
+    ]
+    public static let testKeys: Set<String> = [
+        "name", "weight", "visibility", "hint", "args", "kwargs", "generate", "probe", "checker", "time",
+    ]
+    /// Besides these, `generate` holds the generator's own parameters.
+    public static let generateKeys: Set<String> = ["function", "seed"]
+
     public static func load(folder: URL) throws(DefinitionError) -> Exercise {
         let definition = folder.appendingPathComponent(definitionName)
         let file = definition.path
@@ -71,9 +86,7 @@ public enum ExerciseLoader {
     }
 
     static func parse(_ doc: YAMLDocument, folder: URL) throws(DefinitionError) -> Exercise {
-        let top = try doc.mapping(
-            "the definition",
-            allowed: ["id", "title", "entry", "points", "checker", "inputs_immutable", "fresh_result", "limits", "rules", "tests"])
+        let top = try doc.mapping("the definition", allowed: definitionKeys)
         func required(_ key: String) throws(DefinitionError) -> YAMLDocument {
             guard let v = top[key] else { throw doc.fail("missing required key '\(key)'") }
             return v
@@ -130,8 +143,7 @@ public enum ExerciseLoader {
     }
 
     private static func rule(_ node: YAMLDocument) throws(DefinitionError) -> Rule {
-        let m = try node.mapping(
-            "a rule", allowed: ["id", "message", "penalty", "forbid_names", "forbid_attributes", "forbid_slice_step", "forbid_imports"])
+        let m = try node.mapping("a rule", allowed: ruleKeys)
         guard let id = m["id"], let message = m["message"] else { throw node.fail("a rule needs 'id' and 'message'") }
         let r = Rule(
             id: try id.string("rule id"),
@@ -149,9 +161,7 @@ public enum ExerciseLoader {
     }
 
     private static func test(_ node: YAMLDocument) throws(DefinitionError) -> TestCase {
-        let m = try node.mapping(
-            "a test",
-            allowed: ["name", "weight", "visibility", "hint", "args", "kwargs", "generate", "probe", "checker", "time"])
+        let m = try node.mapping("a test", allowed: testKeys)
         guard let nameNode = m["name"] else { throw node.fail("a test needs a 'name'") }
         let name = try nameNode.string("test name")
         var visibility = Visibility.hidden
@@ -164,6 +174,10 @@ public enum ExerciseLoader {
         // literal arguments and a generator exclude each other and a probe.
         let sources = ["args", "generate", "probe"].filter { m[$0] != nil && !($0 == "args" && m["probe"] != nil) }
         guard sources.count <= 1 else { throw node.fail("test '\(name)': use one of args, generate, probe") }
+        if let k = m["kwargs"], m["generate"] != nil || m["probe"] != nil {
+            throw k.fail("test '\(name)': kwargs go with args only (a generator returns all the arguments; a probe takes args)")
+        }
+        var lines = TestLines(test: node.line)
         let input: TestInput
         if let g = m["generate"] {
             guard let gm = g.node.mapping else { throw g.fail("generate must be a mapping") }
@@ -174,7 +188,9 @@ public enum ExerciseLoader {
                 let key = k.scalar?.string ?? ""
                 let vd = YAMLDocument(file: node.file, node: v)
                 switch key {
-                case "function": function = try vd.string("generate.function")
+                case "function":
+                    function = try vd.string("generate.function")
+                    lines.function = vd.line
                 case "seed": seed = try vd.integer("generate.seed", in: 0...Int(Int32.max))
                 default:
                     guard let scalar = v.scalar else { throw vd.fail("generator parameter '\(key)' must be a scalar") }
@@ -193,14 +209,25 @@ public enum ExerciseLoader {
             input = .generated(function: function, seed: seed, parameters: parameters)
         } else if let p = m["probe"] {
             input = .probe(name: try p.string("probe"), args: try m["args"]?.strings("args") ?? [])
+            lines.function = p.line
+            lines.args = try m["args"]?.sequence("args").map(\.line) ?? []
         } else {
             var kwargs: [String: String] = [:]
-            if let k = m["kwargs"], let km = k.node.mapping {
+            if let k = m["kwargs"] {
+                guard let km = k.node.mapping else {
+                    throw k.fail("test '\(name)': kwargs must be a mapping of names to Python expressions")
+                }
                 for (key, value) in km {
-                    kwargs[key.scalar?.string ?? ""] = try YAMLDocument(file: node.file, node: value).string("a kwargs value")
+                    let v = YAMLDocument(file: node.file, node: value)
+                    guard let keyName = key.scalar?.string, !keyName.isEmpty else {
+                        throw YAMLDocument(file: node.file, node: key).fail("test '\(name)': a kwargs name must be a non-empty string")
+                    }
+                    kwargs[keyName] = try v.string("a kwargs value")
+                    lines.kwargs[keyName] = v.line
                 }
             }
             input = .literal(args: try m["args"]?.strings("args") ?? [], kwargs: kwargs)
+            lines.args = try m["args"]?.sequence("args").map(\.line) ?? []
         }
         return TestCase(
             name: name,
@@ -209,7 +236,8 @@ public enum ExerciseLoader {
             hint: try m["hint"]?.string("hint") ?? "general",
             input: input,
             checker: try m["checker"].map { c throws(DefinitionError) in try checkerKind(c) },
-            timeSeconds: try m["time"]?.number("time", in: 0.01...600)
+            timeSeconds: try m["time"]?.number("time", in: 0.01...600),
+            lines: lines
         )
     }
 }

@@ -28,7 +28,14 @@ public struct GradeOptions: Sendable {
 /// Why grading stopped short of a report: not the candidate's fault.
 public struct GradeError: Error, CustomStringConvertible, Sendable {
     public var description: String
-    public init(_ description: String) { self.description = description }
+    /// Set when one exercise is at fault, not the grader: the others can
+    /// still be graded.
+    public var broken: BrokenExercise?
+    public init(_ description: String, broken: BrokenExercise? = nil) {
+        self.description = description
+        self.broken = broken
+    }
+    init(_ broken: BrokenExercise) { self.init(broken.problem, broken: broken) }
 }
 
 /// Where one exercise's time went, for `--timings` and the benchmarks.
@@ -78,6 +85,13 @@ public final class Grader {
     /// What `grader.sandbox` says: every layer of the worker that graded,
     /// the missing ones as `missing:<name>`.
     public var sandboxLayers: [String] { worker?.sandbox.map(\.reportName) ?? [] }
+    /// Exercises found broken so far (by id): left out of every report,
+    /// which names them. Their definitions are checked when the worker
+    /// starts; their inputs and reference, when first needed.
+    public private(set) var broken: [String: BrokenExercise] = [:]
+    /// What the check of the exercises' Python found (nil until the worker
+    /// has started).
+    private var sourceProblems: [ExerciseSourceCheck.Problem]?
 
     public init(catalog: ExerciseCatalog, options: GradeOptions, store: ExpectedStore = ExpectedStore()) throws(GradeError) {
         self.catalog = catalog
@@ -86,9 +100,14 @@ public final class Grader {
         let pool = options.assignment?.exercises(in: catalog) ?? catalog.exercises
         if options.exerciseIDs.isEmpty {
             exercises = pool
+            for (id, error) in catalog.broken where options.assignment?.ids.contains(id) ?? true {
+                broken[id] = BrokenExercise(id: id, error)
+            }
         } else {
             var picked: [Exercise] = []
             for id in options.exerciseIDs {
+                // Asked for by name: its malformed definition is bad input.
+                if let error = catalog.broken[id] { throw GradeError(BrokenExercise(id: id, error)) }
                 guard let e = pool.first(where: { $0.id == id }) else {
                     if let a = options.assignment, catalog.exercise(id) != nil {
                         throw GradeError(
@@ -114,7 +133,41 @@ public final class Grader {
         if let worker { return worker }
         let w = try startWorker()
         worker = w
+        try checkSources(w)
         return w
+    }
+
+    /// Compiles the Python of every exercise's definition in the new worker,
+    /// before anything is built from it: a malformed one is broken.
+    private func checkSources(_ w: WorkerClient) throws(GradeError) {
+        guard sourceProblems == nil else { return }
+        let problems: [ExerciseSourceCheck.Problem]
+        do { problems = try ExerciseSourceCheck.problems(in: exercises, worker: w) } catch { throw GradeError(error.description) }
+        sourceProblems = problems
+        for p in problems where broken[p.exercise] == nil { broken[p.exercise] = BrokenExercise(id: p.exercise, p.error) }
+    }
+
+    /// Every problem of the Python of the exercises' definitions (starts
+    /// the worker to check them).
+    public func definitionProblems() throws(GradeError) -> [ExerciseSourceCheck.Problem] {
+        _ = try client()
+        return sourceProblems ?? []
+    }
+
+    /// The exercises found broken so far, in the catalog's order: those
+    /// asked for, or, when none was, every folder of the catalog.
+    public var notGraded: [BrokenExercise] {
+        let ids = options.exerciseIDs.isEmpty ? (exercises.map(\.id) + catalog.broken.keys).sorted() : exercises.map(\.id)
+        return ids.compactMap { broken[$0] }
+    }
+
+    /// Takes an exercise as broken without finding out again (`batch`
+    /// hands each thread's grader what the first one found).
+    public func assumeBroken(_ b: BrokenExercise) { broken[b.id] = b }
+
+    /// Throws when the exercise is known to be broken.
+    private func ensureNotBroken(_ exercise: Exercise) throws(GradeError) {
+        if let b = broken[exercise.id] { throw GradeError(b) }
     }
 
     private func visibleClient() throws(GradeError) -> WorkerClient {
@@ -154,6 +207,7 @@ public final class Grader {
     /// The reference's results: from memory, from the disk cache, or computed
     /// now through the sandbox (and then cached).
     public func expected(for exercise: Exercise) throws(GradeError) -> ExpectedResults {
+        try ensureNotBroken(exercise)
         if let e = expectedByHash[exercise.hash] { return e }
         if let e = store.load(exercise) {
             expectedByHash[exercise.hash] = e
@@ -170,20 +224,28 @@ public final class Grader {
         // Under the exercise's own definition, whatever an assignment says:
         // expected results must not depend on the candidates' limits.
         let exercise = catalog.exercise(exercise.id).flatMap { $0.hash == exercise.hash ? $0 : nil } ?? exercise
+        // The worker first: starting it checks the definitions' Python.
+        _ = try client()
+        try ensureNotBroken(exercise)
         let file = exercise.folder.appendingPathComponent("reference.py").path
+        func failing(_ problem: String) -> GradeError {
+            let b = BrokenExercise(id: exercise.id, stage: .reference, problem: "\(file): \(problem)", place: file)
+            broken[exercise.id] = b
+            return GradeError(b)
+        }
         let (response, blobs) = try run(
             exercise, filename: "reference.py", moduleName: "reference", source: exercise.referenceSource, reference: true)
         if response.compile == .syntaxError {
-            throw GradeError("\(file): the reference does not compile: line \(response.syntaxLine ?? 0): \(response.syntaxMessage ?? "")")
+            throw failing("the reference does not compile: line \(response.syntaxLine ?? 0): \(response.syntaxMessage ?? "")")
         }
         if !response.ruleHits.isEmpty {
             let hit = response.ruleHits[0]
-            throw GradeError("\(file): the reference breaks rule '\(hit.id)' \(hit.line > 0 ? "on line \(hit.line)" : "at run time")")
+            throw failing("the reference breaks rule '\(hit.id)' \(hit.line > 0 ? "on line \(hit.line)" : "at run time")")
         }
         switch response.load {
         case .ok: break
-        case .missing: throw GradeError("\(file): the reference does not define \(exercise.entry)")
-        default: throw GradeError("\(file): the reference fails to load: \(response.loadMessage ?? "")")
+        case .missing: throw failing("the reference does not define \(exercise.entry)")
+        default: throw failing("the reference fails to load: \(response.loadMessage ?? "")")
         }
         var encoded: [[UInt8]] = []
         var cpu: [Double] = []
@@ -191,10 +253,10 @@ public final class Grader {
             guard i < response.tests.count, response.tests[i].kind == .value, let b = response.tests[i].blob, b < blobs.count else {
                 let o = i < response.tests.count ? response.tests[i] : nil
                 let why = o.map { "\($0.status?.rawValue ?? $0.kind.rawValue)\($0.detail.map { ": \($0)" } ?? "")" } ?? "no result"
-                throw GradeError("\(file): the reference fails test '\(test.name)': \(why)")
+                throw failing("the reference fails test '\(test.name)': \(why)")
             }
             if response.tests[i].inputMutated {
-                throw GradeError("\(file): the reference modifies the input of test '\(test.name)'")
+                throw failing("the reference modifies the input of test '\(test.name)'")
             }
             encoded.append(blobs[b])
             cpu.append(response.tests[i].cpuMs)
@@ -202,7 +264,7 @@ public final class Grader {
         do {
             return try ExpectedResults(encoded: encoded, referenceCPUms: cpu)
         } catch {
-            throw GradeError("\(file): the reference returned undecodable data: \(error)")
+            throw failing("the reference returned undecodable data: \(error)")
         }
     }
 
@@ -215,13 +277,22 @@ public final class Grader {
         let worker = try client()
         // Every exercise this submission has a file for, prepared before the
         // first job: its compile then checks all their rules in one child.
-        worker.prepare(exercises.filter { submission.source(for: $0) != nil }.map { (Grader.key($0), $0) })
+        worker.prepare(exercises.filter { broken[$0.id] == nil && submission.source(for: $0) != nil }.map { (Grader.key($0), $0) })
         var reports: [ExerciseReport] = []
-        for exercise in exercises {
-            reports.append(try grade(submission, exercise))
+        // A broken exercise is the author's problem, not the candidate's:
+        // the others are graded all the same, and the report names it.
+        for exercise in exercises where broken[exercise.id] == nil {
+            do {
+                reports.append(try grade(submission, exercise))
+            } catch let e where e.broken != nil {
+                broken[exercise.id] = e.broken
+            }
         }
+        let notGraded = self.notGraded
+        if reports.isEmpty, let first = notGraded.first { throw GradeError(first) }
         return Report(
             submission: submission.path, sha256: submission.sha256, exercises: reports,
+            notGraded: notGraded.map { NotGradedExercise(id: $0.id, message: $0.reportMessage) },
             grader: GraderInfo(version: PygradeVersion.current, exercisesSHA256: exercisesSHA256, sandbox: sandboxLayers),
             assignment: options.assignment?.info)
     }
@@ -329,6 +400,10 @@ public final class Grader {
         let result: (JobResponse, [[UInt8]])
         do {
             result = try client().run(job, source: source, exercise: exercise)
+        } catch let e as WorkerError where e.exerciseBroken {
+            let b = BrokenExercise(id: exercise.id, stage: .inputs, problem: e.description, place: exercise.definitionFile.path)
+            broken[exercise.id] = b
+            throw GradeError(b)
         } catch let e as WorkerError {
             throw GradeError(e.description)
         } catch {

@@ -161,6 +161,25 @@ public final class WorkerClient {
         prepared.insert(key)
     }
 
+    /// Compiles (never runs) the Python of exercises' definitions in this
+    /// worker (see SourceCheckRequest).
+    public func checkSources(_ request: SourceCheckRequest) throws(WorkerError) -> SourceCheckResponse {
+        do {
+            if pid == 0 { try spawn() }
+            try channel.send(try WorkerRequest.checkSources(request).message())
+            guard let reply = try channel.receive() else { throw WorkerError("the worker closed its channel") }
+            let response = try reply.decode(SourceCheckResponse.self)
+            if let error = response.error { throw WorkerError("checking the exercises' Python failed: \(error)") }
+            return response
+        } catch let e as WorkerError {
+            shutdown()
+            throw e
+        } catch {
+            shutdown()
+            throw WorkerError("checking the exercises' Python failed: \(error)")
+        }
+    }
+
     /// Runs a job, preparing the exercise in this worker first if needed.
     /// A worker that dies is replaced and the job retried once.
     public func run(_ job: JobRequest, source: [UInt8], exercise: Exercise) throws(WorkerError) -> (JobResponse, [[UInt8]]) {

@@ -5,6 +5,8 @@
 /// (passed to it as JSON: field names are the harness's).
 public struct HarnessSpec: Codable, Sendable {
     public struct Test: Codable, Sendable {
+        /// For messages: a test's name is no secret (reports show it).
+        public var name: String
         public var args: [String]
         public var kwargs: [String: String]
         public var generate: Generate?
@@ -26,10 +28,10 @@ public struct HarnessSpec: Codable, Sendable {
         rules = exercise.rules
         tests = exercise.tests.map { t in
             switch t.input {
-            case .literal(let args, let kwargs): Test(args: args, kwargs: kwargs)
+            case .literal(let args, let kwargs): Test(name: t.name, args: args, kwargs: kwargs)
             case .generated(let f, let seed, let p):
-                Test(args: [], kwargs: [:], generate: Generate(function: f, seed: seed, parameters: p))
-            case .probe(let name, let args): Test(args: args, kwargs: [:], probe: name)
+                Test(name: t.name, args: [], kwargs: [:], generate: Generate(function: f, seed: seed, parameters: p))
+            case .probe(let name, let args): Test(name: t.name, args: args, kwargs: [:], probe: name)
             }
         }
     }
@@ -40,13 +42,15 @@ public enum WorkerRequest: Codable, Sendable {
     case prepare(key: String, spec: HarnessSpec)
     /// Grade one source against one prepared exercise; blob 0 is the source.
     case job(JobRequest)
+    /// Compile, never run, the Python an exercise's author wrote.
+    case checkSources(SourceCheckRequest)
 
     /// Jobs travel in binary (one per exercise per candidate: the hot
     /// path), prepares as JSON.
     public func message(blobs: [[UInt8]] = []) throws -> Message {
         switch self {
         case .job(let job): Message(binary: job, blobs: blobs)
-        case .prepare: try Message(self, blobs: blobs)
+        case .prepare, .checkSources: try Message(self, blobs: blobs)
         }
     }
 
@@ -56,6 +60,64 @@ public enum WorkerRequest: Codable, Sendable {
         } else {
             self = try message.decode(WorkerRequest.self)
         }
+    }
+}
+
+/// Python an exercise's author wrote (test arguments, generators.py,
+/// probes.py), for the worker's base to compile with the embedded
+/// interpreter: a definition's typo is found when the exercise is loaded,
+/// not when its inputs are built. Nothing is run, so the base still holds
+/// no test input.
+public struct SourceCheckRequest: Codable, Sendable {
+    public struct Item: Codable, Sendable {
+        public enum Mode: String, Codable, Sendable {
+            /// One expression (a test's argument).
+            case eval
+            /// A module (generators.py, probes.py).
+            case exec
+        }
+        public var source: String
+        public var filename: String
+        public var mode: Mode
+        /// Names a module must bind at its top level (the generators and
+        /// probes its tests name).
+        public var names: [String] = []
+
+        public init(source: String, filename: String, mode: Mode, names: [String] = []) {
+            self.source = source
+            self.filename = filename
+            self.mode = mode
+            self.names = names
+        }
+    }
+    public var items: [Item]
+    public init(items: [Item]) { self.items = items }
+}
+
+public struct SourceCheckResponse: Codable, Sendable {
+    /// One item that does not compile, or lacks names.
+    public struct Problem: Codable, Sendable, Equatable {
+        public var index: Int
+        /// The compiler's complaint (nil when the item compiles) and its
+        /// line, counted within the item.
+        public var message: String?
+        public var line: Int?
+        /// Of the item's `names`, those it does not bind.
+        public var undefined: [String]?
+
+        public init(index: Int, message: String? = nil, line: Int? = nil, undefined: [String]? = nil) {
+            self.index = index
+            self.message = message
+            self.line = line
+            self.undefined = undefined
+        }
+    }
+    public var problems: [Problem] = []
+    /// The check itself could not run.
+    public var error: String?
+    public init(problems: [Problem] = [], error: String? = nil) {
+        self.problems = problems
+        self.error = error
     }
 }
 

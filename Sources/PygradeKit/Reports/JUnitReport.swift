@@ -59,9 +59,11 @@ public enum JUnitReport {
                     ("errors", "0"), ("skipped", "0"), ("time", seconds(items.reduce(0) { $0 + $1.milliseconds } / 1000)),
                 ])
             for item in items {
+                // A warning holds: a passing case that says it.
                 let c = Case(
                     name: item.name, seconds: item.milliseconds / 1000,
-                    problem: item.ok ? nil : Problem(error: false, type: kind.rawValue, message: item.detail, body: item.detail))
+                    problem: item.ok ? nil : Problem(error: false, type: kind.rawValue, message: item.detail, body: item.detail),
+                    output: item.warning ? "warning: \(item.detail)" : nil)
                 write(c, classname: "check.\(kind.rawValue)", into: &xml)
             }
             xml.close("testsuite")

@@ -12,6 +12,9 @@ public struct Report: Codable, Sendable {
     /// The assignment graded under (absent without one).
     public var assignment: AssignmentInfo?
     public var exercises: [ExerciseReport]
+    /// Exercises left out because they are broken (an added field: absent
+    /// when every exercise was graded).
+    public var notGraded: [NotGradedExercise]?
     public var grader: GraderInfo
 
     public enum Verdict: String, Codable, Sendable { case passed, failed }
@@ -19,16 +22,20 @@ public struct Report: Codable, Sendable {
     enum CodingKeys: String, CodingKey {
         case schema, submission, sha256, verdict, score
         case maxScore = "max_score"
-        case assignment, exercises, grader
+        case assignment, exercises
+        case notGraded = "not_graded"
+        case grader
     }
 
     public init(
-        submission: String, sha256: String, exercises: [ExerciseReport], grader: GraderInfo, assignment: AssignmentInfo? = nil
+        submission: String, sha256: String, exercises: [ExerciseReport], notGraded: [NotGradedExercise] = [], grader: GraderInfo,
+        assignment: AssignmentInfo? = nil
     ) {
         self.assignment = assignment
         self.submission = submission
         self.sha256 = sha256
         self.exercises = exercises
+        self.notGraded = notGraded.isEmpty ? nil : notGraded
         self.grader = grader
         score = Report.round(exercises.reduce(0) { $0 + $1.score })
         maxScore = Report.round(exercises.reduce(0) { $0 + $1.maxScore })
@@ -36,6 +43,19 @@ public struct Report: Codable, Sendable {
     }
 
     static func round(_ x: Double) -> Double { (x * 100).rounded() / 100 }
+}
+
+/// An exercise the grader could not grade (BrokenExercise): not the
+/// candidate's doing, so it counts neither way.
+public struct NotGradedExercise: Codable, Sendable, Equatable {
+    public var id: String
+    /// Which part of it is broken, never the problem's own words.
+    public var message: String
+
+    public init(id: String, message: String) {
+        self.id = id
+        self.message = message
+    }
 }
 
 public struct ExerciseReport: Codable, Sendable {

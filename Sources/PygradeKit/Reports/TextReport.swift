@@ -56,6 +56,9 @@ public struct TextReport {
             cells[1] = paint(cells[1], TextReport.colour(of: e.status))
             lines.append("  " + (cells + [row[columns]]).joined(separator: "  ").trimmingTrailingSpaces())
         }
+        for n in report.notGraded ?? [] {
+            lines.append("  \(paint(n.id, .yellow)): \(TerminalText.escapingControls(n.message))")
+        }
         for e in report.exercises {
             lines += outputBlock(e)
         }
