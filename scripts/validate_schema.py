@@ -2,16 +2,21 @@
 """Validates JSON documents against a JSON Schema (draft 2020-12).
 
     python3 scripts/validate_schema.py docs/report.schema.json report.json [more.json ...]
+    python3 scripts/validate_schema.py docs/results.schema.json results.jsonl
 
 Each document may also be a file of JSON lines (one object a line, as
-`pygrade batch` writes). Prints one line per problem and exits 1 if any
+`pygrade batch` writes). A schema may refer to the others in its folder by
+their `$id` (docs/results.schema.json refers to the report's and the batch
+error record's). Prints one line per problem and exits 1 if any
 document is invalid, 2 if the schema itself is. Needs python3-jsonschema
 (scripts/setup.sh installs it).
 """
 import json
+import pathlib
 import sys
 
 import jsonschema
+from referencing import Registry, Resource
 
 
 def documents(path):
@@ -34,7 +39,13 @@ def main(argv):
     except jsonschema.SchemaError as e:
         print(f"{argv[1]}: not a valid schema: {e.message}", file=sys.stderr)
         return 2
-    validator = jsonschema.Draft202012Validator(schema)
+    # Every schema next to it, under its $id, for cross-file references.
+    registry = Registry()
+    for path in sorted(pathlib.Path(argv[1]).resolve().parent.glob("*.schema.json")):
+        other = json.load(open(path, encoding="utf-8"))
+        if "$id" in other:
+            registry = registry.with_resource(other["$id"], Resource.from_contents(other))
+    validator = jsonschema.Draft202012Validator(schema, registry=registry)
     bad = 0
     for path in argv[2:]:
         for doc in documents(path):

@@ -13,8 +13,7 @@ struct CheckCommand: ParsableCommand {
         discussion: "Exit status: 0 when all hold, 1 when something does not."
     )
 
-    @Option(help: "The folder of exercises.")
-    var exercises: String?
+    @OptionGroup var exercisesFolder: ExercisesFolderOption
 
     @Option(help: "The folder of fixtures.")
     var fixtures: String = "Fixtures"
@@ -23,8 +22,7 @@ struct CheckCommand: ParsableCommand {
     var format: CheckFormat = .text
 
     func run() throws {
-        let folder = exercises.map { URL(fileURLWithPath: $0) } ?? ExerciseCatalog.defaultFolder()
-        let runner = CheckRunner(exercisesFolder: folder, fixturesFolder: fixtures)
+        let runner = CheckRunner(exercisesFolder: exercisesFolder.folder, fixturesFolder: fixtures)
         if format == .junit {
             let items = runner.run()
             print(JUnitReport.render(checks: items), terminator: "")

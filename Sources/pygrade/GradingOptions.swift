@@ -8,38 +8,37 @@ struct GradingOptions: ParsableArguments {
     @Option(name: .customLong("exercise"), help: "Grade only this exercise (repeatable).")
     var exercises: [String] = []
 
-    @Option(name: .customLong("time-limit"), help: "CPU seconds per test, instead of each exercise's own limit.")
+    // `.unconditional`: `--time-limit -1` is a limit to refuse with a
+    // reason, not an option `-1` and a missing value.
+    @Option(
+        name: .customLong("time-limit"), parsing: .unconditional, help: "CPU seconds per test, instead of each exercise's own limit.")
     var timeLimit: Double?
 
-    @Option(name: .customLong("memory-limit"), help: "Memory limit in MiB, instead of each exercise's own.")
+    @Option(name: .customLong("memory-limit"), parsing: .unconditional, help: "Memory limit in MiB, instead of each exercise's own.")
     var memoryLimit: Int?
 
     @Option(
-        name: .customLong("wall-budget"),
+        name: .customLong("wall-budget"), parsing: .unconditional,
         help: "Wall-clock seconds one exercise may take in all, instead of each exercise's own (default 10).")
     var wallBudget: Double?
 
-    @Option(name: .customLong("max-size"), help: "Largest submission accepted, in bytes.")
+    @Option(name: .customLong("max-size"), parsing: .unconditional, help: "Largest submission accepted, in bytes.")
     var maxSize: Int = Submission.defaultMaxBytes
 
-    @Option(name: .customLong("exercises-dir"), help: "The folder of exercises (default: ./Exercises).")
-    var exercisesDir: String?
+    @OptionGroup var exercisesFolder: ExercisesFolderOption
 
     @Option(help: "strict: refuse to grade when a sandbox layer is missing; standard: grade and name the missing layers in the report.")
     var sandbox: SandboxPolicy = .default
 
     func validate() throws {
-        if let t = timeLimit, !(t > 0 && t <= 600) { throw ValidationError("--time-limit must be between 0 and 600 seconds") }
-        if let m = memoryLimit, !(16...65536).contains(m) { throw ValidationError("--memory-limit must be between 16 and 65536 MiB") }
-        if let b = wallBudget, !(b > 0 && b <= 3600) { throw ValidationError("--wall-budget must be between 0 and 3600 seconds") }
-        if maxSize <= 0 { throw ValidationError("--max-size must be positive") }
+        try Limit.check("--time-limit", timeLimit, above: 0, atMost: 600, unit: "seconds")
+        try Limit.check("--memory-limit", memoryLimit, from: 16, to: 65536, unit: "MiB")
+        try Limit.check("--wall-budget", wallBudget, above: 0, atMost: 3600, unit: "seconds")
+        try Limit.check("--max-size", maxSize, from: 1, to: Int.max, unit: "byte")
     }
 
     /// The exercise catalog; a malformed definition is bad usage (exit 2).
-    func catalog() throws -> ExerciseCatalog {
-        let folder = exercisesDir.map { URL(fileURLWithPath: $0) } ?? ExerciseCatalog.defaultFolder()
-        do { return try ExerciseCatalog.load(from: folder) } catch { throw CLIError.usage(error.description) }
-    }
+    func catalog() throws -> ExerciseCatalog { try exercisesFolder.catalog() }
 
     var gradeOptions: GradeOptions {
         var options = GradeOptions()

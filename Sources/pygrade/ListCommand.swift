@@ -9,13 +9,10 @@ struct ListCommand: ParsableCommand {
         discussion: "Exit status: 0, or 2 when a definition is malformed (one line naming its file and line)."
     )
 
-    @Option(help: "The folder of exercises (default: ./Exercises).")
-    var exercises: String?
+    @OptionGroup var exercisesFolder: ExercisesFolderOption
 
     func run() throws {
-        let folder = exercises.map { URL(fileURLWithPath: $0) } ?? ExerciseCatalog.defaultFolder()
-        let catalog: ExerciseCatalog
-        do { catalog = try ExerciseCatalog.load(from: folder) } catch { throw CLIError.usage(error.description) }
+        let catalog = try exercisesFolder.catalog()
         print(ExerciseTable.render(catalog.exercises), terminator: "")
     }
 }

@@ -39,7 +39,7 @@ public final class BatchRunner: @unchecked Sendable {
     let store: ExpectedStore
     private let candidates: [String]
     public let exerciseIDs: [String]
-    private let exercisesSHA256: String
+    public let exercisesSHA256: String
     private let resumeIndex: [String: ResumeEntry]
 
     private let condition = NSCondition()
@@ -47,6 +47,7 @@ public final class BatchRunner: @unchecked Sendable {
     private var running = 0
     private var progress: BatchProgress
     private var fatal: Error?
+    private var stopping = false
 
     /// Fails (a usage error) when an exercise is unknown, and (an internal
     /// error) when a reference cannot be run.
@@ -114,10 +115,18 @@ public final class BatchRunner: @unchecked Sendable {
         return max(0, grader.lastTimings.reduce(0) { $0 + $1.roundTripMs + $1.compareMs + $1.visibleRunMs } - firstSpawn)
     }
 
+    /// No candidate is started after this; those being graded are finished
+    /// and recorded, and `run` returns (Ctrl-C: `--resume` does the rest).
+    public func stop() {
+        condition.lock()
+        stopping = true
+        condition.unlock()
+    }
+
     private func take() -> String? {
         condition.lock()
         defer { condition.unlock() }
-        guard fatal == nil, next < candidates.count else { return nil }
+        guard fatal == nil, !stopping, next < candidates.count else { return nil }
         next += 1
         return candidates[next - 1]
     }
