@@ -1,5 +1,6 @@
 #include "CPygradeSupport.h"
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -19,6 +20,13 @@ void pg_interrupt_catch(void) {
     // SA_RESETHAND: the next Ctrl-C is the default action again.
     sa.sa_flags = SA_RESETHAND | SA_RESTART;
     sigaction(SIGINT, &sa, NULL);
+    // A blocked SIGINT would never arrive, and a mask is inherited across
+    // exec (a test runner or a service manager may start us with most
+    // signals blocked). Threads started from here on inherit this mask.
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    pthread_sigmask(SIG_UNBLOCK, &set, NULL);
 }
 
 int pg_interrupt_requested(void) { return interrupted; }
