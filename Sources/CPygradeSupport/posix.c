@@ -1,5 +1,32 @@
 #include "CPygradeSupport.h"
 #include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
 #include <unistd.h>
 
 int pg_pipe_cloexec(int fds[2]) { return pipe2(fds, O_CLOEXEC); }
+
+static volatile sig_atomic_t interrupted;
+
+static void on_interrupt(int signo) {
+    (void)signo;
+    interrupted = 1;
+}
+
+void pg_interrupt_catch(void) {
+    struct sigaction sa;
+    sa.sa_handler = on_interrupt;
+    sigemptyset(&sa.sa_mask);
+    // SA_RESETHAND: the next Ctrl-C is the default action again.
+    sa.sa_flags = SA_RESETHAND | SA_RESTART;
+    sigaction(SIGINT, &sa, NULL);
+    // A blocked SIGINT would never arrive, and a mask is inherited across
+    // exec (a test runner or a service manager may start us with most
+    // signals blocked). Threads started from here on inherit this mask.
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+}
+
+int pg_interrupt_requested(void) { return interrupted; }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CPygradeSupport
 import Foundation
 import PygradeKit
 
@@ -9,14 +10,15 @@ struct BatchCommand: ParsableCommand {
         discussion: """
             Each candidate's report is appended to the results file (JSON Lines) as soon as it is graded, \
             so a crash loses nothing; --resume continues an interrupted batch. \
-            Exit status: 0 every candidate graded, 2 bad usage or some candidate unreadable (see its error record), 3 internal error.
+            Ctrl-C finishes the candidates being graded and prints the command that continues. \
+            \(ExitStatus.batchSummary)
             """
     )
 
     @Argument(help: "The folder of candidates.")
     var directory: String
 
-    @Option(help: "Candidates graded at once (default: the number of cores).")
+    @Option(parsing: .unconditional, help: "Candidates graded at once (default: the number of cores).")
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
     @Option(help: "The results file, one JSON report per line.")
@@ -37,7 +39,7 @@ struct BatchCommand: ParsableCommand {
     @OptionGroup var grading: GradingOptions
 
     func validate() throws {
-        if jobs < 1 || jobs > 1024 { throw ValidationError("--jobs must be between 1 and 1024") }
+        try Limit.check("--jobs", jobs, from: 1, to: 1024)
     }
 
     func run() throws {
@@ -72,6 +74,8 @@ struct BatchCommand: ParsableCommand {
         do { runner = try BatchRunner(catalog: catalog, options: options, candidates: candidates, results: results) } catch {
             throw CLIError.usage(error.description)
         }
+        // From here on a Ctrl-C stops the batch cleanly (a second one at once).
+        pg_interrupt_catch()
         do {
             // A broken exercise is left out of every report, which names it;
             // its author reads why here.
@@ -84,26 +88,50 @@ struct BatchCommand: ParsableCommand {
 
         let display = noProgress ? nil : ProgressDisplay()
         let progress: BatchProgress
+        var interrupted = false
+        func interruptIfAsked(_ p: BatchProgress?) {
+            guard !interrupted, pg_interrupt_requested() != 0 else { return }
+            interrupted = true
+            runner.stop()
+            // The progress line ends before anything else is said.
+            if let p { display?.update(p, final: true) }
+            FileHandle.standardError.write(
+                Data("pygrade: interrupted: finishing the candidates being graded (Ctrl-C again to stop at once)\n".utf8))
+        }
         do {
+            interruptIfAsked(nil)
             var last: BatchProgress?
             progress = try runner.run { p in
+                interruptIfAsked(p)
+                if interrupted { return }
                 if let last, last.done == p.done && p.seconds - last.seconds < 1 && display?.terminal == true { return }
                 display?.update(p)
                 last = p
             }
-            display?.update(progress, final: true)
+            if !interrupted { display?.update(progress, final: true) }
             try results.finish()
         } catch {
             throw CLIError.internal("\(out): \(error)")
+        }
+        if interrupted {
+            FileHandle.standardError.write(
+                Data(
+                    ("pygrade: stopped with \(progress.done) of \(progress.total) candidates in \(TerminalText.escapingControls(out)); "
+                        + "to continue:\n  \(ShellWords.command(Self.resumeArguments(CommandLine.arguments)))\n").utf8))
+            throw ExitCode(ExitStatus.interrupted.rawValue)
         }
 
         let ids = runner.exerciseIDs
         do {
             print(try BatchSummary.of(out).text(), terminator: "")
-            if let csv { try CSVReport.write(results: out, exerciseIDs: ids, to: csv) }
+            if let csv { try CSVReport.write(results: out, candidates: candidates, folder: directory, exerciseIDs: ids, to: csv) }
             if let report {
+                var context = HTMLReport.Context()
+                context.exercisesSHA256 = runner.exercisesSHA256
+                context.maxSourceBytes = grading.maxSize
                 try HTMLReport.write(
-                    results: out, exerciseIDs: ids, title: "pygrade: \((directory as NSString).lastPathComponent)", to: report)
+                    results: out, exerciseIDs: ids, title: "pygrade: \((directory as NSString).lastPathComponent)", to: report,
+                    candidates: candidates, context: context)
             }
         } catch {
             throw CLIError.internal("\(error)")
@@ -113,7 +141,13 @@ struct BatchCommand: ParsableCommand {
                 "\(progress.internalErrors) candidate(s) could not be graded by the grader: see their error records in \(out)")
         }
         if progress.errors > 0 {
-            throw CLIError.usage("\(progress.errors) candidate(s) could not be read: see their error records in \(out)")
+            throw CLIError.someUnreadable("\(progress.errors) candidate(s) could not be read: see their error records in \(out)")
         }
+    }
+
+    /// The same command line, with `--resume` if it lacked it: what carries
+    /// on after a Ctrl-C, from the same folder.
+    static func resumeArguments(_ arguments: [String]) -> [String] {
+        arguments.contains("--resume") ? arguments : arguments + ["--resume"]
     }
 }

@@ -14,8 +14,7 @@ struct CheckCommand: ParsableCommand {
             "An exercise that no fixture declares a status for is a warning, not a failure. Exit status: 0 when all hold, 1 when something does not, 2 on bad usage."
     )
 
-    @Option(help: "The folder of exercises.")
-    var exercises: String?
+    @OptionGroup var exercisesFolder: ExercisesFolderOption
 
     @Option(help: "The folder of fixtures.")
     var fixtures: String = "Fixtures"
@@ -30,7 +29,7 @@ struct CheckCommand: ParsableCommand {
     var format: CheckFormat = .text
 
     func run() throws {
-        let folder = exercises.map { URL(fileURLWithPath: $0) } ?? ExerciseCatalog.defaultFolder()
+        let folder = exercisesFolder.folder
         let (unknown, known) = CheckRunner.unknownExercises(exerciseIDs, in: folder)
         if let id = unknown.first {
             throw CLIError.usage("unknown exercise '\(id)' (known: \(known.joined(separator: ", ")))")

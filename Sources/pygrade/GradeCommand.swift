@@ -12,10 +12,10 @@ struct GradeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "grade",
         abstract: "Grade one submission: a .py file, or a folder of <exercise>.py files and/or solution.py.",
-        discussion: "Exit status: 0 passed, 1 failed, 2 bad usage or unreadable input, 3 internal error."
+        discussion: ExitStatus.gradeSummary
     )
 
-    @Argument(help: "The submission: a .py file or a folder.")
+    @Argument(help: "The submission: a .py file or a folder; - reads it from standard input (named \(Submission.standardInputName)).")
     var path: String
 
     @Option(help: "Report format: text, json (SPEC §4, docs/report.schema.json), junit (XML) or gradescope (results.json).")
@@ -35,6 +35,7 @@ struct GradeCommand: ParsableCommand {
     var timings = false
 
     func run() throws {
+        let start = Clock.now
         let catalog = try grading.catalog()
         var options = grading.gradeOptions
         // Only the one named: the folder that holds a submission is often the
@@ -46,7 +47,10 @@ struct GradeCommand: ParsableCommand {
         do { grader = try Grader(catalog: catalog, options: options) } catch { throw CLIError.usage(error.description) }
         let submission: Submission
         do {
-            submission = try Submission.load(path, maxBytes: grading.maxSize, exerciseIDs: grader.exercises.map(\.id))
+            submission =
+                path == "-"
+                ? try Submission.loadStandardInput(maxBytes: grading.maxSize)
+                : try Submission.load(path, maxBytes: grading.maxSize, exerciseIDs: grader.exercises.map(\.id))
         } catch {
             throw CLIError.usage(error.description)
         }
@@ -65,11 +69,11 @@ struct GradeCommand: ParsableCommand {
         case .junit: print(JUnitReport.render(report), terminator: "")
         case .gradescope:
             let hidden = gradescopeHidden ?? options.assignment?.gradescopeHidden ?? .hidden
-            print(try GradescopeReport(report, hidden: hidden).encoded())
+            print(try GradescopeReport(report, hidden: hidden, executionSeconds: start.millisecondsElapsed / 1000).encoded())
         }
         if timings { printTimings(grader) }
         warnNotGraded(report, grader)
-        throw ExitCode(report.verdict == .passed ? 0 : 1)
+        throw ExitCode((report.verdict == .passed ? ExitStatus.success : .failed).rawValue)
     }
 
     /// A note on stderr when `assignment.yaml` lies next to the submission

@@ -8,22 +8,24 @@ struct GradingOptions: ParsableArguments {
     @Option(name: .customLong("exercise"), help: "Grade only this exercise (repeatable).")
     var exercises: [String] = []
 
-    @Option(name: .customLong("time-limit"), help: "CPU seconds per test, instead of each exercise's own limit.")
+    // `.unconditional`: `--time-limit -1` is a limit to refuse with a
+    // reason, not an option `-1` and a missing value.
+    @Option(
+        name: .customLong("time-limit"), parsing: .unconditional, help: "CPU seconds per test, instead of each exercise's own limit.")
     var timeLimit: Double?
 
-    @Option(name: .customLong("memory-limit"), help: "Memory limit in MiB, instead of each exercise's own.")
+    @Option(name: .customLong("memory-limit"), parsing: .unconditional, help: "Memory limit in MiB, instead of each exercise's own.")
     var memoryLimit: Int?
 
     @Option(
-        name: .customLong("wall-budget"),
+        name: .customLong("wall-budget"), parsing: .unconditional,
         help: "Wall-clock seconds one exercise may take in all, instead of each exercise's own (default 10).")
     var wallBudget: Double?
 
-    @Option(name: .customLong("max-size"), help: "Largest submission accepted, in bytes.")
+    @Option(name: .customLong("max-size"), parsing: .unconditional, help: "Largest submission accepted, in bytes.")
     var maxSize: Int = Submission.defaultMaxBytes
 
-    @Option(name: .customLong("exercises-dir"), help: "The folder of exercises (default: ./Exercises).")
-    var exercisesDir: String?
+    @OptionGroup var exercisesFolder: ExercisesFolderOption
 
     @Option(
         name: .customLong("assignment"),
@@ -34,24 +36,14 @@ struct GradingOptions: ParsableArguments {
     var sandbox: SandboxPolicy = .default
 
     func validate() throws {
-        if let t = timeLimit, !(t > 0 && t <= 600) { throw ValidationError("--time-limit must be between 0 and 600 seconds") }
-        if let m = memoryLimit, !(16...65536).contains(m) { throw ValidationError("--memory-limit must be between 16 and 65536 MiB") }
-        if let b = wallBudget, !(b > 0 && b <= 3600) { throw ValidationError("--wall-budget must be between 0 and 3600 seconds") }
-        if maxSize <= 0 { throw ValidationError("--max-size must be positive") }
+        try Limit.check("--time-limit", timeLimit, above: 0, atMost: 600, unit: "seconds")
+        try Limit.check("--memory-limit", memoryLimit, from: 16, to: 65536, unit: "MiB")
+        try Limit.check("--wall-budget", wallBudget, above: 0, atMost: 3600, unit: "seconds")
+        try Limit.check("--max-size", maxSize, from: 1, to: Int.max, unit: "byte")
     }
 
-    /// The exercise catalog. A malformed definition leaves the other
-    /// exercises gradable (the grader names it in each report); a folder
-    /// that is no folder of exercises, or holds no valid one, is bad usage
-    /// (exit 2).
-    func catalog() throws -> ExerciseCatalog {
-        let folder = exercisesDir.map { URL(fileURLWithPath: $0) } ?? ExerciseCatalog.defaultFolder()
-        let (catalog, errors) = ExerciseCatalog.loadCollectingErrors(from: folder)
-        if let first = errors.first, catalog.exercises.isEmpty || errors.count > catalog.broken.count {
-            throw CLIError.usage(first.description)
-        }
-        return catalog
-    }
+    /// The exercise catalog (see ExercisesFolderOption.catalog).
+    func catalog() throws -> ExerciseCatalog { try exercisesFolder.catalog() }
 
     /// The assignment named by `--assignment`, else the one at `found` when
     /// there is one there (nil: none); a malformed one is bad usage (exit 2).

@@ -10,11 +10,10 @@ struct ListCommand: ParsableCommand {
             "Exit status: 0, or 2 when a definition is malformed (a line on stderr for each problem, naming its file and line; the valid exercises are listed)."
     )
 
-    @Option(help: "The folder of exercises (default: ./Exercises).")
-    var exercises: String?
+    @OptionGroup var exercisesFolder: ExercisesFolderOption
 
     func run() throws {
-        let folder = exercises.map { URL(fileURLWithPath: $0) } ?? ExerciseCatalog.defaultFolder()
+        let folder = exercisesFolder.folder
         let (catalog, errors) = ExerciseCatalog.loadCollectingErrors(from: folder)
         var problems = errors
         var malformed = Set<String>()

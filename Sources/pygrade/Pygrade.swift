@@ -26,7 +26,9 @@ struct Pygrade {
                 exit(0)
             }
             // Bad usage is exit 2 (SPEC §3), in one line.
-            fail(PygradeCommand.message(for: error).split(separator: "\n").first.map(String.init) ?? "bad usage", code: 2)
+            fail(
+                PygradeCommand.message(for: error).split(separator: "\n").first.map(String.init) ?? "bad usage",
+                code: ExitStatus.usage.rawValue)
         }
     }
 
@@ -42,6 +44,7 @@ struct PygradeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pygrade",
         abstract: "Grade Python solutions to coding exercises, in a sandbox.",
+        version: PygradeVersion.current,
         subcommands: [GradeCommand.self, BatchCommand.self, CheckCommand.self, ListCommand.self, DoctorCommand.self]
     )
 }

@@ -86,7 +86,7 @@ final class BadInputLinkTests {
         let result = try PygradeBinary.run([
             "batch", batch, "--exercise", "duplicates", "--out", out, "--report", html, "--csv", csv, "--jobs", "1",
         ])
-        #expect(result.status == 2, "\(result.stderr)")
+        #expect(result.status == 4, "\(result.stderr)")
         let records = BatchScratch.lines(out).compactMap { $0 }
         #expect(records.count == 3)
         for record in records {
@@ -159,13 +159,13 @@ final class BadInputLinkTests {
         let out = path("results.jsonl")
         let result = try PygradeBinary.run(
             ["batch", batch, "--exercise", "duplicates", "--out", out, "--no-progress"], timeout: 60)
-        #expect(result.status == 2)
+        #expect(result.status == 4)
         let record = try #require(BatchScratch.lines(out).first ?? nil)
         #expect(record["error"] as? String == "a FIFO, not a regular file or a folder")
     }
 
     /// (4) One linked candidate among good ones: it gets an error record, the
-    /// others are graded, and the batch exits 2 ("some candidate unreadable").
+    /// others are graded, and the batch exits 4 ("some candidates unreadable").
     @Test func aBatchGradesTheOthersAndRecordsTheLinkedOne() throws {
         let batch = try folder("batch")
         try FileManager.default.copyItem(atPath: PygradeBinary.fixture("correct.py"), toPath: "\(batch)/correct.py")
@@ -175,7 +175,7 @@ final class BadInputLinkTests {
         }
         let out = path("results.jsonl")
         let result = try PygradeBinary.run(["batch", batch, "--out", out, "--no-progress", "--jobs", "2"])
-        #expect(result.status == 2, "\(result.stderr)")
+        #expect(result.status == 4, "\(result.stderr)")
         #expect(result.stderr == "pygrade: 1 candidate(s) could not be read: see their error records in \(out)\n", "\(result.stderr)")
         let records = BatchScratch.lines(out).compactMap { $0 }
         #expect(records.count == 2)

@@ -46,7 +46,7 @@ struct BadInputNameTests {
         let scratch = try Self.scratch()
         let out = scratch.path("results.jsonl")
         let result = try PygradeBinary.run(["batch", scratch.candidates, "--out", out, "--exercises-dir", scratch.exercises])
-        #expect(result.status == 2, "\(result.stderr)")
+        #expect(result.status == 4, "\(result.stderr)")
         expectNoRawControls(result, "batch")
         #expect(result.stdout.contains("evil\\u{1B}]0;pwned\\u{7}\\u{1B}[2J\\u{D}\\u{9B}31m.py"), "\(result.stdout)")
         #expect(result.stdout.contains("bin\\u{1B}[2J\\u{D}.py: binary content"), "\(result.stdout)")

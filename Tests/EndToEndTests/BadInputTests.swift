@@ -144,7 +144,7 @@ final class BadInputTests {
         (["grade", "Fixtures/correct.py", "--bogus"], "--bogus"),
         (["grade", "Fixtures/correct.py", "--format", "yaml"], "'yaml' is invalid for '--format"),
         (["grade", "Fixtures/correct.py", "--max-size", "lots"], "'lots' is invalid for '--max-size"),
-        (["grade", "Fixtures/correct.py", "--max-size", "0"], "--max-size must be positive"),
+        (["grade", "Fixtures/correct.py", "--max-size", "0"], "--max-size must be at least 1 byte (got 0)"),
         (["grade", "Fixtures/correct.py", "--memory-limit", "1"], "--memory-limit"),
         (["grade", "Fixtures/correct.py", "--gradescope-hidden", "sometimes"], "'sometimes' is invalid for '--gradescope-hidden"),
         (["grade"], "path"),

@@ -13,10 +13,10 @@ struct BatchCommandTests {
         let fixturesDir = PygradeBinary.root.appendingPathComponent("Fixtures").path
         let result = try PygradeBinary.run(["batch", fixturesDir, "--out", out, "--jobs", "2", "--no-progress"])
         let paths = try Fixture.paths(in: fixturesDir)
-        // Fixtures that must be refused get error records: "some candidate unreadable", exit 2.
+        // Fixtures that must be refused get error records: "some candidates unreadable", exit 4.
         let refused = try paths.filter { try Fixture.load($0).refusal != nil }
         #expect(!refused.isEmpty)
-        #expect(result.status == 2, "\(result.stderr)")
+        #expect(result.status == 4, "\(result.stderr)")
         #expect(result.stderr == "pygrade: \(refused.count) candidate(s) could not be read: see their error records in \(out)\n")
         var seen = Set<String>()
         for line in BatchScratch.lines(out) {
@@ -128,7 +128,8 @@ struct BatchCommandTests {
         try scratch.write("candidates/notes.txt", "not a candidate\n")
         let out = scratch.path("results.jsonl")
         let result = try PygradeBinary.run(["batch", scratch.candidates, "--out", out, "--exercises-dir", scratch.exercises])
-        #expect(result.status == 2)
+        // Its own status, not bad usage's 2: everything readable was graded.
+        #expect(result.status == 4)
         #expect(result.stderr.contains("1 candidate(s) could not be read"))
         let records = BatchScratch.lines(out).compactMap { $0 }
         #expect(records.count == 4)
@@ -235,5 +236,171 @@ struct BatchCommandTests {
                     "\(record["submission"] ?? "") \(exercise["id"] ?? ""): \(exercise["message"] ?? "")")
             }
         }
+    }
+
+    /// Ctrl-C (SIGINT) mid-batch: the candidates in hand are finished, the
+    /// results file holds whole records, the exit status is 130, and the
+    /// command printed last continues the batch to one record per candidate.
+    @Test func ctrlCStopsCleanlyAndPrintsTheResumeCommand() throws {
+        let scratch = try BatchScratch()
+        let candidates = try scratch.makeCandidates(600)
+        let out = scratch.path("results.jsonl")
+        let stderrPath = scratch.path("stderr.txt")
+        FileManager.default.createFile(atPath: stderrPath, contents: nil)
+        let process = Process()
+        process.executableURL = PygradeBinary.executable
+        process.arguments = ["batch", scratch.candidates, "--out", out, "--exercises-dir", scratch.exercises, "--jobs", "2"]
+        process.currentDirectoryURL = PygradeBinary.root
+        process.environment = ProcessInfo.processInfo.environment.merging(["PYGRADE_CACHE": PygradeBinary.cache]) { $1 }
+        process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
+        process.standardError = FileHandle(forWritingAtPath: stderrPath)
+        try process.run()
+        let deadline = Date().addingTimeInterval(120)
+        while BatchScratch.lineCount(out) < 60 && process.isRunning && Date() < deadline { usleep(5000) }
+        kill(process.processIdentifier, SIGINT)
+        process.waitUntilExit()
+        #expect(process.terminationReason == .exit && process.terminationStatus == 130, "\(process.terminationReason)")
+
+        let stderr = try String(contentsOfFile: stderrPath, encoding: .utf8)
+        let lines = stderr.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        #expect(lines.last == "", "stderr does not end with a newline: \(stderr)")
+        #expect(lines.contains("pygrade: interrupted: finishing the candidates being graded (Ctrl-C again to stop at once)"), "\(stderr)")
+        let before = BatchScratch.lines(out)
+        #expect(before.count >= 60 && before.count < candidates.count, "stopped after \(before.count) records")
+        #expect(before.allSatisfy { $0 != nil }, "a broken line")
+        let done = before.compactMap { $0?["submission"] as? String }
+        #expect(Set(done).count == done.count, "a candidate graded twice")
+        #expect(lines.dropLast().last?.hasPrefix("  ") == true)
+        #expect(lines.dropLast(2).last == "pygrade: stopped with \(before.count) of \(candidates.count) candidates in \(out); to continue:")
+        let command = try #require(lines.dropLast().last).trimmingCharacters(in: .whitespaces)
+        #expect(command == (["\(PygradeBinary.executable.path)"] + process.arguments! + ["--resume"]).joined(separator: " "))
+
+        let resumed = try ShellCommand.run(command + " --no-progress")
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        #expect(resumed.stdout.contains("\(candidates.count) candidates: \(candidates.count) graded"), "\(resumed.stdout)")
+        let after = BatchScratch.lines(out)
+        #expect(after.allSatisfy { $0 != nil })
+        let submissions = after.compactMap { $0?["submission"] as? String }
+        #expect(submissions.count == candidates.count && Set(submissions) == Set(candidates))
+        #expect(Array(submissions.prefix(done.count)) == done, "the records before Ctrl-C were not kept as they were")
+    }
+
+    /// On a terminal the progress bar is redrawn in place: Ctrl-C ends its
+    /// line before saying anything, so the message does not overwrite it.
+    @Test func ctrlCOnATerminalEndsTheProgressBarsLine() throws {
+        let scratch = try BatchScratch()
+        try scratch.makeCandidates(600)
+        let out = scratch.path("results.jsonl")
+        let typescript = scratch.path("typescript")
+        let arguments = ["batch", scratch.candidates, "--out", out, "--exercises-dir", scratch.exercises, "--jobs", "2"]
+        // `script` runs the batch on a pseudo-terminal and copies what it shows.
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+        process.arguments = ["-qfec", ([PygradeBinary.executable.path] + arguments).joined(separator: " "), typescript]
+        process.currentDirectoryURL = PygradeBinary.root
+        var env = ProcessInfo.processInfo.environment
+        env["PYGRADE_CACHE"] = PygradeBinary.cache
+        env["TERM"] = "xterm"
+        process.environment = env
+        process.standardInput = FileHandle(forReadingAtPath: "/dev/null")
+        process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
+        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
+        try process.run()
+        let deadline = Date().addingTimeInterval(120)
+        while BatchScratch.lineCount(out) < 60 && process.isRunning && Date() < deadline { usleep(5000) }
+        // The batch itself, not `script`: its command line names our results file.
+        let pid = try #require(Self.pid(commandLine: [PygradeBinary.executable.path] + arguments))
+        kill(pid, SIGINT)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 130, "script reports the batch's status")
+        let shown = String(decoding: try Data(contentsOf: URL(fileURLWithPath: typescript)), as: UTF8.self)
+        let message = try #require(shown.range(of: "pygrade: interrupted:"), "\(shown.suffix(400))")
+        let before = shown[..<message.lowerBound]
+        #expect(before.hasSuffix("\r\n"), "the message does not start on a line of its own: \(before.suffix(200).debugDescription)")
+        let barLine = before.dropLast(2).split(separator: "\r").last ?? ""
+        #expect(barLine.contains("] ") && barLine.contains("█"), "not the bar: \(barLine.debugDescription)")
+        #expect(shown.contains("to continue:"))
+    }
+
+    /// The pid of the process whose arguments are exactly these.
+    static func pid(commandLine: [String]) -> Int32? {
+        let want = Data(commandLine.joined(separator: "\u{0}").utf8) + Data([0])
+        for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
+            guard let pid = Int32(entry), let cmdline = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline") else { continue }
+            if cmdline == want { return pid }
+        }
+        return nil
+    }
+
+    /// The CSV lists candidates as the batch does (by name), whatever order
+    /// they were graded in, each with its id; a regraded candidate, whose
+    /// record is now the file's last, keeps its row.
+    @Test func csvRowsFollowTheCandidatesOrderWithTheirIds() throws {
+        let scratch = try BatchScratch()
+        let candidates = try scratch.makeCandidates(30)
+        try scratch.write("candidates/binary.py", "x = 1\u{0}\n")
+        try FileManager.default.createDirectory(atPath: scratch.path("candidates/folder"), withIntermediateDirectories: true)
+        try scratch.write("candidates/folder/solution.py", "def double(x):\n    return x * 2\n")
+        let out = scratch.path("results.jsonl")
+        let csv = scratch.path("summary.csv")
+        let args = [
+            "batch", scratch.candidates, "--out", out, "--exercises-dir", scratch.exercises, "--jobs", "2", "--no-progress", "--resume",
+            "--csv", csv,
+        ]
+        #expect(try PygradeBinary.run(args).status == 4)
+        try scratch.write("candidates/cand00000.py", "def double(x):\n    return 0\n")
+        #expect(try PygradeBinary.run(args).status == 4)
+        // Graded again, the changed candidate and the error record are now last.
+        let fileOrder = BatchScratch.lines(out).compactMap { $0?["submission"] as? String }
+        #expect(fileOrder.count == 32 && Set(fileOrder.suffix(2)) == [candidates[0], "\(scratch.candidates)/binary.py"], "\(fileOrder)")
+
+        let rows = try String(contentsOfFile: csv, encoding: .utf8).split(separator: "\r\n").map {
+            $0.split(separator: ",", omittingEmptySubsequences: false)
+        }
+        #expect(rows.first?.prefix(4) == ["candidate", "submission", "sha256", "verdict"])
+        let ids = rows.dropFirst().map { String($0[0]) }
+        let names = (candidates.map { URL(fileURLWithPath: $0).lastPathComponent } + ["binary.py", "folder"]).sorted()
+        #expect(ids == names)
+        #expect(rows.dropFirst().allSatisfy { $0[1] == "\(scratch.candidates)/\($0[0])" })
+        let first = try #require(rows.first { $0[0] == "cand00000.py" })
+        #expect(first[3] == "failed")
+        #expect(rows.first { $0[0] == "binary.py" }?[3] == "error")
+    }
+
+    /// The command README gives to validate a batch's results file, run as
+    /// written there on a batch with an unreadable candidate: error records
+    /// have a schema too, so it passes.
+    @Test func readmesValidationCommandPassesOnABatchWithErrors() throws {
+        let readme = try String(contentsOf: PygradeBinary.root.appendingPathComponent("README.md"), encoding: .utf8)
+        let commands = readme.split(separator: "\n").filter { $0.hasPrefix("python3 scripts/validate_schema.py ") }.map {
+            String($0.split(separator: "#", maxSplits: 1)[0]).trimmingCharacters(in: .whitespaces)
+        }
+        let forResults = try #require(commands.first { $0.hasSuffix(" results.jsonl") }, "README has no command for results.jsonl")
+        let forReport = try #require(commands.first { $0.hasSuffix(" report.json") }, "README has no command for report.json")
+
+        let scratch = try BatchScratch()
+        try scratch.makeCandidates(3)
+        try scratch.write("candidates/binary.py", "x = 1\u{0}\n")
+        let fm = FileManager.default
+        for folder in ["scripts", "docs"] {
+            try fm.createSymbolicLink(
+                atPath: scratch.path(folder), withDestinationPath: PygradeBinary.root.appendingPathComponent(folder).path)
+        }
+        let batch = try PygradeBinary.run([
+            "batch", scratch.candidates, "--out", scratch.path("results.jsonl"), "--exercises-dir", scratch.exercises, "--no-progress",
+        ])
+        #expect(batch.status == 4, "\(batch.stderr)")
+        let report = try PygradeBinary.run([
+            "grade", "\(scratch.candidates)/cand00001.py", "--exercises-dir", scratch.exercises, "--format", "json",
+        ])
+        try scratch.write("report.json", report.stdout)
+
+        for command in [forResults, forReport] {
+            let result = try ShellCommand.run(command, in: scratch.url)
+            #expect(result.status == 0, "\(command): \(result.stdout)\(result.stderr)")
+        }
+        // The control: the report's schema alone refuses the error record.
+        let control = try ShellCommand.run("python3 scripts/validate_schema.py docs/report.schema.json results.jsonl", in: scratch.url)
+        #expect(control.status == 1 && control.stdout.contains("'pygrade.report/1' was expected"), "\(control.stdout)")
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import PygradeKit
 import Testing
 
 /// The HTML report in a real browser: Debian's headless Chromium renders it
@@ -43,6 +44,33 @@ struct HTMLReportTests {
         return Render(png: try Data(contentsOf: URL(fileURLWithPath: shot)), pageRequests: requests)
     }
 
+    /// The DOM once the page's script ran, opened at `#fragment`.
+    static func dom(_ html: String, fragment: String, in dir: String) throws -> String {
+        let dom = Process()
+        dom.executableURL = URL(fileURLWithPath: "/usr/bin/chromium")
+        dom.arguments = [
+            "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+            "--user-data-dir=\(dir)/profile-dom-\(UUID().uuidString)", "--host-resolver-rules=MAP * ~NOTFOUND", "--dump-dom",
+            URL(fileURLWithPath: html).absoluteString + "#" + fragment,
+        ]
+        let domFile = "\(dir)/dom-\(UUID().uuidString).html"
+        FileManager.default.createFile(atPath: domFile, contents: nil)
+        dom.standardOutput = FileHandle(forWritingAtPath: domFile)
+        dom.standardError = FileHandle(forWritingAtPath: "/dev/null")
+        try dom.run()
+        dom.waitUntilExit()
+        return try String(contentsOfFile: domFile, encoding: .utf8)
+    }
+
+    /// Minutes since 1970 of `2025-06-01 14:03` (UTC).
+    static func utcMinutes(_ s: String) -> Double? {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyy-MM-dd HH:mm"
+        return formatter.date(from: s).map { $0.timeIntervalSince1970 / 60 }
+    }
+
     /// Width and height from a PNG's IHDR chunk.
     static func pngSize(_ png: Data) -> (Int, Int)? {
         let b = [UInt8](png.prefix(24))
@@ -61,13 +89,17 @@ struct HTMLReportTests {
         try scratch.write("candidates/binary.py", "\u{0}")
         try FileManager.default.createDirectory(atPath: scratch.path("candidates/folder"), withIntermediateDirectories: true)
         try scratch.write("candidates/folder/solution.py", "def double(x):\n    return x * 2\n")
+        // Its source, shown in its detail view, tries to close the <pre> and run a script.
+        try scratch.write(
+            "candidates/source.py",
+            "# SOURCE-MARKER </pre><script>document.title='pwned'</script> & \"quotes\"\ndef double(x):\n\treturn x << 1\n")
         let html = scratch.path("report.html")
         let csv = scratch.path("summary.csv")
         let result = try PygradeBinary.run([
             "batch", scratch.candidates, "--out", scratch.path("r.jsonl"), "--exercises-dir", scratch.exercises,
             "--report", html, "--csv", csv,
         ])
-        #expect(result.status == 2, "one unreadable candidate: \(result.stderr)")
+        #expect(result.status == 4, "one unreadable candidate: \(result.stderr)")
         let page = try String(contentsOfFile: html, encoding: .utf8)
         // Self-contained: no URL, no external resource of any kind.
         for banned in ["http:", "https:", "ftp:", "<link", "<img", "<iframe", "<object", "<embed", "@import", "url("] {
@@ -82,8 +114,18 @@ struct HTMLReportTests {
         }
         #expect(page.contains("&lt;img src=x onerror=alert(1)&gt;.py"))
         let rows = try String(contentsOfFile: csv, encoding: .utf8).split(separator: "\r\n")
-        #expect(rows.count == 1 + 15)
-        #expect(rows.first == "submission,sha256,verdict,score,max_score,percent,elapsed_ms,double_status,double_score,error")
+        #expect(rows.count == 1 + 16)
+        #expect(rows.first == "candidate,submission,sha256,verdict,score,max_score,percent,elapsed_ms,double_status,double_score,error")
+        // When, by which pygrade and against which exercises it was made.
+        let hashes = BatchScratch.lines(scratch.path("r.jsonl")).compactMap {
+            ($0?["grader"] as? [String: Any])?["exercises_sha256"] as? String
+        }
+        let hash = try #require(hashes.first)
+        let made = try #require(
+            page.firstMatch(of: /made (\d{4}-\d\d-\d\d \d\d:\d\d) UTC by pygrade ([^ ]+) · exercises sha256 <code>([0-9a-f]{64})<\/code>/))
+        #expect(made.output.2 == PygradeVersion.current && made.output.3 == hash)
+        let minutes = try #require(Self.utcMinutes(String(made.output.1)))
+        #expect(abs(minutes - Date().timeIntervalSince1970 / 60) < 30, "made \(made.output.1) UTC")
 
         let dir = scratch.url.path
         let report = try Self.render(html, in: dir)
@@ -100,22 +142,24 @@ struct HTMLReportTests {
         #expect(try Self.render(scratch.path("external.html"), in: dir).pageRequests.contains("http://example.invalid/x.png"))
 
         // The page's script runs: a link to a candidate opens its detail view.
-        let dom = Process()
-        dom.executableURL = URL(fileURLWithPath: "/usr/bin/chromium")
-        dom.arguments = [
-            "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-            "--user-data-dir=\(dir)/profile-dom", "--host-resolver-rules=MAP * ~NOTFOUND", "--dump-dom",
-            URL(fileURLWithPath: html).absoluteString + "#c2",
-        ]
-        let domFile = "\(dir)/dom.html"
-        FileManager.default.createFile(atPath: domFile, contents: nil)
-        dom.standardOutput = FileHandle(forWritingAtPath: domFile)
-        dom.standardError = FileHandle(forWritingAtPath: "/dev/null")
-        try dom.run()
-        dom.waitUntilExit()
-        let rendered = try String(contentsOfFile: domFile, encoding: .utf8)
+        let rendered = try Self.dom(html, fragment: "c2", in: dir)
         #expect(rendered.contains("<details id=\"c2\" class=\"candidate\" open=\"\">"), "the detail view did not open")
         #expect(!rendered.contains("<details id=\"c3\" class=\"candidate\" open"))
+
+        // A candidate's detail view shows its source as text: what tried to
+        // close the <pre> and run a script is shown, not run.
+        let entry = try #require(page.firstMatch(of: #/<details id="(c\d+)" class="candidate"><summary>[^<]*/source\.py /#))
+        let id = String(entry.output.1)
+        let opened = try Self.dom(html, fragment: id, in: dir)
+        #expect(opened.contains("<details id=\"\(id)\" class=\"candidate\" open=\"\">"))
+        let details = try #require(opened.firstMatch(of: /<details id="c\d+" class="candidate" open="">(?s:.*?)<\/details>/)).output
+        #expect(
+            details.contains(
+                "<pre class=\"src\"># SOURCE-MARKER &lt;/pre&gt;&lt;script&gt;document.title='pwned'&lt;/script&gt; &amp; \"quotes\"\ndef double(x):\n\treturn x &lt;&lt; 1\n</pre>"
+            ), "\(details)")
+        #expect(!opened.contains("<title>pwned</title>") && opened.contains("<title>pygrade: candidates</title>"))
+        // A folder shows each file it was graded on, by name.
+        #expect(page.contains("<p class=\"meta\">solution.py</p><pre class=\"src\">def double(x):\n    return x * 2\n</pre>"))
 
         let keep = ProcessInfo.processInfo.environment["PYGRADE_KEEP_SCREENSHOT"]
         if let keep, !keep.isEmpty { try report.png.write(to: URL(fileURLWithPath: keep)) }

@@ -196,8 +196,9 @@ struct IntegrityAttackTests {
 
     /// `pygrade batch --jobs 1` over an attacker (graded first) and a second
     /// candidate, every exercise: the exit status and each record by file name.
-    static func batch(attacker: String, second: String, openFiles: Int? = nil) throws -> (status: Int32, records: [String: [String: Any]], stderr: String)
-    {
+    static func batch(attacker: String, second: String, openFiles: Int? = nil) throws -> (
+        status: Int32, records: [String: [String: Any]], stderr: String
+    ) {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pygrade-integrity-\(UUID().uuidString)")
         let candidates = dir.appendingPathComponent("candidates")
         try FileManager.default.createDirectory(at: candidates, withIntermediateDirectories: true)
@@ -306,7 +307,8 @@ struct IntegrityAttackTests {
     /// whatever the limits. (It got 0/100: runtime_error on every exercise.)
     @Test func scratchIsEmptyForTheNextCandidateAfterADeepTree() throws {
         let attacker = try String(contentsOfFile: PygradeBinary.fixture("attack_scratch_deep_tree.py"), encoding: .utf8)
-        let second = "import os\n\nif os.listdir(\".\"):\n    raise RuntimeError(\"scratch is not empty\")\n\n\n" + (try Self.correctSource())
+        let second =
+            "import os\n\nif os.listdir(\".\"):\n    raise RuntimeError(\"scratch is not empty\")\n\n\n" + (try Self.correctSource())
         Self.expectFullMarks(try Self.batch(attacker: attacker, second: second, openFiles: 1024), "deep tree")
     }
 
@@ -362,15 +364,18 @@ struct IntegrityAttackTests {
     /// too, not only the tests.
     @Test func slowSleepingAtLoadAndCrashingInEveryCallEndsWithinAMinute() throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("pygrade-respawner-\(UUID().uuidString).py")
-        let source = "import os\n" + (try Self.everyExercise(delay: "os._exit(0)")).replacingOccurrences(
-            of: "import time\n\n", with: "import time\n\ntime.sleep(2.8)  # the load's wall-clock limit is 3 s (5 s for flatten)\n\n")
+        let source =
+            "import os\n"
+            + (try Self.everyExercise(delay: "os._exit(0)")).replacingOccurrences(
+                of: "import time\n\n", with: "import time\n\ntime.sleep(2.8)  # the load's wall-clock limit is 3 s (5 s for flatten)\n\n")
         try source.write(to: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: file) }
         let result = try PygradeBinary.run(["grade", file.path, "--format", "json"], timeout: 600)
         #expect(result.seconds < 60, "one submission took \(Int(result.seconds)) s")
         let statuses = (try? result.json()["exercises"] as? [[String: Any]])?.map { $0["status"] as? String ?? "?" } ?? []
         #expect(
-            statuses.count == 5 && statuses.allSatisfy { ["runtime_error", "time_limit_exceeded"].contains($0) }, "\(statuses) \(result.stderr)")
+            statuses.count == 5 && statuses.allSatisfy { ["runtime_error", "time_limit_exceeded"].contains($0) },
+            "\(statuses) \(result.stderr)")
     }
 
     // MARK: Helpers

@@ -27,9 +27,78 @@ struct ReportFormatTests {
         #expect(outcome.status == 0, "\(outcome.problems)")
         let json = try result.json()
         let tests = try #require(json["tests"] as? [[String: Any]])
-        let max = tests.reduce(0.0) { $0 + ($1["max_score"] as? Double ?? 0) }
-        #expect(abs(max - (json["max_score"] as? Double ?? -1)) < 0.05, "test max scores add up to the total")
         #expect(tests.allSatisfy { ["passed", "failed"].contains($0["status"] as? String ?? "") })
+        try Self.expectAddsUpInCents(json, fixture)
+    }
+
+    /// What a student sees on Gradescope adds up: the tests' scores to the
+    /// total score and their maxima to the total maximum, to the cent (20
+    /// points over 14 tests is not fourteen tests of 1.43), a rule's penalty
+    /// included (an entry with a negative score); and the run's
+    /// `execution_time` is there.
+    @Test(arguments: submissions + ["reverse_slice_step.py", "forged_frames.py", "cache_linear_list.py"])
+    func gradescopeScoresAddUpToTheTotalExactly(fixture: String) throws {
+        let result = try PygradeBinary.run(["grade", PygradeBinary.fixture(fixture), "--format", "gradescope"])
+        #expect(result.status == 0 || result.status == 1, "\(result.stderr)")
+        let json = try result.json()
+        try Self.expectAddsUpInCents(json, fixture)
+        let seconds = try #require(json["execution_time"] as? Double, "no execution_time")
+        #expect(seconds > 0 && seconds < result.seconds + 0.5, "execution_time \(seconds) s for a run of \(result.seconds) s")
+        if fixture == "reverse_slice_step.py" {
+            let rule = try #require(
+                (json["tests"] as? [[String: Any]])?.first { ($0["name"] as? String)?.hasPrefix("reverse: rule ") == true })
+            #expect(rule["score"] as? Double == -20 && rule["max_score"] as? Double == 0, "\(rule)")
+        }
+    }
+
+    static func expectAddsUpInCents(_ json: [String: Any], _ what: String) throws {
+        let tests = try #require(json["tests"] as? [[String: Any]])
+        func cents(_ x: Any?) throws -> Int {
+            let value = try #require(x as? Double, "not a number: \(String(describing: x))")
+            let c = (value * 100).rounded()
+            #expect(abs(value * 100 - c) < 1e-6, "\(what): \(value) is not in whole cents")
+            return Int(c)
+        }
+        let score = try tests.reduce(0) { $0 + (try cents($1["score"])) }
+        let max = try tests.reduce(0) { $0 + (try cents($1["max_score"])) }
+        #expect(
+            score == (try cents(json["score"])), "\(what): the tests' scores add up to \(score) cents, the total is \(json["score"] ?? "")")
+        #expect(
+            max == (try cents(json["max_score"])),
+            "\(what): the tests' maxima add up to \(max) cents, the total is \(json["max_score"] ?? "")")
+        // Per exercise too: its entries carry exactly its points.
+        let report = try #require(json["extra_data"] as? [String: Any])
+        #expect(report["schema"] as? String == "pygrade.report/1")
+        var byExercise: [String: Int] = [:]
+        for t in tests {
+            let id = String((t["name"] as? String ?? "").prefix { $0 != ":" })
+            byExercise[id, default: 0] += try cents(t["max_score"])
+        }
+        #expect(byExercise.values.allSatisfy { $0 == 2000 }, "\(what): \(byExercise)")
+    }
+
+    /// The same submission graded twice gives the same bytes, but for the
+    /// figures measured (CPU, memory): keys in one fixed order, `schema` and
+    /// `submission` first, in every JSON pygrade writes.
+    @Test(arguments: ["correct.py", "flatten_recursive_extend.py", "reverse_slice_step.py"])
+    func jsonIsByteIdenticalFromRunToRunButForTimings(fixture: String) throws {
+        func run(_ format: String) throws -> String {
+            let result = try PygradeBinary.run(["grade", PygradeBinary.fixture(fixture), "--format", format])
+            #expect(result.status == 0 || result.status == 1, "\(result.stderr)")
+            return result.stdout.replacing(/"(cpu_ms|peak_kib|execution_time)" *: *[0-9.e+-]+/) { "\"\($0.output.1)\": 0" }
+        }
+        for format in ["json", "gradescope"] {
+            let first = try run(format)
+            let second = try run(format)
+            #expect(first == second, "two runs differ in \(format)")
+        }
+        let json = try run("json")
+        #expect(
+            json.hasPrefix("{\n  \"schema\": \"pygrade.report/1\",\n  \"submission\": \"\(PygradeBinary.fixture(fixture))\",\n"),
+            "\(json.prefix(200))")
+        // Below the top, keys are sorted: an exercise's and a test's.
+        #expect(json.contains("{\n      \"id\": "), "\(json.prefix(600))")
+        #expect(json.contains("{\n          \"cpu_ms\": 0,\n          \"hint\": "), "\(json.prefix(900))")
     }
 
     /// The validator is real: a report missing a field or with an unknown

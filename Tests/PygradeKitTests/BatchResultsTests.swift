@@ -116,6 +116,31 @@ struct BatchResultsTests {
         #expect(!page.contains("<b>printed</b>"))
     }
 
+    /// Records in the candidates' order, not the file's, each candidate's
+    /// last record once; a submission no longer among them comes after.
+    @Test func orderedRecordsFollowTheCandidates() throws {
+        let tmp = TemporaryFolder()
+        let path = tmp.url.appendingPathComponent("r.jsonl").path
+        var bytes: [UInt8] = []
+        for (name, score) in [("d/c.py", 1.0), ("d/gone.py", 2), ("d/a.py", 3), ("d/c.py", 4)] {
+            bytes += try Self.report(name, score: score).line()
+        }
+        bytes += try BatchRecord.error(BatchErrorRecord(submission: "d/b", kind: .input, error: "binary")).line()
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        var seen: [String] = []
+        var scores: [Double] = []
+        try OrderedRecords.forEach(in: path, candidates: ["d/a.py", "d/b", "d/c.py", "d/new.py"]) { record in
+            seen.append(record.submission)
+            if case .report(let r, _) = record { scores.append(r.score) }
+        }
+        #expect(seen == ["d/a.py", "d/b", "d/c.py", "d/gone.py"])
+        #expect(scores == [3, 4, 2])
+        #expect(BatchCandidates.id("d/a.py", in: "d") == "a.py")
+        #expect(BatchCandidates.id("d/a.py", in: "d//") == "a.py")
+        #expect(BatchCandidates.id("/x.py", in: "/") == "x.py")
+        #expect(BatchCandidates.id("elsewhere/a.py", in: "d") == "elsewhere/a.py")
+    }
+
     @Test func htmlEscapesEverythingACandidateControls() {
         #expect(HTMLReport.esc("<script>alert('x')</script>&\"") == "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;&quot;")
     }

@@ -122,6 +122,69 @@ struct ReportRendererTests {
         let json = try JSONSerialization.jsonObject(with: Data(try g.encoded().utf8)) as? [String: Any]
         #expect(json?["max_score"] as? Double == 40)
         #expect((json?["tests"] as? [[String: Any]])?.first?["max_score"] as? Double == 5)
+        // The rule's entry carries the penalty: 10 points earned, 5 kept.
+        #expect(g.tests.map(\.score) == [5, 0, 0, 5, -5, 0])
+        #expect(json?["execution_time"] == nil)
+        #expect(GradescopeReport(Self.report, executionSeconds: 1.2345).executionTime == 1.23)
+    }
+
+    /// Largest remainder in cents: parts add up to the total exactly.
+    @Test func centsSplitAddsUpExactly() {
+        #expect(Cents.split(2000, weights: Array(repeating: 1, count: 14)) == Array(repeating: 143, count: 12) + [142, 142])
+        #expect(Cents.split(1000, weights: [1, 1, 1]) == [334, 333, 333])
+        #expect(Cents.split(100, weights: [0, 0]) == [50, 50])
+        #expect(Cents.split(0, weights: [3, 4]) == [0, 0])
+        for n in 1...40 {
+            for total in [1, 999, 2000, 2001] {
+                let weights = (0..<n).map { 100 + ($0 * 37) % 13 }
+                let parts = Cents.split(total, weights: weights)
+                #expect(parts.reduce(0, +) == total && parts.allSatisfy { $0 >= 0 })
+            }
+        }
+    }
+
+    /// 20 points over 17 equal tests, 12 passed: the report rounds each
+    /// test to 1.18 (20.06 in all); Gradescope's entries add up to 20.00 and
+    /// to the exercise's 14.12, each passed test earning its maximum.
+    @Test func gradescopeEntriesOfAnExerciseAddUpToItsScore() {
+        let tests = (0..<17).map { i in
+            TestReport(
+                name: "t\(i)", status: i % 3 == 0 && i < 15 ? .wrongAnswer : .passed, visibility: .hidden, score: 0, maxScore: 1.18,
+                cpuMs: 0, peakKiB: 0, hint: "basic")
+        }
+        let passed = tests.filter { $0.status == .passed }.count
+        #expect(passed == 12)
+        let e = ExerciseReport(id: "x", status: .wrongAnswer, score: 14.12, maxScore: 20, message: "", tests: tests, rules: [])
+        let (scores, maxima, penalty) = Cents.split(e)
+        #expect(scores.reduce(0, +) == 1412 && maxima.reduce(0, +) == 2000 && penalty == 0)
+        for i in tests.indices {
+            #expect(tests[i].status == .passed ? scores[i] == maxima[i] : scores[i] == 0)
+            #expect((117...118).contains(maxima[i]), "\(maxima)")
+        }
+        // A forged frame voids every claim: no test earns anything.
+        var forged = e
+        forged.status = .sandboxViolation
+        forged.score = 0
+        #expect(Cents.split(forged).scores.allSatisfy { $0 == 0 })
+        #expect(Cents.split(forged).maxScores.reduce(0, +) == 2000)
+    }
+
+    /// The report's JSON: `schema` and `submission` first, every other key
+    /// sorted at every depth, laid out two spaces a level; strings untouched.
+    @Test func reportJSONHasOneKeyOrderAndKeepsStringsIntact() throws {
+        var report = Self.report
+        report.exercises[0].tests[0].output = Self.nasty + "{\"a\": [1, 2], \"b\": {}}, \\"
+        let text = try ReportJSON.encode(report)
+        #expect(text.hasPrefix("{\n  \"schema\": \"pygrade.report/1\",\n  \"submission\": \"cand<1>.py\",\n  \"exercises\": [\n    {\n"))
+        #expect(text.contains("\"rules\": [],") || text.contains("\"rules\": []\n"))
+        let decoded = try JSONDecoder().decode(Report.self, from: Data(text.utf8))
+        #expect(decoded.exercises[0].tests[0].output == report.exercises[0].tests[0].output)
+        let compact = try ReportJSON.encode(report, pretty: false)
+        #expect(!compact.contains("\n"))
+        #expect(
+            try JSONSerialization.jsonObject(with: Data(compact.utf8)) as? NSDictionary
+                == JSONSerialization.jsonObject(with: Data(text.utf8)) as? NSDictionary)
+        #expect(try ReportJSON.encode(report) == text)
     }
 
     @Test func textAlignsEveryColumn() {

@@ -102,6 +102,14 @@ int pg_value_validate(const uint8_t *data, size_t len);
 /* pipe2(fds, O_CLOEXEC): Swift's Glibc module does not export pipe2. */
 int pg_pipe_cloexec(int fds[2]);
 
+/* Ctrl-C for a batch: after pg_interrupt_catch(), the first SIGINT only
+   sets a flag (read by pg_interrupt_requested(), polled by the batch) and
+   puts the default action back, so a second one stops the process at once;
+   SIGINT is unblocked in the calling thread. A signal handler must not take
+   locks or allocate: hence C. */
+void pg_interrupt_catch(void);
+int pg_interrupt_requested(void);
+
 #ifdef __cplusplus
 }
 #endif

@@ -22,11 +22,10 @@ public enum BatchCandidates {
         } catch {
             throw ResultsFileError(path: directory, "folder is not readable")
         }
-        var base = directory
-        while base.count > 1 && base.hasSuffix("/") { base.removeLast() }
+        let base = folderPrefix(directory)
         var out: [String] = []
         for entry in entries where !entry.name.hasPrefix(".") && entry.name != Assignment.fileName {
-            let path = base == "/" ? "/\(entry.name)" : "\(base)/\(entry.name)"
+            let path = base + entry.name
             switch try? folder.kind(of: entry) {
             case .folder?: out.append(path)
             case .regular?: if entry.name.hasSuffix(".py") { out.append(path) }
@@ -35,5 +34,19 @@ public enum BatchCandidates {
             }
         }
         return out
+    }
+
+    /// A candidate's id: its name in the batch folder (`ana.py`, `bob`), as
+    /// `list` made its path; any other path stays whole.
+    public static func id(_ path: String, in directory: String) -> String {
+        let base = folderPrefix(directory)
+        return path.hasPrefix(base) && path.count > base.count ? String(path.dropFirst(base.count)) : path
+    }
+
+    /// `DIR/`, however many slashes DIR was written with.
+    private static func folderPrefix(_ directory: String) -> String {
+        var base = directory
+        while base.count > 1 && base.hasSuffix("/") { base.removeLast() }
+        return base == "/" ? "/" : base + "/"
     }
 }

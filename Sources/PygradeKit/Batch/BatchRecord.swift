@@ -16,14 +16,10 @@ public enum BatchRecord: Sendable {
     /// The line as written: one JSON object, `schema` and `submission` first
     /// (so a torn line is recognisable, and `head` is readable), then "\n".
     public func line() throws -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let data: Data
         switch self {
-        case .report(let r, let ms): data = try encoder.encode(TimedReport(report: r, elapsedMs: ms))
-        case .error(let e): data = try encoder.encode(e)
+        case .report(let r, let ms): try ReportJSON.compact(TimedReport(report: r, elapsedMs: ms)) + [UInt8(ascii: "\n")]
+        case .error(let e): try ReportJSON.compact(e) + [UInt8(ascii: "\n")]
         }
-        return JSONLine.reordered([UInt8](data), first: ["schema", "submission"]) + [UInt8(ascii: "\n")]
     }
 
     /// Parses one line (without its newline); nil when it is not a record.

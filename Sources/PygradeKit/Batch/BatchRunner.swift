@@ -40,7 +40,7 @@ public final class BatchRunner: @unchecked Sendable {
     let store: ExpectedStore
     private let candidates: [String]
     public let exerciseIDs: [String]
-    private let exercisesSHA256: String
+    public let exercisesSHA256: String
     private let assignmentSHA256: String?
     private let resumeIndex: [String: ResumeEntry]
 
@@ -51,6 +51,7 @@ public final class BatchRunner: @unchecked Sendable {
     private var fatal: Error?
     /// What prepareExpected found broken: each thread's grader takes it as is.
     private var knownBroken: [BrokenExercise] = []
+    private var stopping = false
 
     /// Fails (a usage error) when an exercise is unknown, and (an internal
     /// error) when a reference cannot be run.
@@ -131,10 +132,18 @@ public final class BatchRunner: @unchecked Sendable {
         return max(0, grader.lastTimings.reduce(0) { $0 + $1.roundTripMs + $1.compareMs + $1.visibleRunMs } - firstSpawn)
     }
 
+    /// No candidate is started after this; those being graded are finished
+    /// and recorded, and `run` returns (Ctrl-C: `--resume` does the rest).
+    public func stop() {
+        condition.lock()
+        stopping = true
+        condition.unlock()
+    }
+
     private func take() -> String? {
         condition.lock()
         defer { condition.unlock() }
-        guard fatal == nil, next < candidates.count else { return nil }
+        guard fatal == nil, !stopping, next < candidates.count else { return nil }
         next += 1
         return candidates[next - 1]
     }

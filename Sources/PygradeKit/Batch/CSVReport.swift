@@ -1,28 +1,29 @@
 import Foundation
 
-/// `--csv`: one row per candidate, streamed from the results file. Cells
-/// that a spreadsheet would run as a formula (a candidate's file may be named
-/// `=cmd…`) are prefixed with an apostrophe.
+/// `--csv`: one row per candidate, in the candidates' order (OrderedRecords),
+/// first the candidate's id (its name in the batch folder), streamed from the
+/// results file. Cells that a spreadsheet would run as a formula (a
+/// candidate's file may be named `=cmd…`) are prefixed with an apostrophe.
 public enum CSVReport {
-    public static func write(results: String, exerciseIDs: [String], to output: String) throws {
+    public static func write(results: String, candidates: [String], folder: String, exerciseIDs: [String], to output: String) throws {
         guard let out = FileHandle(forWritingAtPath: output) ?? create(output) else {
             throw ResultsFileError(path: output, "cannot write (\(String(cString: strerror(errno))))")
         }
         defer { try? out.close() }
         try out.truncate(atOffset: 0)
-        var header = ["submission", "sha256", "verdict", "score", "max_score", "percent", "elapsed_ms"]
+        var header = ["candidate", "submission", "sha256", "verdict", "score", "max_score", "percent", "elapsed_ms"]
         for id in exerciseIDs { header += ["\(id)_status", "\(id)_score"] }
         header.append("error")
         var buffer = row(header)
-        try ResultsFile.forEachRecord(in: results) { record in
-            var cells: [String]
+        try OrderedRecords.forEach(in: results, candidates: candidates) { record in
+            var cells = [BatchCandidates.id(record.submission, in: folder)]
             switch record {
             case .error(let e):
-                cells = [e.submission, "", "error", "", "", "", ""]
+                cells += [e.submission, "", "error", "", "", "", ""]
                 for _ in exerciseIDs { cells += ["", ""] }
                 cells.append(e.error)
             case .report(let r, let ms):
-                cells = [
+                cells += [
                     r.submission, r.sha256, r.verdict.rawValue, TextReport.number(r.score), TextReport.number(r.maxScore),
                     String(format: "%.1f", BatchSummary.percent(r)), String(format: "%.0f", ms),
                 ]

@@ -3,9 +3,34 @@ import Foundation
 /// `--report`: one self-contained HTML page (inline CSS, inline JS, inline
 /// SVG; no URL of any kind, so opening it makes no request). Streamed from
 /// the results file in three passes: aggregates, the candidates table, the
-/// per-candidate details; memory does not grow with the number of candidates.
+/// per-candidate details; memory does not grow with the number of candidates
+/// (but for an offset per candidate, to list them in the candidates' order).
 public enum HTMLReport {
-    public static func write(results: String, exerciseIDs: [String], title: String, to output: String) throws {
+    /// What the page says of its making, and where a candidate's source is read.
+    public struct Context: Sendable {
+        /// When the report was made.
+        public var generated = Date()
+        public var version = PygradeVersion.current
+        /// The exercises the batch graded against (`grader.exercises_sha256`).
+        public var exercisesSHA256: String?
+        /// A candidate's source is read again for its detail view, under the
+        /// batch's size limit.
+        public var maxSourceBytes = Submission.defaultMaxBytes
+        public init() {}
+    }
+
+    /// `candidates`: the batch's candidates, in their order (nil: file order).
+    public static func write(
+        results: String, exerciseIDs: [String], title: String, to output: String, candidates: [String]? = nil,
+        context: Context = Context()
+    ) throws {
+        func forEachRecord(_ body: (BatchRecord) throws -> Void) throws {
+            if let candidates {
+                try OrderedRecords.forEach(in: results, candidates: candidates, body)
+            } else {
+                try ResultsFile.forEachRecord(in: results, body)
+            }
+        }
         let summary = try BatchSummary.of(results)
         guard FileManager.default.createFile(atPath: output, contents: nil), let out = FileHandle(forWritingAtPath: output) else {
             throw ResultsFileError(path: output, "cannot write")
@@ -18,6 +43,9 @@ public enum HTMLReport {
         w.put("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
         w.put("<title>\(esc(title))</title><style>\(css)</style></head><body>\n")
         w.put("<h1>\(esc(title))</h1>\n")
+        w.put("<p class=\"meta\" id=\"made\">made \(date(context.generated)) by pygrade \(esc(context.version))")
+        if let sha = context.exercisesSHA256 { w.put(" · exercises sha256 <code>\(esc(sha))</code>") }
+        w.put("</p>\n")
         w.put("<p class=\"lead\">\(summary.candidates) candidates · \(summary.graded) graded · \(summary.passed) passed every exercise")
         w.put(" · \(summary.errorCount) error\(summary.errorCount == 1 ? "" : "s")")
         if summary.graded > 0 { w.put(String(format: " · mean score %.1f%%", summary.meanPercent)) }
@@ -36,7 +64,7 @@ public enum HTMLReport {
         for id in ids { w.put("<th data-type=\"text\">\(esc(id))</th>") }
         w.put("<th data-type=\"num\">Time (ms)</th></tr></thead><tbody>\n")
         var n = 0
-        try ResultsFile.forEachRecord(in: results) { record in
+        try forEachRecord { record in
             defer { n += 1 }
             switch record {
             case .error(let e):
@@ -69,7 +97,7 @@ public enum HTMLReport {
         // A detail view per candidate, opened from the table.
         w.put("<section><h2>Details</h2>\n")
         n = 0
-        try ResultsFile.forEachRecord(in: results) { record in
+        try forEachRecord { record in
             defer { n += 1 }
             w.put("<details id=\"c\(n)\" class=\"candidate\"><summary>\(esc(record.submission)) ")
             switch record {
@@ -80,7 +108,10 @@ public enum HTMLReport {
                 w.put("\(TextReport.number(r.score))/\(TextReport.number(r.maxScore))</summary>")
                 w.put("<p class=\"meta\">sha256 \(esc(r.sha256))")
                 w.put(String(format: " · %.0f ms", ms))
-                w.put(" · sandbox: \(esc(r.grader.sandbox.joined(separator: ", ")))</p>")
+                w.put(" · sandbox: \(esc(r.grader.sandbox.joined(separator: ", ")))")
+                w.put(
+                    " · graded by pygrade \(esc(r.grader.version)), exercises sha256 \(esc(String(r.grader.exercisesSHA256.prefix(12))))</p>"
+                )
                 for e in r.exercises {
                     w.put("<h3>\(esc(e.id)) <span class=\"st st-\(e.status.rawValue)\">\(label(e.status))</span> ")
                     w.put("\(TextReport.number(e.score))/\(TextReport.number(e.maxScore))</h3>")
@@ -102,6 +133,7 @@ public enum HTMLReport {
                         w.put("</table>")
                     }
                 }
+                source(of: r, ids: ids, context: context, &w)
                 w.put("</details>\n")
             }
         }
@@ -110,6 +142,39 @@ public enum HTMLReport {
     }
 
     // MARK: Sections
+
+    /// The candidate's source, read again (as a batch reads it: nothing
+    /// followed, the same size limit) and shown only if it is still what was
+    /// graded (same SHA-256). Escaped: it is the candidate's text.
+    static func source(of r: Report, ids: [String], context: Context, _ w: inout Writer) {
+        w.put("<h3>Source</h3>")
+        let submission: Submission
+        do {
+            submission = try Submission.load(r.submission, maxBytes: context.maxSourceBytes, exerciseIDs: ids, followingPath: false)
+        } catch {
+            w.put("<p class=\"err\">not shown: \(esc(error.problem(within: r.submission)))</p>")
+            return
+        }
+        guard submission.sha256 == r.sha256 else {
+            w.put("<p class=\"err\">not shown: it changed since it was graded (sha256 \(esc(submission.sha256.prefix(12) + "…")))</p>")
+            return
+        }
+        for name in submission.files.keys.sorted() {
+            let text = String(decoding: submission.files[name]!, as: UTF8.self).replacingOccurrences(of: "\r\n", with: "\n")
+            if submission.isFolder { w.put("<p class=\"meta\">\(esc(name))</p>") }
+            w.put("<pre class=\"src\">\(esc(text))</pre>")
+        }
+    }
+
+    /// `2025-06-01 14:03 UTC`: one spelling, whatever the machine's locale.
+    static func date(_ d: Date) -> String {
+        var t = time_t(d.timeIntervalSince1970)
+        var parts = tm()
+        gmtime_r(&t, &parts)
+        return String(
+            format: "%04d-%02d-%02d %02d:%02d UTC", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday),
+            Int(parts.tm_hour), Int(parts.tm_min))
+    }
 
     static func histogram(_ s: BatchSummary, _ w: inout Writer) {
         w.put("<section><h2>Score distribution</h2>")
@@ -227,6 +292,7 @@ public enum HTMLReport {
         details.candidate[open]{border-color:#1565c0}summary{cursor:pointer}
         .meta{color:#666;font-size:12px}.err{color:#b71c1c}
         pre.out{margin:0;padding:4px 6px;background:#f4f4f4;white-space:pre-wrap;max-height:12em;overflow:auto}
+        pre.src{margin:0;padding:4px 6px;background:#f7f7f2;border:1px solid #e3e3e3;white-space:pre;max-height:30em;overflow:auto;tab-size:4}
         """
 
     static let script = """

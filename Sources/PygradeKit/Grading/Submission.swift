@@ -161,19 +161,32 @@ public struct Submission: Sendable {
         }
     }
 
+    /// The name a submission read from standard input (`grade -`) goes by.
+    public static let standardInputName = "<stdin>"
+
+    /// `grade -`: the submission is standard input (a pipe, a file, a
+    /// terminal), read to its end under the same size limit and UTF-8 rules
+    /// as a file. An empty input is an empty file: graded, every exercise
+    /// `missing`.
+    public static func loadStandardInput(maxBytes: Int = defaultMaxBytes) throws(SubmissionError) -> Submission {
+        let bytes = try readSource(0, path: standardInputName, maxBytes: maxBytes, anyKind: true)
+        return Submission(path: standardInputName, isFolder: false, files: [standardInputName: bytes])
+    }
+
     /// The source in a file open as `fd`: it must be a regular file (asked
-    /// of the descriptor, not of a path) within the size limit.
-    static func readSource(_ fd: Int32, path: String, maxBytes: Int) throws(SubmissionError) -> [UInt8] {
+    /// of the descriptor, not of a path) within the size limit; with
+    /// `anyKind` (standard input) a pipe or a terminal will do.
+    static func readSource(_ fd: Int32, path: String, maxBytes: Int, anyKind: Bool = false) throws(SubmissionError) -> [UInt8] {
         var st = stat()
         guard fstat(fd, &st) == 0 else { throw SubmissionError(path: path, "not readable (\(String(cString: strerror(errno))))") }
         let kind = EntryKind(mode: st.st_mode)
-        guard kind == .regular else { throw SubmissionError(path: path, "\(kind.phrase), not a regular file") }
-        guard Int(st.st_size) <= maxBytes else {
+        guard kind == .regular || anyKind else { throw SubmissionError(path: path, "\(kind.phrase), not a regular file") }
+        guard kind != .regular || Int(st.st_size) <= maxBytes else {
             throw SubmissionError(path: path, "\(st.st_size) bytes is over the size limit of \(maxBytes) bytes")
         }
         // Up to one byte past the limit: a file that grew since fstat() is caught too.
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(Int(st.st_size))
+        if kind == .regular { bytes.reserveCapacity(Int(st.st_size)) }
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         while bytes.count <= maxBytes {
             let n: Int

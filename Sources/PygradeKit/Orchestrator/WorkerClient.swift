@@ -92,8 +92,17 @@ public final class WorkerClient {
             argv.forEach { free($0) }
             envp.forEach { free($0) }
         }
+        // A process group of its own: a Ctrl-C at the terminal reaches the
+        // orchestrator alone, which decides (a batch finishes the candidates
+        // in hand); a worker whose orchestrator dies goes with it anyway
+        // (PR_SET_PDEATHSIG).
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP))
+        posix_spawnattr_setpgroup(&attributes, 0)
         var child: pid_t = 0
-        let rc = posix_spawn(&child, executable, &actions, nil, argv, envp)
+        let rc = posix_spawn(&child, executable, &actions, &attributes, argv, envp)
         close(toWorker[0])
         close(fromWorker[1])
         guard rc == 0 else {

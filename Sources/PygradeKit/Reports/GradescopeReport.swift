@@ -1,8 +1,10 @@
 import Foundation
 
 /// `results.json` as the Gradescope autograder specification defines it:
-/// a top-level `score` (which Gradescope takes over the sum of the tests,
-/// so rule penalties count) and one entry in `tests` per test.
+/// a top-level `score` and one entry in `tests` per test. Each exercise's
+/// entries add up exactly to its score and its points (in cents, see
+/// `Cents`), so the tests a student sees sum to the total shown; a rule
+/// penalty is an entry of its own, with a negative score.
 public struct GradescopeReport: Encodable, Sendable {
     /// What Gradescope shows a student of a test, and when.
     public enum Visibility: String, Encodable, Sendable, CaseIterable {
@@ -36,19 +38,23 @@ public struct GradescopeReport: Encodable, Sendable {
     public var stdoutVisibility: Visibility = .hidden
     public var tests: [Test]
     public var extraData: [String: String]
+    /// Wall-clock seconds the grading took (Gradescope's `execution_time`).
+    public var executionTime: Double?
 
     enum CodingKeys: String, CodingKey {
         case score, output, tests
         case maxScore = "max_score"
         case stdoutVisibility = "stdout_visibility"
         case extraData = "extra_data"
+        case executionTime = "execution_time"
     }
 
     /// `hidden` is the Gradescope visibility given to pygrade's hidden tests:
     /// `hidden` (never shown), or `after_due_date` / `after_published`.
-    public init(_ report: Report, hidden: Visibility = .hidden) {
+    public init(_ report: Report, hidden: Visibility = .hidden, executionSeconds: Double? = nil) {
         score = report.score
         maxScore = report.maxScore
+        executionTime = executionSeconds.map(Report.round)
         output = TextReport(colour: false).render(report)
         extraData = [
             "schema": report.schema, "verdict": report.verdict.rawValue, "sha256": report.sha256,
@@ -72,6 +78,7 @@ public struct GradescopeReport: Encodable, Sendable {
                         extraData: ["pygrade_status": exercise.status.rawValue]))
                 continue
             }
+            let split = Cents.split(exercise)
             for (j, t) in exercise.tests.enumerated() {
                 var words: String
                 if t.status == .passed {
@@ -85,16 +92,19 @@ public struct GradescopeReport: Encodable, Sendable {
                 }
                 tests.append(
                     Test(
-                        name: "\(exercise.id): \(t.name)", number: "\(i + 1).\(j + 1)", score: t.score, maxScore: t.maxScore,
+                        name: "\(exercise.id): \(t.name)", number: "\(i + 1).\(j + 1)", score: Cents.value(split.scores[j]),
+                        maxScore: Cents.value(split.maxScores[j]),
                         status: t.status == .passed ? "passed" : "failed", output: words,
                         visibility: t.visibility == .visible ? .visible : hidden,
                         tags: base + [t.hint, t.status.rawValue], extraData: ["pygrade_status": t.status.rawValue, "hint": t.hint]))
             }
             for (k, rule) in exercise.rules.enumerated() {
-                // Informational: the penalty is already in the top-level score.
+                // The first rule carries the penalty (the largest of the
+                // broken rules' penalties, as the exercise's score took it).
                 tests.append(
                     Test(
-                        name: "\(exercise.id): rule \(rule.id)", number: "\(i + 1).\(exercise.tests.count + k + 1)", score: 0, maxScore: 0,
+                        name: "\(exercise.id): rule \(rule.id)", number: "\(i + 1).\(exercise.tests.count + k + 1)",
+                        score: k == 0 ? Cents.value(split.penalty) : 0, maxScore: 0,
                         status: "failed",
                         output: "rule_violation: \(rule.place): \(rule.message)", visibility: .visible,
                         tags: base + ["rule_violation"], extraData: ["pygrade_status": "rule_violation"]))
@@ -107,5 +117,58 @@ public struct GradescopeReport: Encodable, Sendable {
         let e = JSONEncoder()
         e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return String(decoding: try e.encode(self), as: UTF8.self)
+    }
+}
+
+/// Scores in whole cents, split so that parts add up exactly to a total:
+/// 20 points over 14 tests is twelve tests of 1.43 and two of 1.42, never
+/// fourteen of 1.43 (20.02).
+enum Cents {
+    static func of(_ x: Double) -> Int { Int((x * 100).rounded()) }
+    static func value(_ cents: Int) -> Double { Double(cents) / 100 }
+
+    /// `total` split in proportion to `weights` by largest remainder (ties
+    /// to the earlier part); equally when every weight is 0.
+    static func split(_ total: Int, weights: [Int]) -> [Int] {
+        guard !weights.isEmpty, total > 0 else { return weights.map { _ in 0 } }
+        let w = weights.allSatisfy { $0 <= 0 } ? weights.map { _ in 1 } : weights.map { max(0, $0) }
+        let sum = w.reduce(0, +)
+        var parts = w.map { total * $0 / sum }
+        let byRemainder = w.indices.sorted { a, b in
+            let (ra, rb) = (total * w[a] % sum, total * w[b] % sum)
+            return ra != rb ? ra > rb : a < b
+        }
+        for i in byRemainder.prefix(total - parts.reduce(0, +)) { parts[i] += 1 }
+        return parts
+    }
+
+    /// An exercise's tests' scores and maxima in cents, and the penalty its
+    /// rules took: `scores` plus `penalty` is the exercise's score and
+    /// `maxScores` its points, exactly. The points the passed tests earn are
+    /// split among them (each gets its maximum), the rest among the others.
+    static func split(_ e: ExerciseReport) -> (scores: [Int], maxScores: [Int], penalty: Int) {
+        let weights = e.tests.map { of($0.maxScore) }
+        let passed = e.tests.indices.filter { e.tests[$0].status == .passed }
+        let failed = e.tests.indices.filter { e.tests[$0].status != .passed }
+        let total = of(e.maxScore)
+        let weightSum = weights.reduce(0, +)
+        let passedWeight = passed.reduce(0) { $0 + weights[$1] }
+        // What the passed tests earn before any penalty: the exercise's own
+        // score, unless a rule took some off or a forged frame voided every
+        // claim (then their share of the points, from the weights).
+        let unpenalised = weightSum > 0 ? Int((Double(total) * Double(passedWeight) / Double(weightSum)).rounded()) : 0
+        let score = of(e.score)
+        let voided = e.rules.isEmpty && score + passed.count < unpenalised
+        let earned = passed.isEmpty ? 0 : e.rules.isEmpty && !voided ? score : unpenalised
+        var maxScores = [Int](repeating: 0, count: e.tests.count)
+        for (i, c) in zip(passed, split(earned, weights: passed.map { weights[$0] })) { maxScores[i] = c }
+        for (i, c) in zip(failed, split(max(0, total - earned), weights: failed.map { weights[$0] })) { maxScores[i] = c }
+        // A passed test earns its maximum, unless its claims were voided.
+        var scores = [Int](repeating: 0, count: e.tests.count)
+        for (i, c) in zip(passed, voided ? split(score, weights: passed.map { maxScores[$0] }) : passed.map { maxScores[$0] }) {
+            scores[i] = c
+        }
+        let penalty = e.rules.isEmpty ? 0 : score - scores.reduce(0, +)
+        return (scores, maxScores, penalty)
     }
 }
