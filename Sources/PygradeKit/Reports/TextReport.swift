@@ -26,6 +26,15 @@ public struct TextReport {
         // candidate's file name): shown escaped like its output.
         let name = TerminalText.escapingControls(report.submission)
         lines.append("\(bold(name))  \(verdict)  \(TextReport.number(report.score))/\(TextReport.number(report.maxScore))")
+        // Said above the table, where a reader looks first: a grade given
+        // under a weaker sandbox, and a file that answers nothing (a name
+        // misspelt, or another assignment's file).
+        if let weaker = SandboxLayer.weakerSandboxLine(missing: SandboxLayer.missing(inReport: report.grader.sandbox)) {
+            lines.append(paint(weaker, .yellow))
+        }
+        if TextReport.definesNone(report) {
+            lines.append("this submission defines none of the graded functions: every exercise is missing")
+        }
         let header = ["exercise", "status", "score", "tests", "first failure"]
         let rows = report.exercises.map { e in
             [
@@ -59,6 +68,11 @@ public struct TextReport {
             lines += outputBlock(e)
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Whether every exercise is `missing`: no graded entry point anywhere.
+    static func definesNone(_ report: Report) -> Bool {
+        !report.exercises.isEmpty && report.exercises.allSatisfy { $0.status == .missing }
     }
 
     /// At most so many lines of a test's output in the text report (the
