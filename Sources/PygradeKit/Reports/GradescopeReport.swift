@@ -49,7 +49,7 @@ public struct GradescopeReport: Encodable, Sendable {
     public init(_ report: Report, hidden: Visibility = .hidden) {
         score = report.score
         maxScore = report.maxScore
-        output = TextReport(colour: false).render(report)
+        output = TextReport(colour: false, sandboxLine: false).render(report)
         extraData = [
             "schema": report.schema, "verdict": report.verdict.rawValue, "sha256": report.sha256,
             "grader_version": report.grader.version, "exercises_sha256": report.grader.exercisesSHA256,

@@ -6,8 +6,15 @@ import Rainbow
 /// and NO_COLOR is unset).
 public struct TextReport {
     public var colour: Bool
+    /// Whether a weaker sandbox gets its line: not in what a candidate
+    /// reads (Gradescope's output), which need not learn which layers a
+    /// grading machine lacks.
+    public var sandboxLine: Bool
 
-    public init(colour: Bool) { self.colour = colour }
+    public init(colour: Bool, sandboxLine: Bool = true) {
+        self.colour = colour
+        self.sandboxLine = sandboxLine
+    }
 
     /// Colour on a terminal only, and never when `NO_COLOR` is set (to
     /// anything: an empty value is still a request) or `TERM` is `dumb`.
@@ -29,7 +36,7 @@ public struct TextReport {
         // Said above the table, where a reader looks first: a grade given
         // under a weaker sandbox, and a file that answers nothing (a name
         // misspelt, or another assignment's file).
-        if let weaker = SandboxLayer.weakerSandboxLine(missing: SandboxLayer.missing(inReport: report.grader.sandbox)) {
+        if sandboxLine, let weaker = SandboxLayer.weakerSandboxLine(missing: SandboxLayer.missing(inReport: report.grader.sandbox)) {
             lines.append(paint(weaker, .yellow))
         }
         if TextReport.definesNone(report) {
