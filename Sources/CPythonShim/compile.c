@@ -66,6 +66,42 @@ static void send_rule_hits(uint32_t index, PyObject *rules, PyObject *tree) {
     PyErr_Clear();
 }
 
+/* Sends the names the module's own code binds with `def`, `async def` or
+   `class` (at top level, or in a top-level `if`/`try`/...; not inside a
+   function or class), in the order of the source, once each: one NAMES
+   frame, the encoded list of them. They are read from the code objects
+   among the module code's constants: statically, with no candidate code
+   run and no input anywhere in this process, so a report can show them
+   ("defines find_dupes"). A name the code makes up at run time
+   (`globals()[name] = f`) is never among them. Lambdas and comprehensions
+   (`<lambda>`, `<listcomp>`) are not names. */
+static void send_defined_names(PyObject *code) {
+    PyObject *consts = PyObject_GetAttrString(code, "co_consts");
+    PyObject *names = PyList_New(0);
+    PyObject *seen = PySet_New(NULL);
+    if (consts && names && seen && PyTuple_Check(consts)) {
+        for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(consts); i++) {
+            PyObject *item = PyTuple_GET_ITEM(consts, i);
+            if (!PyCode_Check(item)) continue;
+            PyObject *name = ((PyCodeObject *)item)->co_name;
+            if (!name || !PyUnicode_Check(name) || PyUnicode_GET_LENGTH(name) == 0) continue;
+            if (PyUnicode_READ_CHAR(name, 0) == '<' || PySet_Contains(seen, name) != 0) continue;
+            if (PySet_Add(seen, name) < 0 || PyList_Append(names, name) < 0) break;
+        }
+    }
+    PyErr_Clear();
+    pg_buf buf = {0};
+    buf.limit = 1 << 20;
+    char why[128];
+    if (!names || pg_encode(names, &buf, why, sizeof why) != PG_ENC_OK) buf.len = 0;
+    pg_send_frame(PG_FRAME_NAMES, NULL, 0, buf.data, buf.len);
+    pg_buf_free(&buf);
+    Py_XDECREF(seen);
+    Py_XDECREF(names);
+    Py_XDECREF(consts);
+    PyErr_Clear();
+}
+
 static int compile_main(const pg_compile_job *job) {
     char why[256];
     if (pg_child_setup(job->result_fd, job->output_fd, &job->limits, why, sizeof why)) {
@@ -91,16 +127,18 @@ static int compile_main(const pg_compile_job *job) {
         return 0;
     }
     PyObject *bytes = PyMarshal_WriteObjectToString(code, Py_MARSHAL_VERSION);
-    Py_DECREF(code);
     if (!bytes) {
         char text[1024];
         pg_take_error(text, sizeof text);
         pg_send_frame(PG_FRAME_SETUP_FAILED, NULL, 0, text, strlen(text));
+        Py_DECREF(code);
         Py_XDECREF(tree);
         return 72;
     }
     pg_send_frame(PG_FRAME_CODE, NULL, 0, PyBytes_AS_STRING(bytes), (size_t)PyBytes_GET_SIZE(bytes));
     Py_DECREF(bytes);
+    send_defined_names(code);
+    Py_DECREF(code);
     for (Py_ssize_t i = 0; i < sets; i++) send_rule_hits((uint32_t)i, PyTuple_GET_ITEM(job->rule_sets, i), tree);
     Py_XDECREF(tree);
     return 0;

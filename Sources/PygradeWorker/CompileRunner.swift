@@ -14,6 +14,9 @@ struct CompiledSource {
     /// Per exercise key (only exercises with rules).
     var ruleHits: [String: [RuleHit]]
     var milliseconds: Double
+    /// What the module's own code defines with `def` and `class`, read from
+    /// its code (compile.c): no candidate code ran, so it holds no input.
+    var definedNames: [String] = []
 }
 
 /// Compiles submissions in compile children (compile.c), forked from the
@@ -113,6 +116,7 @@ final class CompileRunner {
         var frames = ChildFrames(
             maxFrame: job.resultBytes + 4096, maxTotal: job.resultBytes + 4096 * (keys.count + 2), maxPossible: job.resultBytes + 4096)
         var code: [UInt8]?
+        var names: [String]?
         var hits: [String: [RuleHit]] = [:]
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         let started = Clock.now
@@ -154,7 +158,12 @@ final class CompileRunner {
                         CompiledSource(
                             outcome: .syntaxError(line: Int(ChildFrames.u32(body[b..<b + 4])), message: message), ruleHits: [:],
                             milliseconds: 0))
-                case PG_FRAME_RULE_HITS where code != nil && body.count >= 4:
+                case PG_FRAME_NAMES where code != nil && names == nil:
+                    guard case .list(let list)? = try? ValueCodec.decode(Array(body)) else {
+                        return .failure(WorkerFailure("the compile child sent names it cannot have read"))
+                    }
+                    names = list.compactMap(\.stringValue)
+                case PG_FRAME_RULE_HITS where code != nil && names != nil && body.count >= 4:
                     let i = Int(ChildFrames.u32(body[b..<b + 4]))
                     guard i < keys.count, case .list(let list)? = try? ValueCodec.decode(Array(body[(b + 4)...])) else {
                         return .failure(WorkerFailure("the rule checker sent hits it cannot have found"))
@@ -172,8 +181,8 @@ final class CompileRunner {
                 default:
                     return .failure(WorkerFailure("the compile child sent a frame out of order"))
                 }
-                if let code, hits.count == keys.count {
-                    return .success(CompiledSource(outcome: .code(code), ruleHits: hits, milliseconds: 0))
+                if let code, let names, hits.count == keys.count {
+                    return .success(CompiledSource(outcome: .code(code), ruleHits: hits, milliseconds: 0, definedNames: names))
                 }
             }
         }

@@ -220,7 +220,11 @@ final class WorkerBase {
             return Message(binary: response)
         case .code(let code):
             let hits = job.checkRules ? compiled.ruleHits[job.exerciseKey] ?? [] : []
-            guard zygote.run(request, code: code, compiled: .init(ruleHits: hits, compileMs: compiled.milliseconds)) else {
+            guard
+                zygote.run(
+                    request, code: code,
+                    compiled: .init(ruleHits: hits, compileMs: compiled.milliseconds, definedNames: compiled.definedNames))
+            else {
                 WorkerExit.zygoteLost.exit()
             }
             return nil

@@ -58,14 +58,17 @@ struct Zygote {
     }
 
     /// What the base knows of a job that its zygote reports with it: the
-    /// compile child's rule hits and time. Binary: it is on every job's path.
+    /// compile child's rule hits, time and the names the source defines.
+    /// Binary: it is on every job's path.
     struct Compiled: BinaryCodable {
         var ruleHits: [RuleHit]
         var compileMs: Double
+        var definedNames: [String]
 
-        init(ruleHits: [RuleHit], compileMs: Double) {
+        init(ruleHits: [RuleHit], compileMs: Double, definedNames: [String]) {
             self.ruleHits = ruleHits
             self.compileMs = compileMs
+            self.definedNames = definedNames
         }
 
         func write(to out: inout BinaryWriter) {
@@ -74,6 +77,7 @@ struct Zygote {
                 o.int(h.line)
             }
             out.double(compileMs)
+            out.array(definedNames) { $0.string($1) }
         }
 
         init(from r: inout BinaryReader) throws(BinaryReader.Malformed) {
@@ -81,6 +85,7 @@ struct Zygote {
                 RuleHit(id: try r.string(), line: try r.int())
             }
             compileMs = try r.double()
+            definedNames = try r.array { (r: inout BinaryReader) throws(BinaryReader.Malformed) in try r.string() }
         }
     }
 
@@ -140,6 +145,9 @@ struct Zygote {
                 // job children found at run time.
                 response.ruleHits = compiled.ruleHits + response.ruleHits
                 response.timing.compileMs = compiled.compileMs
+                // Set here, after the job: the names come from the compile
+                // child, never from a job child (which holds the inputs).
+                response.definedNames = response.load == .missing ? compiled.definedNames : []
                 reply = Message(binary: response, blobs: blobs)
             } else {
                 var r = JobResponse()

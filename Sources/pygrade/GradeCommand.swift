@@ -11,7 +11,7 @@ extension GradescopeReport.Visibility: ExpressibleByArgument {}
 struct GradeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "grade",
-        abstract: "Grade one submission: a .py file, or a folder of <exercise>.py files and/or solution.py.",
+        abstract: "Grade one submission: a .py file, or a folder (<exercise>.py, else solution.py, main.py or its only .py file).",
         discussion: ExitStatus.gradeSummary
     )
 

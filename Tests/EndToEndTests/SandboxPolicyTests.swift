@@ -55,6 +55,39 @@ struct SandboxPolicyTests {
         #expect(named.contains("missing:landlock") && named.contains("missing:netns") && named.contains("seccomp"), "\(named)")
     }
 
+    /// Where people look: the text report (above the table) and the batch
+    /// summary carry one line naming the missing layers, not only the JSON.
+    @Test func theTextReportAndTheBatchSummaryNameMissingLayers() throws {
+        let off = ["PYGRADE_SANDBOX_DISABLE": "landlock,netns"]
+        func weaker(_ text: String) -> [Substring] { text.split(separator: "\n").filter { $0.hasPrefix("weaker sandbox: missing ") } }
+        let graded = try PygradeBinary.run(["grade", PygradeBinary.fixture("correct.py"), "--exercise", "duplicates"], environment: off)
+        #expect(graded.status == 0, "\(graded.stderr)")
+        let lines = graded.stdout.split(separator: "\n")
+        #expect(lines.count > 2 && lines[1].hasPrefix("weaker sandbox: missing "), "\(graded.stdout)")
+        let line = try #require(weaker(graded.stdout).first)
+        #expect(weaker(graded.stdout).count == 1)
+        #expect(line.contains("netns") && line.contains("landlock") && line.hasSuffix("(`pygrade doctor` says why)"), "\(line)")
+
+        let scratch = try BatchScratch()
+        try scratch.makeCandidates(2)
+        let out = scratch.path("results.jsonl")
+        let batch = try PygradeBinary.run(
+            ["batch", scratch.candidates, "--out", out, "--exercises-dir", scratch.exercises, "--no-progress"], environment: off)
+        #expect(batch.status == 0, "\(batch.stderr)")
+        #expect(weaker(batch.stdout).count == 1, "\(batch.stdout)")
+        #expect(weaker(batch.stdout).first.map { $0.contains("netns") && $0.contains("landlock") } == true, "\(batch.stdout)")
+
+        // With every layer there, no such line; with some missing, the line
+        // names exactly what the JSON does.
+        let json = try PygradeBinary.run(["grade", PygradeBinary.fixture("correct.py"), "--exercise", "duplicates", "--format", "json"])
+        let missing = try Self.sandbox(json).filter { $0.hasPrefix("missing:") }.map { $0.dropFirst("missing:".count) }
+        let plain = try PygradeBinary.run(["grade", PygradeBinary.fixture("correct.py"), "--exercise", "duplicates"])
+        #expect(
+            weaker(plain.stdout).map(String.init)
+                == (missing.isEmpty ? [] : ["weaker sandbox: missing \(missing.joined(separator: ", ")) (`pygrade doctor` says why)"]),
+            "\(plain.stdout)")
+    }
+
     @Test func aBadPolicyIsBadUsage() throws {
         let result = try PygradeBinary.run(["grade", PygradeBinary.fixture("correct.py"), "--sandbox", "lax"])
         #expect(result.status == 2)

@@ -90,6 +90,21 @@ struct BatchResultsTests {
         #expect(text.contains("d.py: binary"))
     }
 
+    /// Missing layers, from the reports' `grader.sandbox`, in one line.
+    @Test func summaryNamesTheMissingSandboxLayersOnce() {
+        var s = BatchSummary()
+        s.add(Self.report("a.py", score: 10))
+        #expect(!s.text().contains("weaker sandbox"))
+        for (name, layers) in [("b.py", ["userns", "missing:netns"]), ("c.py", ["missing:landlock", "missing:netns"])] {
+            guard case .report(var r, let ms) = Self.report(name, score: 10) else { return }
+            r.grader.sandbox = layers
+            s.add(.report(r, elapsedMs: ms))
+        }
+        let lines = s.text().split(separator: "\n")
+        #expect(lines[1] == "weaker sandbox: missing netns, landlock (`pygrade doctor` says why)")
+        #expect(lines.filter { $0.hasPrefix("weaker sandbox") }.count == 1)
+    }
+
     @Test func csvQuotesAndDisarmsFormulas() {
         #expect(CSVReport.cell("plain") == "plain")
         #expect(CSVReport.cell("a,b") == "\"a,b\"")

@@ -139,6 +139,21 @@ struct GraderReportTests {
         #expect(Grader.needsVisibleRun(exercise: exercise, response: r))
     }
 
+    /// A missing entry point names what the file defines (the compile
+    /// child's list), at most eight names, each cut to a readable length.
+    @Test func aMissingEntryPointNamesWhatTheFileDefines() {
+        var (r, b) = response([], load: .missing)
+        r.definedNames = ["find_dupes", "helper"]
+        #expect(
+            Grader.report(exercise: exercise, response: r, blobs: b, expected: expected, filename: "hw1.py").message
+                == "`f` is not defined; hw1.py defines find_dupes, helper")
+        r.loadMessage = "is not callable"
+        r.definedNames = [String(repeating: "x", count: 50)] + (1...10).map { "g\($0)" }
+        #expect(
+            Grader.report(exercise: exercise, response: r, blobs: b, expected: expected, filename: "hw1.py").message
+                == "`f` is not callable; hw1.py defines \(String(repeating: "x", count: 40))…, g1, g2, g3, g4, g5, g6, g7 and 3 more")
+    }
+
     /// Class names and whole frames are the candidate's to choose: only
     /// builtin names and the worker's own phrases pass.
     @Test func candidateChosenNamesAndForgedTextNeverPass() {
@@ -155,7 +170,9 @@ struct GraderReportTests {
             Grader.report(exercise: exercise, response: r2, blobs: b2, expected: expected).tests[1].message?.contains("secret") == false)
         var (r3, b3) = response([], load: .missing)
         r3.loadMessage = "secret-input"
-        #expect(Grader.report(exercise: exercise, response: r3, blobs: b3, expected: expected).message == "`f` is not defined")
+        #expect(
+            Grader.report(exercise: exercise, response: r3, blobs: b3, expected: expected).message
+                == "`f` is not defined; the submission defines no function or class")
         #expect(CandidateText.safeDetail("printed more than 7731 bytes", outputLimit: 65536) == nil)
         #expect(CandidateText.safeDetail("printed more than 65536 bytes", outputLimit: 65536) != nil)
         #expect(CandidateText.safeDetail("crashed (SIGSEGV) at the memory limit", outputLimit: 1) != nil)

@@ -196,6 +196,30 @@ struct ReportRendererTests {
         #expect(lines[3] == "  flatten   syntax_error     0/20      -  the submission does not compile: line 2: SyntaxError: expected ':'")
     }
 
+    /// Lines above the table: a weaker sandbox, and a submission that
+    /// defines no graded entry point. Neither appears otherwise.
+    @Test func textSaysAWeakerSandboxAndAFileThatDefinesNothingAboveTheTable() {
+        var r = Self.report
+        r.grader.sandbox = ["userns", "missing:netns", "seccomp", "missing:landlock"]
+        let weaker = TextReport(colour: false).render(r).split(separator: "\n").map(String.init)
+        #expect(weaker[1] == "weaker sandbox: missing netns, landlock (`pygrade doctor` says why)")
+        #expect(weaker[2].hasPrefix("  exercise "))
+        #expect(!TextReport(colour: false).render(Self.report).contains("weaker sandbox"))
+        // Not in what a candidate reads on Gradescope.
+        #expect(!GradescopeReport(r).output.contains("weaker sandbox"))
+
+        let missing = ExerciseReport(
+            id: "flatten", status: .missing, score: 0, maxScore: 20, message: "`flatten_list` is not defined; x.py defines f", tests: [],
+            rules: [])
+        var none = Self.report
+        none.exercises = [missing, missing]
+        let lines = TextReport(colour: false).render(none).split(separator: "\n").map(String.init)
+        #expect(lines[1] == "this submission defines none of the graded functions: every exercise is missing")
+        #expect(lines[2].hasPrefix("  exercise "))
+        none.exercises[1] = Self.report.exercises[0]
+        #expect(!TextReport(colour: false).render(none).contains("defines none"))
+    }
+
     @Test(arguments: [
         ([String: String](), true, true),
         ([:], false, false),

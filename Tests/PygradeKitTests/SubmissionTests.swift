@@ -42,6 +42,43 @@ struct SubmissionTests {
         #expect(s.source(for: ex)?.moduleName == "flatten")
     }
 
+    /// `<id>.py`, then solution.py, then main.py, then the only .py file;
+    /// a folder with nothing to grade is refused, in one line naming it.
+    @Test func foldersAreGradedFromTheFilesPeopleName() throws {
+        let tmp = TemporaryFolder()
+        let flatten = try ExerciseLoader.load(
+            folder: tmp.exercise("flatten", definition: "id: flatten\ntitle: T\nentry: f\ntests:\n  - name: a\n"))
+        func graded(_ name: String, _ files: [String]) throws -> String? {
+            for f in files { tmp.write("\(name)/\(f)", "x = 1\n") }
+            return try Submission.load(tmp.url.appendingPathComponent(name).path, exerciseIDs: ["flatten", "duplicates"])
+                .source(for: flatten)?.filename
+        }
+        #expect(try graded("a", ["flatten.py", "solution.py", "main.py"]) == "flatten.py")
+        #expect(try graded("b", ["solution.py", "main.py", "other.py"]) == "solution.py")
+        #expect(try graded("c", ["main.py", "other.py"]) == "main.py")
+        #expect(try graded("d", ["hw1.py", "notes.txt", "._hw1.py"]) == "hw1.py")
+        #expect(try graded("e", ["duplicates.py"]) == "duplicates.py")
+        #expect(try graded("f", ["duplicates.py", "helper.py"]) == nil)
+        func refusal(_ name: String, _ files: [String]) -> String? {
+            tmp.write("\(name)/.keep", "")
+            for f in files { tmp.write("\(name)/\(f)", "x = 1\n") }
+            let path = tmp.url.appendingPathComponent(name).path
+            if files.isEmpty { unlink(path + "/.keep") }
+            do {
+                _ = try Submission.load(path, exerciseIDs: ["flatten"])
+                return nil
+            } catch {
+                return error.description.hasPrefix(path + ": ") ? String(error.description.dropFirst(path.count + 2)) : error.description
+            }
+        }
+        #expect(refusal("empty", []) == "the folder is empty: no .py file to grade")
+        #expect(refusal("notes", ["notes.txt"]) == "the folder holds no .py file to grade")
+        #expect(
+            refusal("many", ["a.py", "b.py", "c.py", "d.py", "e.py", "f.py"])
+                == "6 .py files (a.py, b.py, c.py, d.py, e.py, …) and none is solution.py, main.py or <exercise>.py: "
+                + "cannot tell which file to grade")
+    }
+
     @Test func entriesOfAFolderAreNeverFollowed() throws {
         let tmp = TemporaryFolder()
         tmp.write("secret", "KEY=value\n")

@@ -77,8 +77,8 @@ enum {
    protocol expects it; anything else is a forged frame.
 
    A compile child (forked from the worker's base, which holds no test input):
-   CODE then one RULE_HITS (or RULE_FAILED) per rule set asked for, or
-   SYNTAX_ERROR. A job child (forked from an exercise's zygote): SETUP_FAILED,
+   CODE, NAMES, then one RULE_HITS (or RULE_FAILED) per rule set asked for,
+   or SYNTAX_ERROR. A job child (forked from an exercise's zygote): SETUP_FAILED,
    or READY (written before any candidate code runs: only the first frame can
    be trusted to be the harness's) then LOADED | LOAD_ERROR | MISSING, then
    one RESULT per test and DONE; RULE_AT_RUN_TIME may come at any point
@@ -87,6 +87,7 @@ enum {
     PG_FRAME_SETUP_FAILED = 'Z',
     PG_FRAME_READY = 'S',
     PG_FRAME_CODE = 'K',
+    PG_FRAME_NAMES = 'N',
     PG_FRAME_SYNTAX_ERROR = 'X',
     PG_FRAME_RULE_HITS = 'R',
     PG_FRAME_RULE_FAILED = 'Q',

@@ -42,6 +42,9 @@ public struct BatchSummary: Sendable {
     public var slowest: [Slow] = []
     /// The assignment of the last report (one batch grades under one).
     public var assignment: AssignmentInfo?
+    /// Every sandbox layer missing when any candidate was graded, in the
+    /// order first seen (a resumed batch may have run on another machine).
+    public var missingLayers: [String] = []
 
     public init() {}
 
@@ -65,6 +68,9 @@ public struct BatchSummary: Sendable {
             scoreTotal += p
             histogram[BatchSummary.bin(percent: p)] += 1
             for e in r.exercises { add(e) }
+            for layer in SandboxLayer.missing(inReport: r.grader.sandbox) where !missingLayers.contains(layer) {
+                missingLayers.append(layer)
+            }
             if slowest.count < BatchSummary.keptSlowest || ms > slowest.last!.elapsedMs {
                 slowest.append(Slow(submission: r.submission, elapsedMs: ms))
                 slowest.sort { $0.elapsedMs > $1.elapsedMs }
@@ -111,6 +117,7 @@ public struct BatchSummary: Sendable {
             "\(candidates) candidates: \(graded) graded, \(passed) passed every exercise, \(errorCount) error\(errorCount == 1 ? "" : "s")"
                 + (graded > 0 ? String(format: "; mean score %.1f%%", meanPercent) : ""))
         if let assignment { out.append(TextReport.assignmentLine(assignment)) }
+        if let weaker = SandboxLayer.weakerSandboxLine(missing: missingLayers) { out.append(weaker) }
         if graded > 0 {
             out.append("score distribution:")
             let peak = histogram.max() ?? 1

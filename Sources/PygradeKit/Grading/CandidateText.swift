@@ -98,6 +98,24 @@ public enum CandidateText {
         message == "is not callable" ? "is not callable" : "is not defined"
     }
 
+    /// How many of the names a file defines a `missing` message lists, and
+    /// how many characters of each it shows.
+    static let listedNames = 8
+    static let listedNameLength = 40
+
+    /// What a file defines, for a `missing` message: "find_dupes, helper",
+    /// the first `listedNames` with "and 4 more", each cut to
+    /// `listedNameLength` characters with a mark. The names come from the
+    /// compile child (JobResponse.definedNames), never from a job child.
+    /// Terminals get them escaped by the report that prints them, like any
+    /// other text the candidate chose.
+    static func definedNames(_ names: [String]) -> String {
+        guard !names.isEmpty else { return "no function or class" }
+        let shown = names.prefix(listedNames).map { $0.count > listedNameLength ? $0.prefix(listedNameLength) + "…" : $0 }
+        let more = names.count - shown.count
+        return shown.joined(separator: ", ") + (more > 0 ? " and \(more) more" : "")
+    }
+
     private static func number(after prefix: String, in s: String, suffix: String) -> Int? {
         guard s.hasPrefix(prefix), s.hasSuffix(suffix), s.count > prefix.count + suffix.count else { return nil }
         let digits = s.dropFirst(prefix.count).dropLast(suffix.count)

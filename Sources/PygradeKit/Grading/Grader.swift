@@ -301,7 +301,7 @@ public final class Grader {
         guard let source = submission.source(for: exercise) else {
             return ExerciseReport(
                 id: exercise.id, status: .missing, score: 0, maxScore: exercise.points,
-                message: "the folder has neither \(exercise.id).py nor solution.py", tests: [], rules: [])
+                message: submission.missingFile(for: exercise), tests: [], rules: [])
         }
         let expected = try expected(for: exercise)
         let start = Clock.now
@@ -311,7 +311,8 @@ public final class Grader {
         let roundTrip = start.millisecondsElapsed - (worker?.lastPrepareMs ?? 0)
         let compareStart = Clock.now
         let verdicts = Grader.verdicts(exercise: exercise, response: response, blobs: blobs, expected: expected)
-        var report = Grader.report(exercise: exercise, response: response, verdicts: verdicts, visibleRun: nil)
+        var report = Grader.report(
+            exercise: exercise, response: response, verdicts: verdicts, visibleRun: nil, filename: source.filename)
         let compareMs = compareStart.millisecondsElapsed
         var visibleRunMs = 0.0
         var ranVisible = false
@@ -326,7 +327,8 @@ public final class Grader {
             // report keeps its statuses and only lacks the text.
             if let visible = try? runVisible(exercise, source: source, budget: budgetLeft) {
                 visibleTiming = visible.timing
-                report = Grader.report(exercise: exercise, response: response, verdicts: verdicts, visibleRun: visible)
+                report = Grader.report(
+                    exercise: exercise, response: response, verdicts: verdicts, visibleRun: visible, filename: source.filename)
             }
             ranVisible = true
             visibleRunMs = max(
@@ -466,12 +468,13 @@ public final class Grader {
     /// count visible tests only) supplies the text of visible tests: output,
     /// exception and load messages.
     public static func report(
-        exercise: Exercise, response: JobResponse, blobs: [[UInt8]], expected: ExpectedResults, visibleRun: JobResponse? = nil
+        exercise: Exercise, response: JobResponse, blobs: [[UInt8]], expected: ExpectedResults, visibleRun: JobResponse? = nil,
+        filename: String? = nil
     ) -> ExerciseReport {
         report(
             exercise: exercise, response: response,
             verdicts: verdicts(exercise: exercise, response: response, blobs: blobs, expected: expected),
-            visibleRun: visibleRun)
+            visibleRun: visibleRun, filename: filename)
     }
 
     /// Every test's status and safe words: the comparisons, done once even
@@ -485,9 +488,10 @@ public final class Grader {
         }
     }
 
-    static func report(exercise: Exercise, response: JobResponse, verdicts: [(TestStatus, String)], visibleRun: JobResponse?)
-        -> ExerciseReport
-    {
+    /// `filename`: the graded file, as a `missing` message names it.
+    static func report(
+        exercise: Exercise, response: JobResponse, verdicts: [(TestStatus, String)], visibleRun: JobResponse?, filename: String? = nil
+    ) -> ExerciseReport {
         var out = ExerciseReport(id: exercise.id, status: .passed, score: 0, maxScore: exercise.points, message: "", tests: [], rules: [])
         if response.compile == .syntaxError {
             out.status = .syntaxError
@@ -499,7 +503,11 @@ public final class Grader {
         }
         if response.load == .missing {
             out.status = .missing
-            out.message = "`\(exercise.entry)` \(CandidateText.safeMissing(response.loadMessage))"
+            // What the file defines instead (misspelt, or another name):
+            // names the compile child read, never a job child's words.
+            out.message =
+                "`\(exercise.entry)` \(CandidateText.safeMissing(response.loadMessage)); "
+                + "\(filename ?? "the submission") defines \(CandidateText.definedNames(response.definedNames))"
             return out
         }
         var seenRules = Set<String>()

@@ -21,9 +21,14 @@ public struct SubmissionError: Error, CustomStringConvertible, Sendable {
 }
 
 /// One candidate's code: a `.py` file holding any of the entry points, or a
-/// folder holding `<id>.py` files and/or one `solution.py` (SPEC §2).
+/// folder. In a folder, an exercise is graded from `<id>.py`, else from
+/// `solution.py`, else `main.py`, else the folder's only `.py` file whatever
+/// its name (an LMS download: `Name_123_assignsubmission_file_/hw1.py`).
 public struct Submission: Sendable {
     public static let defaultMaxBytes = 1 << 20
+    /// The names a folder's file for every exercise may have, in the order
+    /// they are looked for (after `<id>.py`, before the only `.py` file).
+    public static let sharedNames = ["solution.py", "main.py"]
 
     public var path: String
     public var isFolder: Bool
@@ -31,11 +36,16 @@ public struct Submission: Sendable {
     public var sha256: String
     /// File name to bytes: the graded `.py` files only.
     public var files: [String: [UInt8]]
+    /// In a folder: the file graded for an exercise without a `<id>.py` of
+    /// its own (nil when there is none: such an exercise is `missing`).
+    public var shared: String?
 
-    public init(path: String, isFolder: Bool, files: [String: [UInt8]]) {
+    /// `shared`: by default the first of `sharedNames` among `files`.
+    public init(path: String, isFolder: Bool, files: [String: [UInt8]], shared: String? = nil) {
         self.path = path
         self.isFolder = isFolder
         self.files = files
+        self.shared = shared ?? Submission.sharedNames.first { files[$0] != nil }
         var h = Digest.Hasher()
         if isFolder {
             for name in files.keys.sorted() {
@@ -51,10 +61,16 @@ public struct Submission: Sendable {
     /// The file graded for an exercise, with the module name it loads under.
     public func source(for exercise: Exercise) -> (filename: String, moduleName: String, bytes: [UInt8])? {
         if !isFolder, let (name, bytes) = files.first { return (name, Submission.moduleName(name), bytes) }
-        for name in ["\(exercise.id).py", "solution.py"] {
+        for name in ["\(exercise.id).py", shared].compactMap({ $0 }) {
             if let bytes = files[name] { return (name, Submission.moduleName(name), bytes) }
         }
         return nil
+    }
+
+    /// Why a folder has no file for an exercise (its `missing` message).
+    public func missingFile(for exercise: Exercise) -> String {
+        "the folder has no \(exercise.id).py, \(Submission.sharedNames.joined(separator: " or ")), "
+            + "and more than one other .py file"
     }
 
     /// Loaded as a module of this name, never `__main__`: a candidate's
@@ -123,6 +139,7 @@ public struct Submission: Sendable {
         func entryPath(_ e: OpenFolder.Entry) -> String { (path as NSString).appendingPathComponent(e.name) }
         // Every entry first, hidden ones included: the folder is refused
         // before anything of it is read.
+        var sources: [String] = []
         for entry in entries {
             let kind: EntryKind
             do { kind = try folder.kind(of: entry) } catch {
@@ -131,10 +148,37 @@ public struct Submission: Sendable {
             guard kind == .regular || kind == .folder else {
                 throw SubmissionError(path: entryPath(entry), "\(kind.phrase), not a regular file")
             }
+            // Hidden files (`._hw1.py`, what macOS leaves in an archive) are no candidate's source.
+            if kind == .regular && entry.name.hasSuffix(".py") && !entry.name.hasPrefix(".") { sources.append(entry.name) }
+        }
+        let named = Set(exerciseIDs.map { "\($0).py" })
+        let present = Set(entries.map(\.name))
+        var shared = Submission.sharedNames.first { present.contains($0) }
+        if shared == nil && present.isDisjoint(with: named) {
+            // Nothing is named for grading: the only .py file is, or the
+            // folder is bad input (never a silent 0 on every exercise).
+            switch sources.count {
+            case 0:
+                throw SubmissionError(
+                    path: path, entries.isEmpty ? "the folder is empty: no .py file to grade" : "the folder holds no .py file to grade")
+            case 1:
+                shared = sources[0]
+            default:
+                let listed = sources.prefix(5).joined(separator: ", ") + (sources.count > 5 ? ", …" : "")
+                throw SubmissionError(
+                    path: path,
+                    "\(sources.count) .py files (\(listed)) and none is \(Submission.sharedNames.joined(separator: ", ")) or "
+                        + "<exercise>.py: cannot tell which file to grade")
+            }
+        } else if shared == nil && sources.count == 1 {
+            // A folder holding one exercise's file alone: it is the folder's
+            // only source, graded for the other exercises too (as that file
+            // given by itself would be).
+            shared = sources[0]
         }
         var files: [String: [UInt8]] = [:]
         var total = 0
-        let wanted = Set(exerciseIDs.map { "\($0).py" } + ["solution.py"])
+        let wanted = named.union(shared.map { [$0] } ?? [])
         for entry in entries where wanted.contains(entry.name) {
             let fd: Int32
             do { fd = try folder.openForReading(entry) } catch {
@@ -148,7 +192,7 @@ public struct Submission: Sendable {
             }
             files[entry.name] = bytes
         }
-        return Submission(path: path, isFolder: true, files: files)
+        return Submission(path: path, isFolder: true, files: files, shared: shared)
     }
 
     /// Why an open failed, in the words of a refusal. `ELOOP` is

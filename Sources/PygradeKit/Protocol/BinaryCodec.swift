@@ -162,6 +162,7 @@ extension JobResponse: BinaryCodable {
         timing.write(to: &out)
         out.optional(internalError) { $0.string($1) }
         out.bool(forged)
+        out.array(definedNames) { $0.string($1) }
     }
 
     public init(from r: inout BinaryReader) throws(BinaryReader.Malformed) {
@@ -179,6 +180,7 @@ extension JobResponse: BinaryCodable {
         timing = try JobTiming(from: &r)
         internalError = try r.optional { (r: inout BinaryReader) throws(BinaryReader.Malformed) in try r.string() }
         forged = try r.bool()
+        definedNames = try r.array { (r: inout BinaryReader) throws(BinaryReader.Malformed) in try r.string() }
     }
 }
 

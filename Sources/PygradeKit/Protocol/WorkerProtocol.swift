@@ -187,6 +187,12 @@ public struct JobResponse: Codable, Sendable {
     /// A child wrote a frame the protocol did not allow where it came (or
     /// played with its result channel): the exercise is a sandbox violation.
     public var forged = false
+    /// When the entry point is missing: the names the source defines with
+    /// `def` and `class` at module level, in source order. Read by the
+    /// compile child from the compiled code (no candidate code run, no input
+    /// held) and set by the zygote after the job: never a job child's claim,
+    /// so a name made up at run time from a hidden input cannot be among them.
+    public var definedNames: [String] = []
 
     public init() {}
 }

@@ -55,7 +55,7 @@ public struct GradescopeReport: Encodable, Sendable {
         score = report.score
         maxScore = report.maxScore
         executionTime = executionSeconds.map(Report.round)
-        output = TextReport(colour: false).render(report)
+        output = TextReport(colour: false, sandboxLine: false).render(report)
         extraData = [
             "schema": report.schema, "verdict": report.verdict.rawValue, "sha256": report.sha256,
             "grader_version": report.grader.version, "exercises_sha256": report.grader.exercisesSHA256,

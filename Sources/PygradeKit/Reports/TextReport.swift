@@ -6,8 +6,15 @@ import Rainbow
 /// and NO_COLOR is unset).
 public struct TextReport {
     public var colour: Bool
+    /// Whether a weaker sandbox gets its line: not in what a candidate
+    /// reads (Gradescope's output), which need not learn which layers a
+    /// grading machine lacks.
+    public var sandboxLine: Bool
 
-    public init(colour: Bool) { self.colour = colour }
+    public init(colour: Bool, sandboxLine: Bool = true) {
+        self.colour = colour
+        self.sandboxLine = sandboxLine
+    }
 
     /// Colour on a terminal only, and never when `NO_COLOR` is set (to
     /// anything: an empty value is still a request) or `TERM` is `dumb`.
@@ -27,6 +34,15 @@ public struct TextReport {
         let name = TerminalText.escapingControls(report.submission)
         lines.append("\(bold(name))  \(verdict)  \(TextReport.number(report.score))/\(TextReport.number(report.maxScore))")
         if let a = report.assignment { lines.append("  " + TextReport.assignmentLine(a)) }
+        // Said above the table, where a reader looks first: a grade given
+        // under a weaker sandbox, and a file that answers nothing (a name
+        // misspelt, or another assignment's file).
+        if sandboxLine, let weaker = SandboxLayer.weakerSandboxLine(missing: SandboxLayer.missing(inReport: report.grader.sandbox)) {
+            lines.append(paint(weaker, .yellow))
+        }
+        if TextReport.definesNone(report) {
+            lines.append("this submission defines none of the graded functions: every exercise is missing")
+        }
         let header = ["exercise", "status", "score", "tests", "first failure"]
         let rows = report.exercises.map { e in
             [
@@ -69,6 +85,11 @@ public struct TextReport {
     /// the start of its file's SHA-256, enough to tell two versions apart.
     public static func assignmentLine(_ a: AssignmentInfo) -> String {
         "assignment: \(TerminalText.escapingControls(a.name)) (sha256 \(a.sha256.prefix(12)))"
+    }
+
+    /// Whether every exercise is `missing`: no graded entry point anywhere.
+    static func definesNone(_ report: Report) -> Bool {
+        !report.exercises.isEmpty && report.exercises.allSatisfy { $0.status == .missing }
     }
 
     /// At most so many lines of a test's output in the text report (the

@@ -14,7 +14,22 @@ public struct SandboxLayer: Codable, Sendable, Equatable {
 
     /// How a report's `grader.sandbox` names it: missing layers are named
     /// too, so that no layer is ever skipped silently.
-    public var reportName: String { active ? name : "missing:\(name)" }
+    public var reportName: String { active ? name : SandboxLayer.missingPrefix + name }
+
+    static let missingPrefix = "missing:"
+
+    /// The missing layers among a report's `grader.sandbox` names.
+    public static func missing(inReport names: [String]) -> [String] {
+        names.filter { $0.hasPrefix(missingPrefix) }.map { String($0.dropFirst(missingPrefix.count)) }
+    }
+
+    /// The line the text report and the batch summary carry when layers
+    /// were missing (nil when none was), so that a weaker sandbox is said
+    /// where people look, not only in the JSON.
+    public static func weakerSandboxLine(missing: [String]) -> String? {
+        guard !missing.isEmpty else { return nil }
+        return "weaker sandbox: missing \(missing.joined(separator: ", ")) (`pygrade doctor` says why)"
+    }
 }
 
 /// How much sandbox a run insists on (`--sandbox`).
