@@ -48,7 +48,7 @@ struct GradeCommand: ParsableCommand {
         let submission: Submission
         do {
             submission =
-                path == "-"
+                path == Submission.standardInputArgument
                 ? try Submission.loadStandardInput(maxBytes: grading.maxSize)
                 : try Submission.load(path, maxBytes: grading.maxSize, exerciseIDs: grader.exercises.map(\.id))
         } catch {
@@ -79,8 +79,13 @@ struct GradeCommand: ParsableCommand {
     /// A note on stderr when `assignment.yaml` lies next to the submission
     /// (as `batch` of that folder would read it) but `--assignment` was not given.
     private func noteUnreadAssignment() {
-        let folder = (path as NSString).deletingLastPathComponent
-        let file = folder.isEmpty ? Assignment.fileName : (folder as NSString).appendingPathComponent(Assignment.fileName)
+        // Standard input lies in no folder. (And NSString's path methods
+        // trap on "-" in this Foundation: plain string work instead.)
+        guard path != Submission.standardInputArgument else { return }
+        var trimmed = Substring(path)
+        while trimmed.count > 1 && trimmed.hasSuffix("/") { trimmed.removeLast() }
+        let folder = trimmed.lastIndex(of: "/").map { String(trimmed[...$0]) } ?? ""
+        let file = folder + Assignment.fileName
         var st = stat()
         guard lstat(file, &st) == 0 else { return }
         var err = FileHandle.standardError

@@ -207,6 +207,8 @@ public struct Submission: Sendable {
 
     /// The name a submission read from standard input (`grade -`) goes by.
     public static let standardInputName = "<stdin>"
+    /// The path argument that names standard input (`grade -`).
+    public static let standardInputArgument = "-"
 
     /// `grade -`: the submission is standard input (a pipe, a file, a
     /// terminal), read to its end under the same size limit and UTF-8 rules
