@@ -167,11 +167,17 @@ static int encode_scalar_or_push(PyObject *o, pg_buf *b, stack *s, char *why, si
     if (PySet_CheckExact(o) || PyFrozenSet_CheckExact(o)) {
         Py_ssize_t n = PySet_GET_SIZE(o);
         if ((rc = put_head(b, PySet_CheckExact(o) ? PGV_SET : PGV_FROZENSET, (uint64_t)n))) return rc;
+        // Reversed on the stack, so that they come off in the set's own
+        // iteration order (the order Python's repr shows them in).
+        size_t base = s->len;
         Py_ssize_t pos = 0;
         PyObject *k;
         Py_hash_t h;
         while (_PySet_NextEntry(o, &pos, &k, &h))
             if ((rc = push(s, k))) return rc;
+        for (size_t i = base, j = s->len ? s->len - 1 : 0; i < j; i++, j--) {
+            PyObject *t = s->items[i]; s->items[i] = s->items[j]; s->items[j] = t;
+        }
         return PG_ENC_OK;
     }
     snprintf(why, whylen, "%s", Py_TYPE(o)->tp_name);
