@@ -252,17 +252,19 @@ struct GraderReportTests {
         again.load = .ok
         again.tests = [value(0, blob: 0)]
         let visibleBlobs = [ValueCodec.encode(.string("a\u{1B}[2J"))]
-        let arguments = [ValueCodec.encode(.tuple([.tuple([.int(1)]), .dict([PyPair(.string("k"), .list([]))])]))]
+        // Keywords by name, whatever order the worker built them in.
+        let keywords = PyValue.dict([PyPair(.string("k"), .list([])), PyPair(.string("a"), .none)])
+        let arguments = [ValueCodec.encode(.tuple([.tuple([.int(1)]), keywords]))]
         let report = Grader.report(
             exercise: exercise, response: r, blobs: blobs, expected: expected, visibleRun: again, visibleBlobs: visibleBlobs,
             arguments: arguments)
-        #expect(report.tests[0].call == "f(1, k=[])")
+        #expect(report.tests[0].call == "f(1, a=None, k=[])")
         #expect(report.tests[0].expected == "1")
         #expect(report.tests[0].got == #"'a\x1b[2J'"#)
         #expect(report.tests[1].call == nil && report.tests[1].expected == nil && report.tests[1].got == nil)
         // Without the visible-only run, the normal run's value is never shown.
         let alone = Grader.report(exercise: exercise, response: r, blobs: blobs, expected: expected, arguments: arguments)
-        #expect(alone.tests[0].got == nil && alone.tests[0].call == "f(1, k=[])" && alone.tests[0].expected == "1")
+        #expect(alone.tests[0].got == nil && alone.tests[0].call == "f(1, a=None, k=[])" && alone.tests[0].expected == "1")
         #expect(!(alone.tests.compactMap(\.got) + report.tests.compactMap(\.got)).contains { $0.contains("secret") })
         // A wrong result has something to show: the visible-only run is asked for.
         let verdicts = Grader.verdicts(exercise: exercise, response: r, blobs: blobs, expected: expected)

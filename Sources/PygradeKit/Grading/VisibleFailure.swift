@@ -47,7 +47,11 @@ struct VisibleFailure {
     static func call(test: TestCase, exercise: Exercise, arguments value: PyValue, cut: Bool) -> String? {
         guard case .tuple(let both) = value, case .tuple(let args)? = both.first else { return nil }
         var keywords: [PyPair] = []
-        if both.count > 1, case .dict(let pairs) = both[1] { keywords = pairs }
+        // By name: exercise.yaml's order does not survive the way to the
+        // worker (a Swift dictionary), and a report must read the same twice.
+        if both.count > 1, case .dict(let pairs) = both[1] {
+            keywords = pairs.sorted { ($0.key.stringValue ?? "") < ($1.key.stringValue ?? "") }
+        }
         if case .probe(let name, _) = test.input {
             return PyRepr.call(name, arguments: args, keywords: keywords, first: exercise.entry, cut: cut)
         }
