@@ -34,6 +34,15 @@ static int reserve(pg_buf *b, size_t n) {
 
 static int put(pg_buf *b, const void *p, size_t n) {
     int rc = reserve(b, n);
+    if (rc == PG_ENC_TOO_LARGE && b->partial && !b->sink && b->len < b->limit) {
+        // A preview: the part that fits, then the same refusal.
+        size_t room = b->limit - b->len;
+        if (reserve(b, room) == PG_ENC_OK) {
+            memcpy(b->data + b->len, p, room);
+            b->len += room;
+        }
+        return PG_ENC_TOO_LARGE;
+    }
     if (rc) return rc;
     memcpy(b->data + b->len, p, n);
     b->len += n;
@@ -161,11 +170,17 @@ static int encode_scalar_or_push(PyObject *o, pg_buf *b, stack *s, char *why, si
     if (PySet_CheckExact(o) || PyFrozenSet_CheckExact(o)) {
         Py_ssize_t n = PySet_GET_SIZE(o);
         if ((rc = put_head(b, PySet_CheckExact(o) ? PGV_SET : PGV_FROZENSET, (uint64_t)n))) return rc;
+        // Reversed on the stack, so that they come off in the set's own
+        // iteration order (the order Python's repr shows them in).
+        size_t base = s->len;
         Py_ssize_t pos = 0;
         PyObject *k;
         Py_hash_t h;
         while (_PySet_NextEntry(o, &pos, &k, &h))
             if ((rc = push(s, k))) return rc;
+        for (size_t i = base, j = s->len ? s->len - 1 : 0; i < j; i++, j--) {
+            PyObject *t = s->items[i]; s->items[i] = s->items[j]; s->items[j] = t;
+        }
         return PG_ENC_OK;
     }
     snprintf(why, whylen, "%s", Py_TYPE(o)->tp_name);
@@ -180,5 +195,20 @@ int pg_encode(PyObject *obj, pg_buf *buf, char *why, size_t whylen) {
         rc = encode_scalar_or_push(o, buf, &s, why, whylen);
     }
     free(s.items);
+    return rc;
+}
+
+int pg_args_preview(PyObject *args, PyObject *kwargs, size_t limit, pg_buf *out) {
+    memset(out, 0, sizeof *out);
+    out->limit = limit;
+    out->partial = 1;
+    char why[128];
+    PyObject *both = PyTuple_Pack(2, args, kwargs ? kwargs : Py_None);
+    if (!both) {
+        PyErr_Clear();
+        return PG_ENC_NOMEM;
+    }
+    int rc = pg_encode(both, out, why, sizeof why);
+    Py_DECREF(both);
     return rc;
 }

@@ -23,12 +23,16 @@ final class PreparedExercise {
     let ruleIDs: [String]
     /// Per test: the digest of (args, kwargs) before any candidate touched them.
     let argumentDigests: [[UInt8]]
+    /// Per test, when asked (HarnessSpec.argumentPreviewBytes): the start of
+    /// (args, kwargs)'s value stream, before any candidate touched them.
+    let argumentPreviews: [[UInt8]]
 
     init(
         tests: UnsafeMutablePointer<PyObject>, probesCode: UnsafeMutablePointer<PyObject>?,
         builtinsItems: UnsafeMutablePointer<PyObject>?, rules: UnsafeMutablePointer<PyObject>?, ruleIDs: [String],
-        argumentDigests: [[UInt8]]
+        argumentDigests: [[UInt8]], argumentPreviews: [[UInt8]]
     ) {
+        self.argumentPreviews = argumentPreviews
         self.tests = tests
         self.rules = rules
         self.ruleIDs = ruleIDs
@@ -106,7 +110,7 @@ final class PythonRuntime {
         return cString(buf)
     }
 
-    func prepare(specJSON: String, resultLimit: Int) throws(WorkerFailure) -> PreparedExercise {
+    func prepare(specJSON: String, resultLimit: Int, previewBytes: Int? = nil) throws(WorkerFailure) -> PreparedExercise {
         guard let spec = PyUnicode_FromString(specJSON) else { throw WorkerFailure(PythonRuntime.takeError()) }
         defer { pg_decref(spec) }
         guard let pair = PyObject_CallOneArg(prepareFunction, spec) else {
@@ -123,6 +127,7 @@ final class PythonRuntime {
         }
         pg_incref(tests)
         var digests: [[UInt8]] = []
+        var previews: [[UInt8]] = []
         for i in 0..<PyList_Size(tests) {
             let test = PyList_GetItem(tests, i)!
             let args = PyTuple_GetItem(test, 1)!
@@ -132,6 +137,14 @@ final class PythonRuntime {
                 throw WorkerFailure("test \(i + 1): its arguments are not plain data")
             }
             digests.append(out)
+            if let previewBytes {
+                // Capped: a million-leaf input costs a prefix, not a copy.
+                var buf = pg_buf()
+                let rc = pg_args_preview(args, pg_is_none(kwargs) != 0 ? nil : kwargs, previewBytes, &buf)
+                previews.append(
+                    rc == PG_ENC_OK || rc == PG_ENC_TOO_LARGE ? Array(UnsafeBufferPointer(start: buf.data, count: buf.len)) : [])
+                pg_buf_free(&buf)
+            }
         }
         func kept(_ o: UnsafeMutablePointer<PyObject>) -> UnsafeMutablePointer<PyObject>? {
             guard pg_is_none(o) == 0 else { return nil }
@@ -153,7 +166,7 @@ final class PythonRuntime {
         }
         return PreparedExercise(
             tests: tests, probesCode: kept(probesCode), builtinsItems: kept(builtinsItems), rules: kept(rules), ruleIDs: ruleIDs,
-            argumentDigests: digests)
+            argumentDigests: digests, argumentPreviews: previews)
     }
 
     /// The problems of the author's Python (SourceCheckRequest), as JSON.

@@ -148,8 +148,9 @@ final class WorkerBase {
         }
         let zygote: Zygote
         let answer: PrepareResponse
+        let previews: [[UInt8]]
         do {
-            (zygote, answer) = try Zygote.start(runtime: runtime, spec: spec, others: Array(zygotes.values))
+            (zygote, answer, previews) = try Zygote.start(runtime: runtime, spec: spec, others: Array(zygotes.values))
         } catch {
             return try Message(PrepareResponse(ok: false, error: "\(error)", milliseconds: t.millisecondsElapsed))
         }
@@ -158,7 +159,8 @@ final class WorkerBase {
         } else {
             zygote.stop()
         }
-        return try Message(PrepareResponse(ok: answer.ok, error: answer.error, milliseconds: t.millisecondsElapsed))
+        return try Message(
+            PrepareResponse(ok: answer.ok, error: answer.error, milliseconds: t.millisecondsElapsed), blobs: answer.ok ? previews : [])
     }
 
     /// Compiles the author's Python in a child, which answers and exits:

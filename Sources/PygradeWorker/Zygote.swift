@@ -15,7 +15,8 @@ struct Zygote {
 
     /// Forks the zygote and waits for its inputs to be built. `others`: the
     /// zygotes already there, whose channels the new one must not hold.
-    static func start(runtime: PythonRuntime, spec: HarnessSpec, others: [Zygote]) throws -> (Zygote, PrepareResponse) {
+    /// The answer's blobs: the tests' argument previews, when the spec asks.
+    static func start(runtime: PythonRuntime, spec: HarnessSpec, others: [Zygote]) throws -> (Zygote, PrepareResponse, [[UInt8]]) {
         let specJSON = String(decoding: try JSONEncoder().encode(spec), as: UTF8.self)
         var toZygote: [Int32] = [0, 0]
         var fromZygote: [Int32] = [0, 0]
@@ -40,7 +41,8 @@ struct Zygote {
             dup2(devnull, 3)
             close(devnull)
             serve(
-                runtime: runtime, specJSON: specJSON, channel: FramedPipe(readFD: toZygote[0], writeFD: fromZygote[1]),
+                runtime: runtime, specJSON: specJSON, previewBytes: spec.argumentPreviewBytes,
+                channel: FramedPipe(readFD: toZygote[0], writeFD: fromZygote[1]),
                 orchestrator: FramedPipe(readFD: -1, writeFD: reply))
         }
         close(toZygote[0])
@@ -54,7 +56,7 @@ struct Zygote {
             zygote.stop()
             throw WorkerFailure("the exercise's zygote died while building its inputs")
         }
-        return (zygote, answer)
+        return (zygote, answer, hello.blobs)
     }
 
     /// What the base knows of a job that its zygote reports with it: the
@@ -115,11 +117,13 @@ struct Zygote {
 
     // MARK: In the zygote
 
-    private static func serve(runtime: PythonRuntime, specJSON: String, channel: FramedPipe, orchestrator: FramedPipe) -> Never {
+    private static func serve(
+        runtime: PythonRuntime, specJSON: String, previewBytes: Int?, channel: FramedPipe, orchestrator: FramedPipe
+    ) -> Never {
         let t = Clock.now
         let prepared: PreparedExercise
         do {
-            prepared = try runtime.prepare(specJSON: specJSON, resultLimit: 64 << 20)
+            prepared = try runtime.prepare(specJSON: specJSON, resultLimit: 64 << 20, previewBytes: previewBytes)
         } catch {
             try? channel.send(Message(PrepareResponse(ok: false, error: "\(error)", milliseconds: t.millisecondsElapsed)))
             exit(0)
@@ -128,7 +132,7 @@ struct Zygote {
         // 2 MiB of them instead of 512.
         _ = pg_collapse_heap(2 << 20)
         do {
-            try channel.send(Message(PrepareResponse(ok: true, milliseconds: t.millisecondsElapsed)))
+            try channel.send(Message(PrepareResponse(ok: true, milliseconds: t.millisecondsElapsed), blobs: prepared.argumentPreviews))
         } catch {
             exit(0)
         }

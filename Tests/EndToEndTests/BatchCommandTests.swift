@@ -85,7 +85,7 @@ struct BatchCommandTests {
     }
 
     /// 2,000 candidates: the orchestrator's memory and descriptors stay flat,
-    /// it never has more workers than jobs, and none outlives it.
+    /// it never has more than two workers per job, and none outlives it.
     @Test func twoThousandCandidatesKeepResourcesBounded() throws {
         let scratch = try BatchScratch()
         let candidates = try scratch.makeCandidates(2000)
@@ -116,7 +116,9 @@ struct BatchCommandTests {
         // Each of the 2 threads may hold a submission open at a sample; a leak
         // of one per candidate would show as 1,500.
         #expect(b.descriptors <= a.descriptors + 2, "descriptors grew from \(a.descriptors) to \(b.descriptors)")
-        #expect(maxChildren <= 2, "\(maxChildren) child processes for 2 jobs")
+        // Each job's worker, and its visible-only one (half the candidates
+        // fail the visible test: their call and result come from it).
+        #expect(maxChildren <= 4, "\(maxChildren) child processes for 2 jobs")
         for _ in 0..<200 where !workers.allSatisfy(ProcessSample.isGone) { usleep(10000) }
         #expect(!workers.isEmpty && workers.allSatisfy(ProcessSample.isGone), "workers outlived the batch")
     }

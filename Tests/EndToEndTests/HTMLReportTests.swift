@@ -81,6 +81,27 @@ struct HTMLReportTests {
         return (be(16), be(20))
     }
 
+    /// A candidate's failing visible test shows its call, the expected
+    /// value and its result in the detail view, HTML-escaped (markup in a
+    /// result is text), with controls escaped; a hidden test shows none.
+    @Test func detailsShowAVisibleFailuresCallAndValuesEscaped() throws {
+        let scratch = try BatchScratch()
+        try scratch.write("candidates/markup.py", "def double(x):\n    return '<script>alert(1)</script>\\x1b[2J' if x else -1\n")
+        let html = scratch.path("report.html")
+        let result = try PygradeBinary.run([
+            "batch", scratch.candidates, "--out", scratch.path("r.jsonl"), "--exercises-dir", scratch.exercises, "--no-progress",
+            "--report", html,
+        ])
+        #expect(result.status == 0, "\(result.stderr)")
+        let page = try String(contentsOfFile: html, encoding: .utf8)
+        let shown = "call: double(1)\nexpected: 2\ngot: &#39;&lt;script&gt;alert(1)&lt;/script&gt;\\x1b[2J&#39;"
+        #expect(page.contains("<pre class=\"call\">\(shown)</pre>"), "\(page)")
+        #expect(!page.contains("<script>alert") && !page.contains("\u{1B}"))
+        // The hidden test (double(0), a wrong -1) shows no call or value.
+        #expect(!page.contains("double(0)") && !page.contains("got: -1"))
+        #expect(page.components(separatedBy: "<pre class=\"call\">").count == 2)
+    }
+
     @Test func reportRendersInHeadlessChromiumAndRequestsNothing() throws {
         let scratch = try BatchScratch()
         try scratch.makeCandidates(12)

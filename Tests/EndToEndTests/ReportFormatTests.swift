@@ -101,6 +101,26 @@ struct ReportFormatTests {
         #expect(json.contains("{\n          \"cpu_ms\": 0,\n          \"hint\": "), "\(json.prefix(900))")
     }
 
+    /// A failing visible test carries its call, the expected value and what
+    /// it returned, as Python writes them; no hidden test carries any; the
+    /// report still validates.
+    @Test func visibleFailuresCarryTheirCallAndValues() throws {
+        let result = try PygradeBinary.run(["grade", PygradeBinary.fixture("returns_set.py"), "--format", "json"])
+        let outcome = try SchemaValidator.validate(result.stdout, against: "report.schema.json")
+        #expect(outcome.status == 0, "\(outcome.problems)")
+        let exercises = try #require(try result.json()["exercises"] as? [[String: Any]])
+        func test(_ exercise: String, _ name: String) -> [String: Any]? {
+            (exercises.first { $0["id"] as? String == exercise }?["tests"] as? [[String: Any]])?.first { $0["name"] as? String == name }
+        }
+        let values = { (t: [String: Any]?) in ["call", "expected", "got"].map { t?[$0] as? String } }
+        #expect(values(test("duplicates", "one-pair")) == ["find_duplicates([1, 2, 3, 2])", "[2]", "{2}"])
+        #expect(values(test("flatten", "one-level")) == ["flatten_list([1, [2, 3], 4])", "[1, 2, 3, 4]", "{1, 2, 3}"])
+        let tests = exercises.flatMap { $0["tests"] as? [[String: Any]] ?? [] }
+        let hidden = tests.filter { $0["visibility"] as? String == "hidden" }
+        #expect(hidden.contains { $0["status"] as? String == "wrong_answer" })
+        #expect(hidden.allSatisfy { $0["call"] == nil && $0["expected"] == nil && $0["got"] == nil })
+    }
+
     /// The validator is real: a report missing a field or with an unknown
     /// status is rejected, so the tests above can fail.
     @Test func theSchemaRejectsABrokenReport() throws {

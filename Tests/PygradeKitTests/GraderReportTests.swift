@@ -257,6 +257,57 @@ struct GraderReportTests {
         #expect(HarnessSpec(v).tests.count == 1)
     }
 
+    /// A failing visible test shows its call (from the visible-only
+    /// worker's zygote), the expected value and what the visible-only run
+    /// returned, as Python writes them; the hidden one shows none of them.
+    @Test func aFailingVisibleTestShowsItsCallTheExpectedValueAndWhatItReturned() {
+        // The normal run: both wrong, the visible one returning a "secret".
+        let (r, _) = response([value(0, blob: 1), value(1, blob: 2)])
+        let blobs = [ValueCodec.encode(.int(1)), ValueCodec.encode(.string("secret-input")), ValueCodec.encode(.list([.int(3)]))]
+        var again = JobResponse()
+        again.compile = .ok
+        again.load = .ok
+        again.tests = [value(0, blob: 0)]
+        let visibleBlobs = [ValueCodec.encode(.string("a\u{1B}[2J"))]
+        // Keywords by name, whatever order the worker built them in.
+        let keywords = PyValue.dict([PyPair(.string("k"), .list([])), PyPair(.string("a"), .none)])
+        let arguments = [ValueCodec.encode(.tuple([.tuple([.int(1)]), keywords]))]
+        let report = Grader.report(
+            exercise: exercise, response: r, blobs: blobs, expected: expected, visibleRun: again, visibleBlobs: visibleBlobs,
+            arguments: arguments)
+        #expect(report.tests[0].call == "f(1, a=None, k=[])")
+        #expect(report.tests[0].expected == "1")
+        #expect(report.tests[0].got == #"'a\x1b[2J'"#)
+        #expect(report.tests[1].call == nil && report.tests[1].expected == nil && report.tests[1].got == nil)
+        // Without the visible-only run, the normal run's value is never shown.
+        let alone = Grader.report(exercise: exercise, response: r, blobs: blobs, expected: expected, arguments: arguments)
+        #expect(alone.tests[0].got == nil && alone.tests[0].call == "f(1, a=None, k=[])" && alone.tests[0].expected == "1")
+        #expect(!(alone.tests.compactMap(\.got) + report.tests.compactMap(\.got)).contains { $0.contains("secret") })
+        // A wrong result has something to show: the visible-only run is asked for.
+        let verdicts = Grader.verdicts(exercise: exercise, response: r, blobs: blobs, expected: expected)
+        #expect(Grader.needsVisibleRun(exercise: exercise, response: r, verdicts: verdicts))
+        #expect(Grader.visibleTestFailed(exercise: exercise, response: r, verdicts: verdicts))
+        let (passing, _) = response([value(0, blob: 0), value(1, blob: 2)])
+        let fine = Grader.verdicts(exercise: exercise, response: passing, blobs: blobs, expected: expected)
+        #expect(!Grader.needsVisibleRun(exercise: exercise, response: passing, verdicts: fine))
+        #expect(!Grader.visibleTestFailed(exercise: exercise, response: passing, verdicts: fine))
+    }
+
+    /// Code that is not deterministic: wrong in the normal run, right when
+    /// run again alone. No value is shown (it would equal the expected one),
+    /// the words say so, the status stays.
+    @Test func aResultRightWhenRunAgainAloneShowsNoValue() {
+        let (r, b) = response([value(0, blob: 2), value(1, blob: 1)])
+        var again = JobResponse()
+        again.compile = .ok
+        again.load = .ok
+        again.tests = [value(0, blob: 0)]
+        let report = Grader.report(
+            exercise: exercise, response: r, blobs: b, expected: expected, visibleRun: again, visibleBlobs: [ValueCodec.encode(.int(1))])
+        #expect(report.tests[0].status == .wrongAnswer && report.tests[0].got == nil && report.tests[0].expected == "1")
+        #expect(report.tests[0].message == "returned a list, expected a int (run again with the visible tests alone: passed)")
+    }
+
     @Test func mutationNotPlainAndAliasingAreWrongAnswers() {
         var mutated = value(0, blob: 0)
         mutated.inputMutated = true

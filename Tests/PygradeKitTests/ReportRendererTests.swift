@@ -84,6 +84,39 @@ struct ReportRendererTests {
         for rendered in [text, junit, gradescope] { #expect(!rendered.contains("hidden-output")) }
     }
 
+    /// A visible test's call and values reach every format; a hidden test's
+    /// would not even if a report carried them (a second lock).
+    @Test func callAndValuesAreShownForVisibleTestsOnly() throws {
+        var visible = Self.test("first", .wrongAnswer, visibility: .visible, message: "wrong result")
+        visible.call = "f('<b>&')"
+        visible.expected = "'x'"
+        visible.got = "'y'…(3 more characters)"
+        var hidden = Self.test("second", .wrongAnswer, message: "wrong result")
+        hidden.call = "f('hidden-call')"
+        hidden.expected = "'hidden-expected'"
+        hidden.got = "'hidden-got'"
+        let report = Report(
+            submission: "s.py", sha256: "h",
+            exercises: [
+                ExerciseReport(
+                    id: "demo", status: .wrongAnswer, score: 0, maxScore: 10, message: "test 'first': wrong result",
+                    tests: [visible, hidden], rules: [])
+            ],
+            grader: GraderInfo(version: "t", exercisesSHA256: "x", sandbox: []))
+        let text = TextReport(colour: false).render(report)
+        #expect(
+            text.contains(
+                "  demo: test 'first' (wrong_answer):\n    call:     f('<b>&')\n    expected: 'x'\n    got:      'y'…(3 more characters)\n"),
+            "\(text)")
+        let junit = try XMLTree.parse(JUnitReport.render(report))
+        let failure = junit.all("testsuite").first?.all("testcase").first?.first("failure")?.text
+        #expect(
+            failure?.hasSuffix("wrong result\ncall: f('<b>&')\nexpected: 'x'\ngot: 'y'…(3 more characters)") == true, "\(failure ?? "")")
+        let gradescope = GradescopeReport(report)
+        #expect(gradescope.tests[0].output == "wrong_answer: wrong result\n\ncall: f('<b>&')\nexpected: 'x'\ngot: 'y'…(3 more characters)")
+        for rendered in [text, JUnitReport.render(report), try gradescope.encoded()] { #expect(!rendered.contains("hidden-")) }
+    }
+
     @Test func junitOfChecksGroupsByKind() throws {
         let items = [
             CheckItem(kind: .definition, name: "a", ok: true, detail: "3 tests", milliseconds: 0),

@@ -36,6 +36,9 @@ typedef struct {
        digest of a ten-megabyte value without a ten-megabyte buffer. */
     pg_hash128_ctx *sink;
     size_t flushed;
+    /* When set, what fits under `limit` is written before PG_ENC_TOO_LARGE:
+       the buffer then holds a prefix of the value's stream (a preview). */
+    int partial;
 } pg_buf;
 
 enum {
@@ -49,6 +52,11 @@ enum {
    have defined. On PG_ENC_NOT_PLAIN, `why` names the offending type. */
 int pg_encode(PyObject *obj, pg_buf *buf, char *why, size_t whylen);
 void pg_buf_free(pg_buf *buf);
+/* A test's (args, kwargs) as the start of its value stream, at most `limit`
+   bytes (a prefix when it is longer: PG_ENC_TOO_LARGE). For the report's
+   picture of a visible test's call; taken in a zygote, before any
+   candidate code. */
+int pg_args_preview(PyObject *args, PyObject *kwargs, size_t limit, pg_buf *out);
 
 /* ---- Job children. ---- */
 

@@ -124,7 +124,13 @@ public enum HTMLReport {
                             w.put("<td><span class=\"st st-\(t.status.rawValue)\">\(label(ExerciseStatus(t.status)))</span></td>")
                             w.put("<td>\(TextReport.number(t.score))/\(TextReport.number(t.maxScore))</td>")
                             w.put(String(format: "<td>%.1f</td></tr>", t.cpuMs))
-                            // Visible tests only (the report never holds a hidden test's output).
+                            // Visible tests only (the report never holds a hidden
+                            // test's call, values or output).
+                            if !t.failureLines.isEmpty {
+                                w.put(
+                                    "<tr><td colspan=\"5\"><pre class=\"call\">\(esc(t.failureLines.joined(separator: "\n")))</pre></td></tr>"
+                                )
+                            }
                             if let output = t.output {
                                 let cut = t.outputTruncated == true ? " (cut: only the first \(Grader.keptOutputBytes) bytes are kept)" : ""
                                 w.put("<tr><td colspan=\"5\"><pre class=\"out\">\(esc(output))</pre>\(cut)</td></tr>")
@@ -291,6 +297,7 @@ public enum HTMLReport {
         details.candidate{background:#fff;border:1px solid #e3e3e3;margin:4px 0;padding:4px 10px}
         details.candidate[open]{border-color:#1565c0}summary{cursor:pointer}
         .meta{color:#666;font-size:12px}.err{color:#b71c1c}
+        pre.call{margin:0;padding:4px 6px;background:#fff8e1;white-space:pre-wrap}
         pre.out{margin:0;padding:4px 6px;background:#f4f4f4;white-space:pre-wrap;max-height:12em;overflow:auto}
         pre.src{margin:0;padding:4px 6px;background:#f7f7f2;border:1px solid #e3e3e3;white-space:pre;max-height:30em;overflow:auto;tab-size:4}
         """

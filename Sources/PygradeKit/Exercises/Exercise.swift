@@ -25,6 +25,10 @@ public struct Exercise: Sendable {
     public var referenceSource: [UInt8]
     public var generatorsSource: String?
     public var probesSource: String?
+    /// Stripped of its hidden tests, for the visible-only worker
+    /// (Grader.visibleOnly): only such an exercise's zygote sends back
+    /// pictures of its tests' arguments.
+    public var visibleOnly = false
 
     public var totalWeight: Double { tests.reduce(0) { $0 + $1.weight } }
 

@@ -9,7 +9,7 @@ public enum ExerciseLoader {
 
     /// Bumped whenever the engine's semantics change, so that cached expected
     /// results computed by an older engine are never reused.
-    public static let engineRevision = "pygrade-engine/1"
+    public static let engineRevision = "pygrade-engine/2"
 
     /// The keys each part of exercise.yaml may hold (docs/exercise-format.md
     /// documents each; a test holds the two to the same list).

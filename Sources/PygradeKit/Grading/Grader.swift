@@ -197,6 +197,7 @@ public final class Grader {
         var v = exercise
         v.tests = exercise.tests.filter { $0.visibility == .visible }
         v.hash = exercise.hash + "+visible-only"
+        v.visibleOnly = true
         if !v.tests.contains(where: { if case .generated = $0.input { true } else { false } }) { v.generatorsSource = nil }
         if !v.tests.contains(where: { if case .probe = $0.input { true } else { false } }) { v.probesSource = nil }
         return v
@@ -312,27 +313,36 @@ public final class Grader {
         let compareStart = Clock.now
         let verdicts = Grader.verdicts(exercise: exercise, response: response, blobs: blobs, expected: expected)
         var report = Grader.report(
-            exercise: exercise, response: response, verdicts: verdicts, visibleRun: nil, filename: source.filename)
+            exercise: exercise, response: response, verdicts: verdicts, visibleRun: nil, expected: expected, filename: source.filename)
         let compareMs = compareStart.millisecondsElapsed
         var visibleRunMs = 0.0
         var ranVisible = false
         var visibleTiming = JobTiming()
+        var visibleRun: (JobResponse, [[UInt8]])?
         // The visible run shares the exercise's wall budget: what the normal
         // run left of it (a submission that used it all gets no second run).
         let budgetLeft = (options.wallBudget ?? exercise.limits.budgetSeconds) - roundTrip / 1000
-        if Grader.needsVisibleRun(exercise: exercise, response: response) && budgetLeft >= 0.5 {
+        if Grader.needsVisibleRun(exercise: exercise, response: response, verdicts: verdicts) && budgetLeft >= 0.5 {
             let start = Clock.now
             let spawnedBefore = visibleWorker != nil
             // Not the candidate's verdict: if this run cannot be had, the
             // report keeps its statuses and only lacks the text.
             if let visible = try? runVisible(exercise, source: source, budget: budgetLeft) {
-                visibleTiming = visible.timing
-                report = Grader.report(
-                    exercise: exercise, response: response, verdicts: verdicts, visibleRun: visible, filename: source.filename)
+                visibleTiming = visible.0.timing
+                visibleRun = visible
             }
             ranVisible = true
             visibleRunMs = max(
                 0, start.millisecondsElapsed - (visibleWorker?.lastPrepareMs ?? 0) - (spawnedBefore ? 0 : visibleWorkerSpawnMs))
+        }
+        // A failing visible test shows its call: its arguments as the
+        // visible-only worker's zygote saw them, before any candidate code.
+        let arguments =
+            Grader.visibleTestFailed(exercise: exercise, response: response, verdicts: verdicts) ? visibleArguments(exercise) : nil
+        if visibleRun != nil || arguments != nil {
+            report = Grader.report(
+                exercise: exercise, response: response, verdicts: verdicts, visibleRun: visibleRun?.0, visibleBlobs: visibleRun?.1 ?? [],
+                arguments: arguments, expected: expected, filename: source.filename)
         }
         if report.status == .missing && source.bytes.allSatisfy({ [9, 10, 12, 13, 32].contains($0) }) {
             report.message = "\(source.filename) is empty, so `\(exercise.entry)` is not defined"
@@ -348,38 +358,70 @@ public final class Grader {
     }
 
     /// The submission's exercise again, on its visible tests only, in the
-    /// visible worker. Expected values play no part: only its text is used.
+    /// visible worker. Expected values play no part: its text and its
+    /// results are shown, never judged.
     func runVisible(_ exercise: Exercise, source: (filename: String, moduleName: String, bytes: [UInt8]), budget: Double)
-        throws(GradeError) -> JobResponse
+        throws(GradeError) -> (JobResponse, [[UInt8]])
     {
-        let cached = visibleExercises[exercise.id].flatMap { $0.hash == exercise.hash + "+visible-only" ? $0 : nil }
-        let visible = cached ?? Grader.visibleOnly(exercise)
-        visibleExercises[exercise.id] = visible
+        let visible = visibleExercise(exercise)
         var job = jobRequest(
             visible, filename: source.filename, moduleName: source.moduleName, reference: false,
             expected: expectedByHash[exercise.hash].map { Grader.resultSizes(exercise, $0) })
         for i in job.tests.indices {
             job.tests[i].captureOutput = true
-            job.tests[i].digestOK = true
+            // The result itself, to show: no digest in its place.
+            job.tests[i].digestOK = false
         }
         job.wallBudgetSeconds = budget
         job.fullText = true
-        let response: JobResponse
+        let result: (JobResponse, [[UInt8]])
         do {
-            response = try visibleClient().run(job, source: source.bytes, exercise: visible).0
+            result = try visibleClient().run(job, source: source.bytes, exercise: visible)
         } catch let e as WorkerError {
             throw GradeError(e.description)
         } catch {
             throw GradeError("\(error)")
         }
-        if let failure = response.internalError { throw GradeError("worker: \(failure)") }
-        return response
+        if let failure = result.0.internalError { throw GradeError("worker: \(failure)") }
+        return result
+    }
+
+    /// The exercise stripped of its hidden tests, made once.
+    private func visibleExercise(_ exercise: Exercise) -> Exercise {
+        let cached = visibleExercises[exercise.id].flatMap { $0.hash == exercise.hash + "+visible-only" ? $0 : nil }
+        let visible = cached ?? Grader.visibleOnly(exercise)
+        visibleExercises[exercise.id] = visible
+        return visible
+    }
+
+    /// Per visible test, the start of its (args, kwargs) value stream, from
+    /// the visible-only worker's zygote (prepared now if need be): built
+    /// there from the visible tests alone, before any candidate code ran,
+    /// so nothing a candidate does shows in it. Nil when that worker cannot
+    /// be had (the report then shows no call).
+    func visibleArguments(_ exercise: Exercise) -> [[UInt8]]? {
+        let visible = visibleExercise(exercise)
+        guard let worker = try? visibleClient() else { return nil }
+        let key = Grader.key(visible)
+        if worker.argumentPreviews[key] == nil { worker.prepare([(key, visible)]) }
+        return worker.argumentPreviews[key]
+    }
+
+    /// Whether a visible test failed once the submission loaded: its call
+    /// and expected value are worth showing.
+    static func visibleTestFailed(exercise: Exercise, response: JobResponse, verdicts: [(TestStatus, String)]) -> Bool {
+        guard response.compile != .syntaxError, response.load == .ok, !response.forged else { return false }
+        return exercise.tests.indices.contains { i in
+            exercise.tests[i].visibility == .visible && i < verdicts.count && verdicts[i].0 != .passed
+                && response.tests.contains { $0.index == i }
+        }
     }
 
     /// Whether the normal run left out text that the visible-only run can
-    /// supply: a visible test printed something, raised with a message or
-    /// returned a non-builtin type; or loading failed with a message.
-    static func needsVisibleRun(exercise: Exercise, response: JobResponse) -> Bool {
+    /// supply: a visible test printed something, raised with a message,
+    /// returned a non-builtin type or returned a wrong result (to show);
+    /// or loading failed with a message.
+    static func needsVisibleRun(exercise: Exercise, response: JobResponse, verdicts: [(TestStatus, String)] = []) -> Bool {
         if response.compile == .syntaxError { return false }
         let visible = Set(exercise.tests.indices.filter { exercise.tests[$0].visibility == .visible })
         guard !visible.isEmpty else { return false }
@@ -389,6 +431,7 @@ public final class Grader {
             if o.output?.isEmpty == false { return true }
             if o.kind == .error && CandidateText.saysMore(o.detail, outputLimit: limit) { return true }
             if o.kind == .notPlain && CandidateText.safeTypeName(o.detail) == nil { return true }
+            if o.kind == .value || o.kind == .digest, o.index < verdicts.count, verdicts[o.index].0 != .passed { return true }
         }
         return false
     }
@@ -469,12 +512,12 @@ public final class Grader {
     /// exception and load messages.
     public static func report(
         exercise: Exercise, response: JobResponse, blobs: [[UInt8]], expected: ExpectedResults, visibleRun: JobResponse? = nil,
-        filename: String? = nil
+        visibleBlobs: [[UInt8]] = [], arguments: [[UInt8]]? = nil, filename: String? = nil
     ) -> ExerciseReport {
         report(
             exercise: exercise, response: response,
             verdicts: verdicts(exercise: exercise, response: response, blobs: blobs, expected: expected),
-            visibleRun: visibleRun, filename: filename)
+            visibleRun: visibleRun, visibleBlobs: visibleBlobs, arguments: arguments, expected: expected, filename: filename)
     }
 
     /// Every test's status and safe words: the comparisons, done once even
@@ -488,9 +531,15 @@ public final class Grader {
         }
     }
 
+    /// `visibleBlobs`: the visible-only run's results; `arguments`: per
+    /// visible test, the start of its (args, kwargs) stream from that
+    /// worker's zygote (`visibleArguments`); `expected`: the reference's
+    /// results. With them, a failing visible test shows its call, the
+    /// expected value and what it returned (`VisibleFailure`).
     /// `filename`: the graded file, as a `missing` message names it.
     static func report(
-        exercise: Exercise, response: JobResponse, verdicts: [(TestStatus, String)], visibleRun: JobResponse?, filename: String? = nil
+        exercise: Exercise, response: JobResponse, verdicts: [(TestStatus, String)], visibleRun: JobResponse?,
+        visibleBlobs: [[UInt8]] = [], arguments: [[UInt8]]? = nil, expected: ExpectedResults? = nil, filename: String? = nil
     ) -> ExerciseReport {
         var out = ExerciseReport(id: exercise.id, status: .passed, score: 0, maxScore: exercise.points, message: "", tests: [], rules: [])
         if response.compile == .syntaxError {
@@ -542,13 +591,22 @@ public final class Grader {
                     why = visibleWords(status: status, why: safeWhy, normal: outcome, response: response, again: again, run: v)
                 }
             }
+            var shown = VisibleFailure()
+            if test.visibility == .visible, status != .passed, outcome != nil, !response.forged, let j = visibleIndex[i] {
+                shown = VisibleFailure(
+                    test: test, exercise: exercise, status: status,
+                    expected: expected.flatMap { i < $0.values.count ? $0.values[i] : nil },
+                    arguments: arguments.flatMap { j < $0.count ? $0[j] : nil },
+                    again: visibleRun?.tests.first { $0.index == j }, blobs: visibleBlobs)
+                if shown.passedAlone { why += " (run again with the visible tests alone: passed)" }
+            }
             out.tests.append(
                 TestReport(
                     name: test.name, status: status, visibility: test.visibility,
                     score: status == .passed ? Report.round(max) : 0, maxScore: Report.round(max),
                     cpuMs: Report.round(outcome?.cpuMs ?? 0), peakKiB: outcome?.peakKiB ?? 0, hint: test.hint,
                     output: output, outputTruncated: outputTruncated,
-                    message: status == .passed ? nil : why))
+                    message: status == .passed ? nil : why, call: shown.call, expected: shown.expected, got: shown.got))
             if status != .passed && firstFailure == nil {
                 let label = test.visibility == .visible ? "test '\(test.name)'" : "hidden test '\(test.name)' [\(test.hint)]"
                 firstFailure = (status, "\(label): \(why)")

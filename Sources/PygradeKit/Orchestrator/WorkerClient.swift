@@ -36,6 +36,10 @@ public final class WorkerClient {
     public private(set) var lastPrepareMs: Double = 0
     /// The sandbox layers of the running worker, as it reported them.
     public private(set) var sandbox: [SandboxLayer] = []
+    /// Per prepared exercise key, what its zygote sent of each test's
+    /// arguments (HarnessSpec.argumentPreviewBytes): only ever asked for a
+    /// visible-only exercise.
+    public private(set) var argumentPreviews: [String: [[UInt8]]] = [:]
 
     public init(executable: String = WorkerClient.currentExecutable()) throws(SystemError) {
         self.executable = executable
@@ -113,6 +117,7 @@ public final class WorkerClient {
         pid = child
         channel = FramedPipe(readFD: fromWorker[0], writeFD: toWorker[1])
         prepared = []
+        argumentPreviews = [:]
         // The worker says hello once Python is up: spawn time includes it.
         guard let hello = try channel.receive(), let ok = try? hello.decode(PrepareResponse.self), ok.ok else {
             shutdown()
@@ -159,7 +164,8 @@ public final class WorkerClient {
     }
 
     private func prepareNow(_ exercise: Exercise, key: String) throws {
-        let request = WorkerRequest.prepare(key: key, spec: HarnessSpec(exercise))
+        let spec = HarnessSpec(exercise)
+        let request = WorkerRequest.prepare(key: key, spec: spec)
         try channel.send(try request.message())
         guard let reply = try channel.receive() else { throw WorkerError("the worker closed its channel") }
         let r = try reply.decode(PrepareResponse.self)
@@ -168,6 +174,7 @@ public final class WorkerClient {
                 "\(exercise.definitionFile.path): building the test inputs failed: \(r.error ?? "unknown error")", exerciseBroken: true)
         }
         prepared.insert(key)
+        if spec.argumentPreviewBytes != nil && reply.blobs.count == exercise.tests.count { argumentPreviews[key] = reply.blobs }
     }
 
     /// Compiles (never runs) the Python of exercises' definitions in this

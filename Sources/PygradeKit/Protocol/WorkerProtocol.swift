@@ -21,8 +21,21 @@ public struct HarnessSpec: Codable, Sendable {
     public var probes: String?
     public var rules: [Rule]
     public var tests: [Test]
+    /// When set, the zygote answers with each test's (args, kwargs) as the
+    /// start of its value stream, at most this many bytes: the call a report
+    /// shows, taken before any candidate code. Asked for an exercise with
+    /// visible tests only, and only ever of the visible-only worker.
+    public var argumentPreviewBytes: Int?
+
+    /// The most of a test's arguments the zygote sends: far more than a
+    /// report shows (a byte of the stream is at least a quarter of a
+    /// character of its repr), and little to hold for a million-leaf input.
+    public static let argumentPreviewLimit = 16 << 10
 
     public init(_ exercise: Exercise) {
+        if exercise.visibleOnly && exercise.tests.allSatisfy({ $0.visibility == .visible }) {
+            argumentPreviewBytes = HarnessSpec.argumentPreviewLimit
+        }
         generators = exercise.generatorsSource
         probes = exercise.probesSource
         rules = exercise.rules

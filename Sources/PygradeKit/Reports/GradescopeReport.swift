@@ -86,6 +86,7 @@ public struct GradescopeReport: Encodable, Sendable {
                 } else {
                     let why = t.message ?? t.status.rawValue
                     words = "\(t.status.rawValue): " + (t.visibility == .visible ? why : "[\(t.hint)] \(why)")
+                    if !t.failureLines.isEmpty { words += "\n\n" + t.failureLines.joined(separator: "\n") }
                 }
                 if t.visibility == .visible, let out = t.output, !out.isEmpty {
                     words += "\n\n--- output ---\n\(out)" + JUnitReport.truncationNote(t)

@@ -113,7 +113,8 @@ public enum JUnitReport {
             guard t.status != .passed else { return Case(name: t.name, seconds: t.cpuMs / 1000, problem: nil, output: output) }
             let why = t.message ?? t.status.rawValue.replacingOccurrences(of: "_", with: " ")
             let message = t.visibility == .visible ? why : "[\(t.hint)] \(why)"
-            let body = "status: \(t.status.rawValue)\nvisibility: \(t.visibility.rawValue)\nhint: \(t.hint)\n\(why)"
+            let body = (["status: \(t.status.rawValue)", "visibility: \(t.visibility.rawValue)", "hint: \(t.hint)", why] + t.failureLines)
+                .joined(separator: "\n")
             return Case(
                 name: t.name, seconds: t.cpuMs / 1000,
                 problem: Problem(error: t.status != .wrongAnswer, type: t.status.rawValue, message: message, body: body), output: output)

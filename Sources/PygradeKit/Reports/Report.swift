@@ -96,6 +96,15 @@ public struct TestReport: Codable, Sendable {
     /// Why the test failed, in words (absent when it passed). Like the
     /// exercise's message it never quotes an input or an expected value.
     public var message: String? = nil
+    /// A failing visible test as Python would write it (PyRepr): the call,
+    /// with its arguments as they were before it ran; the reference's
+    /// result; and what the candidate's code returned (a wrong answer
+    /// only). Each is cut after `PyRepr.shownCharacters` characters, with a
+    /// mark: `…(12345 more characters)`. The call and the result come from
+    /// the visible-only worker (Grader.grade). Never on a hidden test.
+    public var call: String? = nil
+    public var expected: String? = nil
+    public var got: String? = nil
 
     enum CodingKeys: String, CodingKey {
         case name, status, visibility, score
@@ -105,6 +114,17 @@ public struct TestReport: Codable, Sendable {
         case hint, output
         case outputTruncated = "output_truncated"
         case message
+        case call, expected, got
+    }
+}
+
+extension TestReport {
+    /// `call`, `expected` and `got` as `label: value` lines, for the formats
+    /// that show them as text; none for a hidden test (a second lock: the
+    /// grader never gives one these fields).
+    var failureLines: [String] {
+        guard visibility == .visible else { return [] }
+        return [("call", call), ("expected", expected), ("got", got)].compactMap { label, value in value.map { "\(label): \($0)" } }
     }
 }
 

@@ -76,6 +76,7 @@ public struct TextReport {
             lines.append("  \(paint(n.id, .yellow)): \(TerminalText.escapingControls(n.message))")
         }
         for e in report.exercises {
+            lines += failureBlock(e)
             lines += outputBlock(e)
         }
         return lines.joined(separator: "\n") + "\n"
@@ -90,6 +91,24 @@ public struct TextReport {
     /// Whether every exercise is `missing`: no graded entry point anywhere.
     static func definesNone(_ report: Report) -> Bool {
         !report.exercises.isEmpty && report.exercises.allSatisfy { $0.status == .missing }
+    }
+
+    /// The first failing visible test of an exercise as Python would write
+    /// it: its call, the expected value and what it returned (each already
+    /// cut, PyRepr), indented under the table. Hidden tests have none.
+    func failureBlock(_ e: ExerciseReport) -> [String] {
+        guard
+            let t = e.tests.first(where: {
+                $0.visibility == .visible && $0.status != .passed && ($0.call != nil || $0.expected != nil || $0.got != nil)
+            })
+        else { return [] }
+        var out = ["  \(bold("\(e.id): test '\(TerminalText.escapingControls(t.name))'")) (\(t.status.rawValue)):"]
+        for (label, value) in [("call:    ", t.call), ("expected:", t.expected), ("got:     ", t.got)] {
+            // Python's repr escapes every control character already; this
+            // is the second lock on the terminal's door.
+            if let value { out.append("    \(label) " + TerminalText.escapingControls(value)) }
+        }
+        return out
     }
 
     /// At most so many lines of a test's output in the text report (the

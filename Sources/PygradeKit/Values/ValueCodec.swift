@@ -22,6 +22,19 @@ public enum ValueCodec {
         }
     }
 
+    /// The value a prefix of a stream starts (HarnessSpec.argumentPreviewBytes):
+    /// containers hold the items that arrived whole, a string or bytes the
+    /// bytes that arrived (a string cut at a character), and `cut` says the
+    /// stream went on. Nil when not even one item arrived, or the bytes are
+    /// no stream at all.
+    public static func decodePrefix(_ bytes: [UInt8]) -> (value: PyValue, cut: Bool)? {
+        bytes.withUnsafeBufferPointer { buf in
+            var reader = Reader(buf: buf, prefix: true)
+            guard let value = try? reader.value() else { return nil }
+            return (value, reader.cut || reader.pos != buf.count)
+        }
+    }
+
     private enum Kind { case list, tuple, set, frozenset, dict }
 
     private struct Open {
@@ -33,6 +46,10 @@ public enum ValueCodec {
     private struct Reader {
         let buf: UnsafeBufferPointer<UInt8>
         var pos = 0
+        /// Reading a prefix (decodePrefix): the end of the bytes closes every
+        /// open container instead of failing, and sets `cut`.
+        var prefix = false
+        var cut = false
 
         mutating func byte() throws(DecodeError) -> UInt8 {
             guard pos < buf.count else { throw DecodeError(description: "truncated value") }
@@ -64,60 +81,30 @@ public enum ValueCodec {
         }
 
         mutating func blob() throws(DecodeError) -> [UInt8] {
-            let n = try count()
-            defer { pos += n }
-            return Array(buf[pos..<pos + n])
+            let n = try varint()
+            if prefix && n > UInt64(buf.count - pos) {
+                // What arrived of it; the stream ends here.
+                cut = true
+                defer { pos = buf.count }
+                return Array(buf[pos...])
+            }
+            guard n <= UInt64(buf.count - pos) else { throw DecodeError(description: "length past the end") }
+            defer { pos += Int(n) }
+            return Array(buf[pos..<pos + Int(n)])
         }
 
         mutating func value() throws(DecodeError) -> PyValue {
             var stack: [Open] = []
             while true {
                 var finished: PyValue
-                let tag = try byte()
-                switch tag {
-                case UInt8(ascii: "N"): finished = .none
-                case UInt8(ascii: "T"): finished = .bool(true)
-                case UInt8(ascii: "F"): finished = .bool(false)
-                case UInt8(ascii: "i"):
-                    let z = try varint()
-                    finished = .int(Int64(bitPattern: (z >> 1) ^ (0 &- (z & 1))))
-                case UInt8(ascii: "I"):
-                    let text = try blob()
-                    guard ValueCodec.isCanonicalBigInt(text) else {
-                        throw DecodeError(description: "an int outside int64 not spelt as Python's hex() spells it")
-                    }
-                    finished = .bigInt(String(decoding: text, as: UTF8.self))
-                case UInt8(ascii: "f"):
-                    guard buf.count - pos >= 8 else { throw DecodeError(description: "truncated float") }
-                    var bits: UInt64 = 0
-                    for i in 0..<8 { bits |= UInt64(buf[pos + i]) << (8 * UInt64(i)) }
-                    pos += 8
-                    finished = .float(Double(bitPattern: bits))
-                case UInt8(ascii: "s"): finished = .str(try blob())
-                case UInt8(ascii: "b"): finished = .bytes(try blob())
-                case UInt8(ascii: "l"), UInt8(ascii: "t"), UInt8(ascii: "S"), UInt8(ascii: "z"), UInt8(ascii: "d"):
-                    let kind: Kind =
-                        switch tag {
-                        case UInt8(ascii: "l"): .list
-                        case UInt8(ascii: "t"): .tuple
-                        case UInt8(ascii: "S"): .set
-                        case UInt8(ascii: "z"): .frozenset
-                        default: .dict
-                        }
-                    let n = try count()
-                    let items = kind == .dict ? 2 * n : n
-                    if items > 0 {
-                        guard stack.count < ValueCodec.maxDepth else {
-                            throw DecodeError(description: "nested deeper than \(ValueCodec.maxDepth) levels")
-                        }
-                        var open = Open(kind: kind, remaining: items, items: [])
-                        open.items.reserveCapacity(items)
-                        stack.append(open)
-                        continue
-                    }
-                    finished = Reader.build(kind, [])
-                default:
-                    throw DecodeError(description: "unknown tag \(tag)")
+                do {
+                    guard let item = try item(&stack) else { continue }
+                    finished = item
+                } catch {
+                    // A prefix ends wherever its bytes do: what arrived stands.
+                    guard prefix, !stack.isEmpty else { throw error }
+                    cut = true
+                    return Reader.closing(stack)
                 }
                 // Attach the finished value to its parents, closing every
                 // container it completes.
@@ -134,6 +121,72 @@ public enum ValueCodec {
             }
         }
 
+        /// One tag and what follows it: a finished value, or nil when it
+        /// opened a container (now on the stack).
+        private mutating func item(_ stack: inout [Open]) throws(DecodeError) -> PyValue? {
+            let tag = try byte()
+            switch tag {
+            case UInt8(ascii: "N"): return PyValue.none
+            case UInt8(ascii: "T"): return .bool(true)
+            case UInt8(ascii: "F"): return .bool(false)
+            case UInt8(ascii: "i"):
+                let z = try varint()
+                return .int(Int64(bitPattern: (z >> 1) ^ (0 &- (z & 1))))
+            case UInt8(ascii: "I"):
+                let text = try blob()
+                guard ValueCodec.isCanonicalBigInt(text) else {
+                    throw DecodeError(description: "an int outside int64 not spelt as Python's hex() spells it")
+                }
+                return .bigInt(String(decoding: text, as: UTF8.self))
+            case UInt8(ascii: "f"):
+                guard buf.count - pos >= 8 else { throw DecodeError(description: "truncated float") }
+                var bits: UInt64 = 0
+                for i in 0..<8 { bits |= UInt64(buf[pos + i]) << (8 * UInt64(i)) }
+                pos += 8
+                return .float(Double(bitPattern: bits))
+            case UInt8(ascii: "s"):
+                let text = try blob()
+                return .str(cut ? ValueCodec.wholeCharacters(text) : text)
+            case UInt8(ascii: "b"): return .bytes(try blob())
+            case UInt8(ascii: "l"), UInt8(ascii: "t"), UInt8(ascii: "S"), UInt8(ascii: "z"), UInt8(ascii: "d"):
+                let kind: Kind =
+                    switch tag {
+                    case UInt8(ascii: "l"): .list
+                    case UInt8(ascii: "t"): .tuple
+                    case UInt8(ascii: "S"): .set
+                    case UInt8(ascii: "z"): .frozenset
+                    default: .dict
+                    }
+                // In a prefix, fewer items can arrive than there are bytes
+                // left (each takes one at least): no more is ever waited for.
+                let n = prefix ? Int(min(try varint(), UInt64(buf.count - pos))) : try count()
+                let items = kind == .dict ? 2 * n : n
+                guard items > 0 else { return Reader.build(kind, []) }
+                guard stack.count < ValueCodec.maxDepth else {
+                    throw DecodeError(description: "nested deeper than \(ValueCodec.maxDepth) levels")
+                }
+                var open = Open(kind: kind, remaining: items, items: [])
+                open.items.reserveCapacity(items)
+                stack.append(open)
+                return nil
+            default:
+                throw DecodeError(description: "unknown tag \(tag)")
+            }
+        }
+
+        /// Every open container closed on what it holds (a dict's lone last
+        /// key dropped), innermost first.
+        static func closing(_ stack: [Open]) -> PyValue {
+            var stack = stack
+            var inner: PyValue?
+            while var top = stack.popLast() {
+                if let inner { top.items.append(inner) }
+                if top.kind == .dict && top.items.count % 2 == 1 { top.items.removeLast() }
+                inner = build(top.kind, top.items)
+            }
+            return inner ?? .none
+        }
+
         static func build(_ kind: Kind, _ items: [PyValue]) -> PyValue {
             switch kind {
             case .list: return .list(items)
@@ -144,6 +197,14 @@ public enum ValueCodec {
                 return .dict(stride(from: 0, to: items.count, by: 2).map { PyPair(items[$0], items[$0 + 1]) })
             }
         }
+    }
+
+    /// A cut string's bytes without the part of a character at their end.
+    static func wholeCharacters(_ bytes: [UInt8]) -> [UInt8] {
+        guard let lead = bytes.indices.reversed().prefix(4).first(where: { bytes[$0] & 0xC0 != 0x80 }) else { return bytes }
+        let b = bytes[lead]
+        let length = b < 0x80 ? 1 : b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : 2
+        return bytes.count - lead < length ? Array(bytes[..<lead]) : bytes
     }
 
     /// What 'I' may hold (as `valid_bigint` in `value_digest.c`): Python's
