@@ -471,11 +471,15 @@ int pg_sandbox_prepare_seccomp(void) {
     rc |= seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0);
     // No network: creating a socket fails (a local socketpair stays possible).
     rc |= seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EACCES), SCMP_SYS(socket), 0);
-    // No System V IPC: a queue, segment or semaphore set outlives its job,
-    // and the worker's IPC namespace is shared by every job it runs, so it
-    // would carry data from one candidate to the next. The calls fail.
-    static const char *const ipc_calls[] = {"msgget", "msgsnd", "msgrcv", "msgctl", "shmget", "shmat", "shmdt",
-                                            "shmctl", "semget", "semop", "semtimedop", "semctl", "ipc"};
+    // No System V IPC and no POSIX message queues: a queue, segment or
+    // semaphore set outlives its job, and the worker's IPC namespace is
+    // shared by every job it runs, so it would carry data from one
+    // candidate to the next. The calls fail. (Landlock also refuses
+    // mq_open, but a machine may lack Landlock.)
+    static const char *const ipc_calls[] = {"msgget",        "msgsnd",          "msgrcv",    "msgctl",       "shmget",
+                                            "shmat",         "shmdt",           "shmctl",    "semget",       "semop",
+                                            "semtimedop",    "semctl",          "ipc",       "mq_open",      "mq_unlink",
+                                            "mq_timedsend",  "mq_timedreceive", "mq_notify", "mq_getsetattr"};
     for (size_t i = 0; i < sizeof ipc_calls / sizeof ipc_calls[0]; i++) {
         int nr = seccomp_syscall_resolve_name(ipc_calls[i]);
         if (nr != __NR_SCMP_ERROR) rc |= seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), nr, 0);

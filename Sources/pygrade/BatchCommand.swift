@@ -43,6 +43,7 @@ struct BatchCommand: ParsableCommand {
     }
 
     func run() throws {
+        try StandardOutput.requireOpen()
         let catalog = try grading.catalog()
         var options = BatchOptions()
         options.jobs = jobs

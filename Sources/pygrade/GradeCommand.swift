@@ -36,6 +36,7 @@ struct GradeCommand: ParsableCommand {
 
     func run() throws {
         let start = Clock.now
+        try StandardOutput.requireOpen()
         let catalog = try grading.catalog()
         var options = grading.gradeOptions
         // Only the one named: the folder that holds a submission is often the
@@ -71,6 +72,7 @@ struct GradeCommand: ParsableCommand {
             let hidden = gradescopeHidden ?? options.assignment?.gradescopeHidden ?? .hidden
             print(try GradescopeReport(report, hidden: hidden, executionSeconds: start.millisecondsElapsed / 1000).encoded())
         }
+        try StandardOutput.flush()
         if timings { printTimings(grader) }
         warnNotGraded(report, grader)
         throw ExitCode((report.verdict == .passed ? ExitStatus.success : .failed).rawValue)

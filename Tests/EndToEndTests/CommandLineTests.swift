@@ -123,4 +123,19 @@ struct CommandLineTests {
                 readme.contains("pygrade --generate-completion-script \(shell)"), "README does not say how to install \(shell) completion")
         }
     }
+
+    /// Standard output closed (`>&-`): refused before anything is graded,
+    /// never a report lost with exit 0 (nor one written into whatever file
+    /// took descriptor 1).
+    @Test func aClosedStandardOutputIsRefusedNotALostReport() throws {
+        let file = ShellCommand.quote(PygradeBinary.fixture("correct.py"))
+        for command in [
+            "\"$PYGRADE\" grade \(file) >&-",
+            "\"$PYGRADE\" batch \(ShellCommand.quote(PygradeBinary.root.appendingPathComponent("Fixtures").path)) --out /dev/null --no-progress >&-",
+        ] {
+            let result = try ShellCommand.run(command)
+            #expect(result.status == 2, "\(command): \(result.stderr)")
+            #expect(result.stderr == "pygrade: standard output is closed: there is nowhere to write the report\n", "\(command)")
+        }
+    }
 }

@@ -114,4 +114,54 @@ struct CrossCandidateTests {
         #expect(statuses["a_first.py"] == "passed")
         #expect(statuses["b_second.py"] == "wrong_answer")
     }
+    /// A POSIX message queue lives in the worker's IPC namespace, which every
+    /// job of that worker shares: the first candidate leaves a message in
+    /// one, the second reads it. Landlock happens to refuse `mq_open`, so
+    /// this runs with Landlock left out: the seccomp filter must hold alone.
+    @Test func aMessageQueueCarriesNothingToTheNextCandidate() throws {
+        let scratch = try BatchScratch()
+        let queue = "/pygrade-\(UUID().uuidString.prefix(8))"
+        let common = """
+            import ctypes, os
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.mq_open.restype = ctypes.c_int
+            libc.mq_open.argtypes = [ctypes.c_char_p, ctypes.c_int, ctypes.c_int, ctypes.c_void_p]
+
+            """
+        try scratch.write(
+            "candidates/a_first.py",
+            common + """
+                q = libc.mq_open(b"\(queue)", os.O_CREAT | os.O_WRONLY, 0o600, None)
+                if q >= 0:
+                    libc.mq_send(q, b"left for the next one", 21, 0)
+
+                def double(x):
+                    return 2 * x
+
+                """)
+        try scratch.write(
+            "candidates/b_second.py",
+            common + """
+                received = 0
+                q = libc.mq_open(b"\(queue)", os.O_RDONLY | os.O_NONBLOCK, 0, None)
+                if q >= 0:
+                    buf = ctypes.create_string_buffer(65536)
+                    received = libc.mq_receive(q, buf, 65536, None)
+
+                def double(x):
+                    return 0 if received > 0 else 2 * x
+
+                """)
+        let out = scratch.path("results.jsonl")
+        let result = try PygradeBinary.run(
+            ["batch", scratch.candidates, "--exercises-dir", scratch.exercises, "--jobs", "1", "--out", out, "--no-progress"],
+            environment: ["PYGRADE_SANDBOX_DISABLE": "landlock"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let records = BatchScratch.lines(out).compactMap { $0 }
+        #expect(records.count == 2)
+        for record in records {
+            let status = (record["exercises"] as? [[String: Any]])?.first?["status"] as? String
+            #expect(status == "passed", "\(record["submission"] ?? ""): \(status ?? "none")")
+        }
+    }
 }
