@@ -223,11 +223,13 @@ struct FeedbackAttackTests {
     // MARK: Point 3: a visible test's call, expected value and returned value
 
     /// The visible test digs the hidden inputs out of its process and
-    /// returns them (plain, hex, reversed, as code points). That makes it a
-    /// wrong answer in the normal run, which proves the dig found them there;
-    /// the value a report shows must be the visible-only run's, where there
-    /// is nothing to find, so no format holds any of them. (Needs point 3 for
-    /// the `call`, `expected` and `got` fields; the rest holds today.)
+    /// returns them (plain, hex, reversed, as code points), or, with none to
+    /// find, another wrong answer ('nothing found'). The normal run's status
+    /// says which (a wrong result of the wrong type there proves the dig
+    /// found them); the value a report shows must be the visible-only run's,
+    /// where there is nothing to find: `got` is 'nothing found', and no
+    /// format holds any hidden input. (Needs point 3 for the `call`,
+    /// `expected` and `got` fields; the rest holds today.)
     @Test func gotComesFromTheVisibleOnlyRunAndCarriesNoHiddenInput() throws {
         let arena = try Arena()
         defer { arena.remove() }
@@ -244,15 +246,18 @@ struct FeedbackAttackTests {
                                 "reversed": [f[::-1] for f in found],
                                 "ords": [[ord(c) for c in f] for f in found],
                             }
+                        return "nothing found"
                     return \(Arena.right)
                 """)
         let outputs = try arena.everyFormat("cand.py")
         let tests = try #require(try outputs["json"]?.tests())
-        #expect(tests[0]["status"] as? String == "wrong_answer", "the dig found nothing in the normal run: \(tests[0])")
+        #expect(tests[0]["status"] as? String == "wrong_answer", "\(tests[0])")
+        // The dict is the normal run's: the dig found the hidden inputs there.
+        #expect((tests[0]["message"] as? String)?.hasPrefix("returned a dict") == true, "the dig found nothing: \(tests[0])")
         #expect(tests.dropFirst().allSatisfy { $0["status"] as? String == "passed" })
         #expect((tests[0]["call"] as? String)?.contains("'hello'") == true, "needs point 3: a visible test shows its call: \(tests[0])")
         #expect((tests[0]["expected"] as? String)?.contains("'HELLO'") == true, "needs point 3: and its expected value: \(tests[0])")
-        #expect(tests[0]["got"] is String, "needs point 3: and what it returned: \(tests[0])")
+        #expect(tests[0]["got"] as? String == "'nothing found'", "needs point 3: and the visible-only run's result: \(tests[0])")
         #expect(Self.leaks(outputs).isEmpty, "\(Self.leaks(outputs))")
         for (name, run) in outputs where ["text", "json", "junit", "gradescope", "batch"].contains(name) {
             #expect(run.status == 1 || (name == "batch" && run.status == 0), "\(name): exit \(run.status): \(run.err)")
@@ -261,10 +266,11 @@ struct FeedbackAttackTests {
 
     /// A candidate that returns the right value only where no hidden input
     /// is there to find (the visible-only run) and a wrong one where it is:
-    /// the report must not show "got" equal to "expected" under a wrong
-    /// answer without saying that the run that decided returned something
-    /// else, or a candidate could point at its own report to dispute a
-    /// verdict. (Needs point 3.)
+    /// the report must not show a wrong answer whose shown run returned the
+    /// expected value (`got` equal to `expected`, or no `got` at all) without
+    /// saying that the run that decided returned something else, or a
+    /// candidate could point at its own report to dispute a verdict.
+    /// (Needs point 3.)
     @Test func aGotThatDiffersFromTheDecidingRunIsNotPassedOffAsTheAnswer() throws {
         let arena = try Arena()
         defer { arena.remove() }
@@ -279,20 +285,21 @@ struct FeedbackAttackTests {
         let json = try arena.grade("cand.py", "json")
         let test = try #require(try json.tests().first)
         #expect(test["status"] as? String == "wrong_answer", "\(test)")
-        let got = try #require(test["got"] as? String, "needs point 3: \(test)")
-        let expected = try #require(test["expected"] as? String, "needs point 3: \(test)")
+        let got = test["got"] as? String
+        let expected = test["expected"] as? String
+        #expect(expected == "'HELLO'", "needs point 3: \(test)")
         let words = test["message"] as? String ?? ""
-        #expect(
-            got != expected || words.contains("again") || words.contains("differ") || words.contains("visible tests alone"),
-            "a wrong answer shown as got == expected, with nothing said: \(test)")
+        let said = words.contains("again") || words.contains("differ") || words.contains("visible tests alone")
+        #expect(said || (got != nil && got != expected), "a wrong answer with nothing said of the run that decided it: \(test)")
     }
 
     /// Values whose `__repr__`, `__str__`, `__format__` and `__eq__` lie
     /// ("RIGHT-ANSWER") and print a marker ("REPR-RAN") when called: what a
     /// report shows must be pygrade's rendering of the decoded value (or of
     /// its refusal), never the candidate's words, and nothing may call those
-    /// methods (their print would show in the test's output).
-    /// (Needs point 3 for `got`; no marker holds today.)
+    /// methods (their print would show in the test's output). Such a value
+    /// is no data, so there may be no `got`; the call and expected value are
+    /// still shown. (Needs point 3 for those; no marker holds today.)
     @Test func theCandidatesOwnReprIsNeverRunNorShown() throws {
         let arena = try Arena(visible: ["'hello'", "'abc'", "'xyz'"])
         defer { arena.remove() }
@@ -348,7 +355,7 @@ struct FeedbackAttackTests {
         let outputs = try arena.everyFormat("cand.py")
         let tests = try #require(try outputs["json"]?.tests())
         #expect(tests.prefix(3).allSatisfy { $0["status"] as? String == "wrong_answer" }, "\(tests)")
-        #expect(tests.prefix(3).allSatisfy { $0["got"] is String }, "needs point 3: each visible test shows what it returned: \(tests)")
+        #expect(tests.prefix(3).allSatisfy { $0["call"] is String && $0["expected"] is String }, "needs point 3: \(tests)")
         let shown = Self.leaks(outputs, ["REPR-RAN", "RIGHT-ANSWER"])
         #expect(shown.isEmpty, "a candidate's method ran or its words were shown: \(shown)")
     }
@@ -490,7 +497,7 @@ struct FeedbackAttackTests {
             #expect(test["call"] == nil && test["expected"] == nil && test["got"] == nil, "a hidden test shows its data: \(test)")
         }
         for name in ["text", "junit", "gradescope", "html"] {
-            #expect(try #require(outputs[name]).out.contains("'HELLO'"), "needs point 3: \(name) shows the expected value")
+            #expect(try #require(outputs[name]).out.contains("HELLO"), "needs point 3: \(name) shows the expected value")
         }
         #expect(Self.leaks(outputs).isEmpty, "\(Self.leaks(outputs))")
     }
