@@ -75,7 +75,7 @@ struct GradeCommand: ParsableCommand {
     /// A note on stderr when `assignment.yaml` lies next to the submission
     /// (as `batch` of that folder would read it) but `--assignment` was not given.
     private func noteUnreadAssignment() {
-        let folder = (path as NSString).deletingLastPathComponent
+        let folder = PathText.folder(of: path)
         let file = folder.isEmpty ? Assignment.fileName : (folder as NSString).appendingPathComponent(Assignment.fileName)
         var st = stat()
         guard lstat(file, &st) == 0 else { return }
