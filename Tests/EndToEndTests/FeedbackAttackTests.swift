@@ -157,14 +157,16 @@ struct FeedbackAttackTests {
     }
 
     /// Runs `executable` (the built pygrade by default) with `arguments`;
-    /// standard input from the file `stdin`, else /dev/null.
+    /// standard input from the file `stdin`, else /dev/null; in `cwd`, else
+    /// the package root.
     static func run(
-        _ arguments: [String], stdin: String? = nil, executable: String = PygradeBinary.executable.path, timeout: Double = 120
+        _ arguments: [String], stdin: String? = nil, executable: String = PygradeBinary.executable.path, cwd: String? = nil,
+        timeout: Double = 120
     ) throws -> Run {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
-        process.currentDirectoryURL = PygradeBinary.root
+        process.currentDirectoryURL = cwd.map { URL(fileURLWithPath: $0) } ?? PygradeBinary.root
         var env = ProcessInfo.processInfo.environment
         env["PYGRADE_CACHE"] = PygradeBinary.cache
         env.removeValue(forKey: "NO_COLOR")
@@ -663,6 +665,37 @@ struct FeedbackAttackTests {
         }
     }
 
+    // MARK: Point 4: an assignment a candidate writes
+
+    /// A candidate ships its own `assignment.yaml` (1000 points for the one
+    /// exercise, minutes of CPU per test) in its folder, as an LMS download
+    /// keeps every file a student uploads: neither `batch` of the folder of
+    /// candidates, nor `grade` of the candidate's folder or of the file next
+    /// to it, may grade under it. (Holds since point 4 landed.)
+    @Test func aCandidatesOwnAssignmentFileIsNeverRead() throws {
+        let arena = try Arena()
+        defer { arena.remove() }
+        let own = "name: Mine\nexercises:\n  - id: shout\n    points: 1000\n    limits: {time: 60, budget: 600}\n"
+        try arena.write("candidates/alice/shout.py", "def shout(s):\n    return 'nope'\n")
+        try arena.write("candidates/alice/assignment.yaml", own)
+        try arena.write("candidates/bob.py", "def shout(s):\n    return 'nope'\n")
+        let out = arena.path("results.jsonl")
+        let batch = try Self.run([
+            "batch", arena.candidates, "--exercises-dir", arena.exercises, "--out", out, "--no-progress", "--jobs", "1",
+        ])
+        #expect(batch.status == 0, "\(batch.err)")
+        let records = BatchScratch.lines(out).compactMap { $0 }
+        #expect(records.count == 2, "\(records)")
+        for record in records {
+            #expect(record["assignment"] == nil && record["max_score"] as? Double == 20, "\(record)")
+        }
+        for path in ["candidates/alice", "candidates/alice/shout.py"] {
+            let run = try arena.grade(path, "json")
+            let report = try run.json()
+            #expect(report["assignment"] == nil && report["max_score"] as? Double == 20, "\(path): \(report)")
+        }
+    }
+
     // MARK: Point 7: `grade -`
 
     /// Standard input graded as a file: the same verdict and the same
@@ -725,6 +758,31 @@ struct FeedbackAttackTests {
         #expect(run.status == 2, "\(script): \(run.out)\(run.err)")
         #expect(run.err.split(separator: "\n").count == 1, "\(script): \(run.err)")
         #expect(!run.err.contains("no such file"), "needs point 7: \(script): \(run.err)")
+    }
+
+    /// Found by this suite: a path of one character, as an operator types
+    /// it (`grade a`, and `grade -` once point 7 lands), or a results file
+    /// named so (`batch --out r`, rewritten by `--resume`), went through
+    /// Foundation's `NSString.deletingLastPathComponent`, which traps on a
+    /// one-character string in this toolchain: pygrade died of SIGILL (exit
+    /// 132) with a 37-line backtrace instead of grading.
+    @Test func aOneCharacterPathIsGradedNotACrash() throws {
+        let arena = try Arena()
+        defer { arena.remove() }
+        try arena.write("a", "def shout(s):\n    return 'nope'\n")
+        let grade = try Self.run(["grade", "a", "--exercises-dir", arena.exercises], cwd: arena.dir.path)
+        #expect(grade.status == 1, "exit \(grade.status): \(grade.err.prefix(300))")
+        #expect(grade.out.hasPrefix("a  failed"), "\(grade.out)")
+        try arena.write("candidates/c.py", "def shout(s):\n    return 'nope'\n")
+        let batch = ["batch", "candidates", "--exercises-dir", arena.exercises, "--out", "r", "--no-progress", "--jobs", "1"]
+        let first = try Self.run(batch, cwd: arena.dir.path)
+        #expect(first.status == 0, "exit \(first.status): \(first.err.prefix(300))")
+        // Changed: --resume grades it again and rewrites the results file.
+        try arena.write("candidates/c.py", "def shout(s):\n    return \(Arena.right)\n")
+        let again = try Self.run(batch + ["--resume"], cwd: arena.dir.path)
+        #expect(again.status == 0, "exit \(again.status): \(again.err.prefix(300))")
+        let records = BatchScratch.lines(arena.path("r")).compactMap { $0 }
+        #expect(records.count == 1 && records.first?["verdict"] as? String == "passed", "\(records)")
     }
 
     // MARK: Another candidate's code in a zygote forked later
