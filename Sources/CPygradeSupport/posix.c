@@ -1,10 +1,17 @@
 #include "CPygradeSupport.h"
+#include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdio.h>
 #include <unistd.h>
 
 int pg_pipe_cloexec(int fds[2]) { return pipe2(fds, O_CLOEXEC); }
+
+int pg_stdout_flush(void) {
+    errno = 0;
+    return fflush(stdout) != 0 || ferror(stdout) ? -1 : 0;
+}
 
 static volatile sig_atomic_t interrupted;
 

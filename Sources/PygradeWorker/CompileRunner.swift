@@ -33,6 +33,13 @@ final class CompileRunner {
 
     init(runtime: PythonRuntime) { self.runtime = runtime }
 
+    /// Drops the code kept of the last file: a process forked from the base
+    /// after this holds no candidate's code (what is freed is scrubbed).
+    func forget() {
+        last = nil
+        lastKey = []
+    }
+
     /// Waits for the compile children already killed.
     func reap() {
         for pid in unreaped {

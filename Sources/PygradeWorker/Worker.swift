@@ -146,6 +146,10 @@ final class WorkerBase {
                 return try Message(PrepareResponse(ok: false, error: "\(error)", milliseconds: t.millisecondsElapsed))
             }
         }
+        // The zygote is a copy of this process: the last file compiled, which
+        // the compiler keeps, would be in it and in every job child it forks,
+        // for whichever candidate comes next. Dropped (and so scrubbed) first.
+        compiler.forget()
         let zygote: Zygote
         let answer: PrepareResponse
         let previews: [[UInt8]]

@@ -81,13 +81,10 @@ struct GradeCommand: ParsableCommand {
     /// A note on stderr when `assignment.yaml` lies next to the submission
     /// (as `batch` of that folder would read it) but `--assignment` was not given.
     private func noteUnreadAssignment() {
-        // Standard input lies in no folder. (And NSString's path methods
-        // trap on "-" in this Foundation: plain string work instead.)
+        // Standard input lies in no folder.
         guard path != Submission.standardInputArgument else { return }
-        var trimmed = Substring(path)
-        while trimmed.count > 1 && trimmed.hasSuffix("/") { trimmed.removeLast() }
-        let folder = trimmed.lastIndex(of: "/").map { String(trimmed[...$0]) } ?? ""
-        let file = folder + Assignment.fileName
+        let folder = PathText.folder(of: path)
+        let file = folder.isEmpty ? Assignment.fileName : folder == "/" ? "/\(Assignment.fileName)" : "\(folder)/\(Assignment.fileName)"
         var st = stat()
         guard lstat(file, &st) == 0 else { return }
         var err = FileHandle.standardError

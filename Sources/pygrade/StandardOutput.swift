@@ -1,3 +1,4 @@
+import CPygradeSupport
 import Foundation
 
 /// Standard output, where `grade` writes its report and `batch` its summary.
@@ -16,8 +17,7 @@ enum StandardOutput {
     /// not (a full disk, a closed pipe): a report that was not written is
     /// not a success.
     static func flush() throws {
-        errno = 0
-        if fflush(stdout) != 0 || ferror(stdout) != 0 {
+        if pg_stdout_flush() != 0 {
             let why = errno != 0 ? String(cString: strerror(errno)) : "write error"
             throw CLIError.usage("cannot write the report to standard output: \(why)")
         }

@@ -137,5 +137,10 @@ struct CommandLineTests {
             #expect(result.status == 2, "\(command): \(result.stderr)")
             #expect(result.stderr == "pygrade: standard output is closed: there is nowhere to write the report\n", "\(command)")
         }
+        // A full disk: the report not written is not a success.
+        let full = try ShellCommand.run("\"$PYGRADE\" grade \(file) > /dev/full")
+        #expect(
+            full.status == 2 && full.stderr == "pygrade: cannot write the report to standard output: No space left on device\n",
+            "\(full.stderr)")
     }
 }

@@ -102,6 +102,10 @@ int pg_value_validate(const uint8_t *data, size_t len);
 /* pipe2(fds, O_CLOEXEC): Swift's Glibc module does not export pipe2. */
 int pg_pipe_cloexec(int fds[2]);
 
+/* Standard output flushed: 0, or -1 when a write to it failed at any time
+   (errno from the failing flush, else 0). */
+int pg_stdout_flush(void);
+
 /* Ctrl-C for a batch: after pg_interrupt_catch(), the first SIGINT only
    sets a flag (read by pg_interrupt_requested(), polled by the batch) and
    puts the default action back, so a second one stops the process at once;

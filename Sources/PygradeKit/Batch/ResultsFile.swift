@@ -202,7 +202,8 @@ public final class ResultsFile: @unchecked Sendable {
             throw e
         }
         // The rename itself must survive a crash too.
-        let dir = open((path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent, O_RDONLY)
+        let folder = PathText.folder(of: path)
+        let dir = open(folder.isEmpty ? "." : folder, O_RDONLY)
         if dir >= 0 {
             fsync(dir)
             close(dir)

@@ -1,0 +1,1 @@
+../../Exercises/reverse/reference.py
