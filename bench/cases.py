@@ -76,7 +76,7 @@ def load_candidate(path, name="candidate"):
 
 
 def run_case(definition, entry, case, want):
-    """True when the candidate passes the case, with the SPEC's rules."""
+    """True when the candidate passes the case, with pygrade's rules (equality, unchanged inputs)."""
     name, probe, args, kwargs = case
     before = copy.deepcopy(args) if definition.get("inputs_immutable") else None
     got = call(entry, probe, args, kwargs)

@@ -2,7 +2,7 @@
 // its namespaces once, before Python starts; each job child then applies
 // no_new_privs, Landlock, seccomp and drops its capabilities. Every layer
 // records whether it is active and, when not, why: nothing is skipped
-// silently (SPEC §6).
+// silently (README "Sandbox").
 #include "CPythonShim.h"
 
 #include <dirent.h>

@@ -18,7 +18,7 @@ struct GradeCommand: ParsableCommand {
     @Argument(help: "The submission: a .py file or a folder; - reads it from standard input (named \(Submission.standardInputName)).")
     var path: String
 
-    @Option(help: "Report format: text, json (SPEC §4, docs/report.schema.json), junit (XML) or gradescope (results.json).")
+    @Option(help: "Report format: text, json (docs/report.schema.json), junit (XML) or gradescope (results.json).")
     var format: ReportFormat = .text
 
     @Option(

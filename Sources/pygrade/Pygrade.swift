@@ -25,7 +25,7 @@ struct Pygrade {
                 print(PygradeCommand.fullMessage(for: error))
                 exit(0)
             }
-            // Bad usage is exit 2 (SPEC §3), in one line.
+            // Bad usage is exit 2 (ExitStatus.usage), in one line.
             fail(
                 PygradeCommand.message(for: error).split(separator: "\n").first.map(String.init) ?? "bad usage",
                 code: ExitStatus.usage.rawValue)

@@ -123,7 +123,7 @@ struct ExerciseSetTests {
         #expect(list.stderr == "pygrade: \(yaml):6: weight must be a number\n")
     }
 
-    /// SPEC §2: every status an exercise can get has a fixture that gets it.
+    /// Every status an exercise can get has a fixture that gets it.
     /// `rule_violation` needs a rule, so only exercises with rules need it.
     @Test func everyExerciseHasAFixtureForEveryStatusItCanGet() throws {
         let catalog = try ExerciseCatalog.load(from: Self.exercises)

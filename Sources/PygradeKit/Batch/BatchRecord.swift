@@ -1,6 +1,6 @@
 import Foundation
 
-/// One line of a batch results file: a candidate's report (SPEC §4, plus
+/// One line of a batch results file: a candidate's report (Report, plus
 /// `elapsed_ms`), or an error record for a candidate that could not be graded.
 public enum BatchRecord: Sendable {
     case report(Report, elapsedMs: Double)
@@ -58,7 +58,7 @@ public enum BatchRecord: Sendable {
 public struct BatchErrorRecord: Codable, Sendable {
     public static let schemaID = "pygrade.batch-error/1"
     public enum Kind: String, Codable, Sendable {
-        /// The submission could not be read (SPEC §7).
+        /// The submission could not be read (bad input).
         case input
         /// The grader itself failed on it (exit 3).
         case `internal`

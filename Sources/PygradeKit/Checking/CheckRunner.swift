@@ -13,7 +13,7 @@ public struct CheckItem: Sendable {
     public var warning = false
 }
 
-/// The CI check (SPEC §1): every definition is valid (the Python it holds
+/// The CI check (`pygrade check`): every definition is valid (the Python it holds
 /// compiles), every reference earns full marks, grading is deterministic,
 /// every time limit has margin, and every fixture gets the statuses it
 /// declares. An exercise no fixture covers is a warning.

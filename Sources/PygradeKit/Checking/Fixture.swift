@@ -9,7 +9,7 @@ import Foundation
 /// byte-for-byte as it is (the empty file) in a sidecar `<name>.expect`.
 ///
 /// A fixture that must not be graded at all, but refused as bad input
-/// (SPEC §7: exit 2, one line naming the file or the entry), declares
+/// (bad input: exit 2, one line naming the file or the entry), declares
 /// instead, optionally with text that line must hold:
 ///
 ///     expect: refused anagrams.py: a symbolic link, not a regular file

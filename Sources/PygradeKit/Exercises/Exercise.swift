@@ -9,7 +9,7 @@ public struct Exercise: Sendable {
     /// What `points` may be, in exercise.yaml and in an assignment.
     public static let pointsRange: ClosedRange<Double> = 0...10000
     public var checker: CheckerKind
-    /// The arguments must be unchanged after the call (SPEC §2).
+    /// The arguments must be unchanged after the call (`inputs_immutable`).
     public var inputsImmutable: Bool
     /// Returning one of the arguments themselves is a wrong answer.
     public var freshResult: Bool

@@ -502,7 +502,7 @@ public final class Grader {
     // MARK: Verdicts (pure)
 
     /// Turns a worker's raw outcomes into the exercise's report, applying the
-    /// status precedence of SPEC §5. Pure: no process, no I/O.
+    /// status precedence (README "Statuses"). Pure: no process, no I/O.
     ///
     /// `response` (the normal run, all tests) decides every status, score,
     /// CPU time and peak; no text of it is shown beyond what CandidateText

@@ -1,4 +1,4 @@
-/// Per-test statuses (SPEC §5).
+/// Per-test statuses (README "Statuses").
 public enum TestStatus: String, Codable, Sendable, CaseIterable {
     case passed
     case wrongAnswer = "wrong_answer"

@@ -1,4 +1,4 @@
-/// The report of SPEC §4 (`pygrade.report/1`). Field names are the
+/// The report (`pygrade.report/1`, docs/report.schema.json). Field names are the
 /// contract: add fields freely, never rename or drop one.
 public struct Report: Codable, Sendable {
     public static let schemaID = "pygrade.report/1"
