@@ -215,8 +215,8 @@ struct ChildWatch {
             }
             if r < 0 { return true }
             outputCount += r
-            if captured.count < JobRunner.capturedOutputBytes {
-                captured += chunk[0..<min(r, JobRunner.capturedOutputBytes - captured.count)]
+            if captured.count < TestOutcome.keptOutputBytes {
+                captured += chunk[0..<min(r, TestOutcome.keptOutputBytes - captured.count)]
             }
             if outputCount > job.outputBytes { return false }
         }

@@ -18,8 +18,8 @@ struct JobRunner {
     /// The submission's marshalled code, from a compile child.
     let code: [UInt8]
 
-    /// Keep at most this much of each visible test's output.
-    static let capturedOutputBytes = 4096
+    /// Results longer than this, under a checker that allows it, travel and
+    /// are compared as digests (ChildWatch digests a longer value frame too).
     static let digestThreshold = 64 << 10
     /// Whether /proc is this worker's PID namespace's (Worker.main): per-test
     /// peaks are read there; else a child's peak comes from wait4 alone.

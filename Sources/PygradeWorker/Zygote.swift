@@ -123,7 +123,7 @@ struct Zygote {
         let t = Clock.now
         let prepared: PreparedExercise
         do {
-            prepared = try runtime.prepare(specJSON: specJSON, resultLimit: 64 << 20, previewBytes: previewBytes)
+            prepared = try runtime.prepare(specJSON: specJSON, resultLimit: JobRequest.maxResultBytes, previewBytes: previewBytes)
         } catch {
             try? channel.send(Message(PrepareResponse(ok: false, error: "\(error)", milliseconds: t.millisecondsElapsed)))
             exit(0)

@@ -127,7 +127,7 @@ struct BatchResultsTests {
         try HTMLReport.write(results: results, exerciseIDs: ["demo"], title: "t", to: html)
         let page = try String(contentsOfFile: html, encoding: .utf8)
         #expect(page.contains("<pre class=\"out\">&lt;b&gt;printed&lt;/b&gt; by the candidate</pre>"))
-        #expect(page.contains("cut: only the first \(Grader.keptOutputBytes) bytes are kept"))
+        #expect(page.contains("cut: only the first \(TestOutcome.keptOutputBytes) bytes are kept"))
         #expect(!page.contains("<b>printed</b>"))
     }
 

@@ -191,8 +191,8 @@ struct GraderReportTests {
         again.compile = .ok
         again.load = .ok
         var a0 = error(0, .runtimeError, "raised ValueError: bad")
-        a0.output = String(repeating: "x", count: Grader.keptOutputBytes)
-        a0.outputBytes = Grader.keptOutputBytes + 1  // printed more than was kept
+        a0.output = String(repeating: "x", count: TestOutcome.keptOutputBytes)
+        a0.outputBytes = TestOutcome.keptOutputBytes + 1  // printed more than was kept
         again.tests = [a0]
         let report = Grader.report(exercise: exercise, response: r, blobs: b, expected: expected, visibleRun: again)
         #expect(report.message == "test 'visible-one': raised ValueError: bad")

@@ -132,7 +132,8 @@ public enum HTMLReport {
                                 )
                             }
                             if let output = t.output {
-                                let cut = t.outputTruncated == true ? " (cut: only the first \(Grader.keptOutputBytes) bytes are kept)" : ""
+                                let cut =
+                                    t.outputTruncated == true ? " (cut: only the first \(TestOutcome.keptOutputBytes) bytes are kept)" : ""
                                 w.put("<tr><td colspan=\"5\"><pre class=\"out\">\(esc(output))</pre>\(cut)</td></tr>")
                             }
                         }

@@ -16,9 +16,7 @@ public struct GradeOptions: Sendable {
     public var assignment: Assignment?
     public var maxSubmissionBytes = Submission.defaultMaxBytes
     /// The largest result a test may return, encoded.
-    public var resultBytes = 64 << 20
-    /// Results longer than this, under an exact checker, travel as digests.
-    public var digestThreshold = 64 << 10
+    public var resultBytes = JobRequest.maxResultBytes
     /// `strict` refuses to grade when a sandbox layer is missing.
     public var sandbox = SandboxPolicy.default
 
@@ -66,9 +64,6 @@ public struct ExerciseTiming: Sendable {
 /// sent exercises stripped of their hidden tests: the normal run's job child
 /// holds every input, so anything it says could carry a hidden one.
 public final class Grader {
-    /// How much of each visible test's output the worker keeps
-    /// (JobRunner.capturedOutputBytes).
-    public static let keptOutputBytes = 4096
     public let catalog: ExerciseCatalog
     public let options: GradeOptions
     public let exercises: [Exercise]
@@ -585,7 +580,7 @@ public final class Grader {
                 let again = v.tests.first { $0.index == j }
                 if let again, let text = again.output, !text.isEmpty {
                     output = text
-                    if again.outputBytes > keptOutputBytes { outputTruncated = true }
+                    if again.outputBytes > TestOutcome.keptOutputBytes { outputTruncated = true }
                 }
                 if status != .passed {
                     why = visibleWords(status: status, why: safeWhy, normal: outcome, response: response, again: again, run: v)

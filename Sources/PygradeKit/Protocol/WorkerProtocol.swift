@@ -159,6 +159,9 @@ public struct JobRequest: Codable, Sendable {
     public var memoryBytes: UInt64
     public var outputBytes: Int
     public var resultBytes: Int
+    /// The largest result any test may return, encoded: the most a job
+    /// asks for, and what a zygote encodes its inputs' previews under.
+    public static let maxResultBytes = 64 << 20
     public var checkMutation: Bool
     public var freshResult: Bool
     public var checkRules: Bool
@@ -238,6 +241,9 @@ public struct TestOutcome: Codable, Sendable {
     /// What it printed, as far as kept (visible tests only), and how many
     /// bytes it printed in all.
     public var output: String?
+    /// How much of a visible test's output the worker keeps: the one
+    /// figure the worker cuts at and every report names.
+    public static let keptOutputBytes = 4096
     public var outputBytes = 0
 
     public init(index: Int, kind: Kind) {

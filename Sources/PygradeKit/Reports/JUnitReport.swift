@@ -132,7 +132,7 @@ public enum JUnitReport {
 
     /// Said after output that reached the size the worker keeps.
     static func truncationNote(_ t: TestReport) -> String {
-        t.outputTruncated == true ? "\n[pygrade: output cut, only the first \(Grader.keptOutputBytes) bytes are kept]\n" : ""
+        t.outputTruncated == true ? "\n[pygrade: output cut, only the first \(TestOutcome.keptOutputBytes) bytes are kept]\n" : ""
     }
 
     static func write(_ c: Case, classname: String, into xml: inout XMLWriter) {

@@ -90,7 +90,7 @@ public struct TestReport: Codable, Sendable {
     /// a worker that never held a hidden input (see Grader.grade). Absent for
     /// hidden tests and when nothing was printed.
     public var output: String?
-    /// Only the first `Grader.keptOutputBytes` bytes of the output are kept:
+    /// Only the first `TestOutcome.keptOutputBytes` bytes of the output are kept:
     /// present (true) when the test printed more than that.
     public var outputTruncated: Bool? = nil
     /// Why the test failed, in words (absent when it passed). Like the

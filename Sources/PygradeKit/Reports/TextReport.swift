@@ -129,7 +129,7 @@ public struct TextReport {
             notes.append("\(body.count - TextReport.outputLines) more lines")
             body = Array(body.prefix(TextReport.outputLines))
         }
-        if t.outputTruncated == true { notes.append("cut: only the first \(Grader.keptOutputBytes) bytes are kept") }
+        if t.outputTruncated == true { notes.append("cut: only the first \(TestOutcome.keptOutputBytes) bytes are kept") }
         var out = ["  \(bold("\(e.id): output of test '\(t.name)'"))" + (t.status == .passed ? "" : " (\(t.status.rawValue))") + ":"]
         out += body.map { "    | " + TerminalText.escapingControls($0) }
         if !notes.isEmpty { out.append("    [" + notes.joined(separator: "; ") + "]") }
