@@ -534,7 +534,7 @@ int pg_sandbox_prepare_seccomp(void) {
               "sched_set*, ioprio_set fail on any pid but its own) and starts from the worker's recorded limits");
     set_layer(PG_LAYER_SECCOMP, 1,
               "%u BPF instructions (%s): exec, ptrace, mount, namespaces, bpf, keyctl, io_uring... kill the job; fork, "
-              "socket and System V IPC fail; signals reach only the job itself",
+              "socket, System V IPC and POSIX message queues fail; signals reach only the job itself",
               (unsigned)seccomp_program.len, tree ? "a binary search on the call number" : "a linear scan");
     return 0;
 }
