@@ -314,6 +314,16 @@ struct IntegrityAttackTests {
 
     // MARK: Time
 
+    /// The references' expected results computed and cached (a first grade
+    /// on a cold cache builds every exercise's inputs and runs its
+    /// reference): the minute below bounds what a submission can cost, not
+    /// that one-off set-up, which would otherwise land on whichever timed
+    /// test runs first.
+    static func warmExpectedResults() throws {
+        let warm = try PygradeBinary.run(["grade", PygradeBinary.fixture("correct.py"), "--format", "json"], timeout: 600)
+        #expect(warm.status == 0, "\(warm.stderr)")
+    }
+
     /// The five exercises' answers, each made to wait in every call by `delay`
     /// (Python statements, `cpu` the test's CPU limit in seconds) first.
     static func everyExercise(delay: String) throws -> String {
@@ -338,6 +348,7 @@ struct IntegrityAttackTests {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("pygrade-sleeper-\(UUID().uuidString).py")
         try (try Self.everyExercise(delay: "time.sleep(2 * cpu + 1 - 0.2)")).write(to: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: file) }
+        try Self.warmExpectedResults()
         let result = try PygradeBinary.run(["grade", file.path, "--format", "json"], timeout: 600)
         #expect(result.seconds < 60, "one submission took \(Int(result.seconds)) s")
         let statuses = (try? result.json()["exercises"] as? [[String: Any]])?.map { $0["status"] as? String ?? "?" } ?? []
@@ -351,6 +362,7 @@ struct IntegrityAttackTests {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("pygrade-spinner-\(UUID().uuidString).py")
         try (try Self.everyExercise(delay: "while cpu:\n    pass")).write(to: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: file) }
+        try Self.warmExpectedResults()
         let result = try PygradeBinary.run(["grade", file.path, "--format", "json"], timeout: 600)
         #expect(result.seconds < 60, "one submission took \(Int(result.seconds)) s")
         let statuses = (try? result.json()["exercises"] as? [[String: Any]])?.map { $0["status"] as? String ?? "?" } ?? []
@@ -370,6 +382,7 @@ struct IntegrityAttackTests {
                 of: "import time\n\n", with: "import time\n\ntime.sleep(2.8)  # the load's wall-clock limit is 3 s (5 s for flatten)\n\n")
         try source.write(to: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: file) }
+        try Self.warmExpectedResults()
         let result = try PygradeBinary.run(["grade", file.path, "--format", "json"], timeout: 600)
         #expect(result.seconds < 60, "one submission took \(Int(result.seconds)) s")
         let statuses = (try? result.json()["exercises"] as? [[String: Any]])?.map { $0["status"] as? String ?? "?" } ?? []
