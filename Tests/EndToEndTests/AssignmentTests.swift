@@ -2,7 +2,7 @@ import Foundation
 import PygradeKit
 import Testing
 
-/// Assignments (README.md, "Assignments"): which exercises count, in which
+/// Assignments (docs/assignments.md): which exercises count, in which
 /// order, with which points and limits, and what Gradescope shows.
 @Suite("pygrade assignments")
 struct AssignmentTests {

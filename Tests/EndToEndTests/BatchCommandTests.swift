@@ -369,16 +369,16 @@ struct BatchCommandTests {
         #expect(rows.first { $0[0] == "binary.py" }?[3] == "error")
     }
 
-    /// The command README gives to validate a batch's results file, run as
-    /// written there on a batch with an unreadable candidate: error records
-    /// have a schema too, so it passes.
+    /// The command docs/reports.md gives to validate a batch's results file,
+    /// run as written there on a batch with an unreadable candidate: error
+    /// records have a schema too, so it passes.
     @Test func readmesValidationCommandPassesOnABatchWithErrors() throws {
-        let readme = try String(contentsOf: PygradeBinary.root.appendingPathComponent("README.md"), encoding: .utf8)
-        let commands = readme.split(separator: "\n").filter { $0.hasPrefix("python3 scripts/validate_schema.py ") }.map {
+        let doc = try String(contentsOf: PygradeBinary.root.appendingPathComponent("docs/reports.md"), encoding: .utf8)
+        let commands = doc.split(separator: "\n").filter { $0.hasPrefix("python3 scripts/validate_schema.py ") }.map {
             String($0.split(separator: "#", maxSplits: 1)[0]).trimmingCharacters(in: .whitespaces)
         }
-        let forResults = try #require(commands.first { $0.hasSuffix(" results.jsonl") }, "README has no command for results.jsonl")
-        let forReport = try #require(commands.first { $0.hasSuffix(" report.json") }, "README has no command for report.json")
+        let forResults = try #require(commands.first { $0.hasSuffix(" results.jsonl") }, "docs/reports.md has no command for results.jsonl")
+        let forReport = try #require(commands.first { $0.hasSuffix(" report.json") }, "docs/reports.md has no command for report.json")
 
         let scratch = try BatchScratch()
         try scratch.makeCandidates(3)

@@ -99,8 +99,8 @@ struct CommandLineTests {
         #expect(result.stdout.isEmpty)
     }
 
-    /// argument-parser writes the completion scripts; README says how to
-    /// install them, and they know every command's flags.
+    /// argument-parser writes the completion scripts; docs/usage.md says how
+    /// to install them, and they know every command's flags.
     @Test func shellCompletionScriptsAreProducedAndDocumented() throws {
         for shell in ["bash", "zsh", "fish"] {
             let result = try PygradeBinary.run(["--generate-completion-script", shell])
@@ -117,10 +117,11 @@ struct CommandLineTests {
         let end = try #require(bash.range(of: "\n}\n", range: check.upperBound..<bash.endIndex))
         let checkFunction = bash[check.upperBound..<end.lowerBound]
         #expect(checkFunction.contains("--exercises-dir"), "\(checkFunction)")
-        let readme = try String(contentsOf: PygradeBinary.root.appendingPathComponent("README.md"), encoding: .utf8)
+        let usage = try String(contentsOf: PygradeBinary.root.appendingPathComponent("docs/usage.md"), encoding: .utf8)
         for shell in ["bash", "zsh", "fish"] {
             #expect(
-                readme.contains("pygrade --generate-completion-script \(shell)"), "README does not say how to install \(shell) completion")
+                usage.contains("pygrade --generate-completion-script \(shell)"),
+                "docs/usage.md does not say how to install \(shell) completion")
         }
     }
 

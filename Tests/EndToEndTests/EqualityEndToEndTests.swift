@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// The one equality rule (README.md, "Equality") through the built binary:
+/// The one equality rule (docs/equality.md) through the built binary:
 /// the real encoder, the job child's digest of a large result, the unordered
 /// checker's element digests and their fallbacks. `EqualityTests` holds the
 /// same paths to python3's answers pair by pair; this shows the grader wired

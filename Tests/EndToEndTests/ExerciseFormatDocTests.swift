@@ -144,8 +144,10 @@ struct ExerciseFormatDocTests {
         let generate = try #require(text.split(separator: "\n").first { $0.hasPrefix("| `generate` |") })
         for key in ExerciseLoader.generateKeys { #expect(generate.contains("`\(key)`"), "generate's row does not name \(key)") }
         #expect(text.contains("`rng`"))
-        // And README points at it.
+        // And README and the exercises page point at it.
         let readme = try String(contentsOf: PygradeBinary.root.appendingPathComponent("README.md"), encoding: .utf8)
-        #expect(readme.contains("docs/exercise-format.md"))
+        #expect(readme.contains("(docs/exercise-format.md)"))
+        let exercises = try String(contentsOf: PygradeBinary.root.appendingPathComponent("docs/exercises.md"), encoding: .utf8)
+        #expect(exercises.contains("(exercise-format.md)"))
     }
 }

@@ -58,7 +58,7 @@ struct CheckRunnerTests {
     }
 
     /// The same bytes are not the same value when they hold a NaN, which
-    /// equals nothing (README.md, "Equality"); 2**70 and 2.0**70 are.
+    /// equals nothing (docs/equality.md); 2**70 and 2.0**70 are.
     @Test func determinismFollowsTheOneEqualityRule() throws {
         let tmp = TemporaryFolder()
         let e = try Self.exercise(tmp)

@@ -3,7 +3,7 @@ import Testing
 
 @testable import PygradeKit
 
-/// One equality rule on every path (README.md, "Equality"): Python `==` on
+/// One equality rule on every path (docs/equality.md): Python `==` on
 /// freshly decoded values. python3 builds a table of pairs and says what
 /// `==` (and the unordered checker, in Python's words) answers for each;
 /// every path of the grader must answer the same: the full comparison
@@ -189,7 +189,7 @@ struct EqualityTests {
             return x, b
 
         def unordered(got, exp):
-            """The unordered_unique checker in Python's words (README, "Equality")."""
+            """The unordered_unique checker in Python's words (docs/equality.md)."""
             if type(got) is not list: return "not a list"
             for i in range(len(got)):
                 for j in range(i):

@@ -6,8 +6,8 @@
 #
 #   bash docs/gradescope/make_autograder.sh [Exercises] [autograder.zip] [assignment.yaml]
 #
-# With an assignment file, the autograder grades under it (see README.md,
-# "Assignments"); check it first: pygrade check --assignment FILE.
+# With an assignment file, the autograder grades under it (see
+# docs/assignments.md); check it first: pygrade check --assignment FILE.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 exercises=$(cd "${1:-$root/Exercises}" && pwd)
