@@ -36,9 +36,12 @@ struct GradingOptions: ParsableArguments {
     var sandbox: SandboxPolicy = .default
 
     func validate() throws {
-        try Limit.check("--time-limit", timeLimit, above: 0, atMost: 600, unit: "seconds")
-        try Limit.check("--memory-limit", memoryLimit, from: 16, to: 65536, unit: "MiB")
-        try Limit.check("--wall-budget", wallBudget, above: 0, atMost: 3600, unit: "seconds")
+        // The upper bounds are the files' (LimitOverrides); a flag takes any
+        // positive time below them, as it always has.
+        let (time, memory, budget) = (LimitOverrides.timeRange, LimitOverrides.memoryRange, LimitOverrides.budgetRange)
+        try Limit.check("--time-limit", timeLimit, above: 0, atMost: time.upperBound, unit: "seconds")
+        try Limit.check("--memory-limit", memoryLimit, from: memory.lowerBound, to: memory.upperBound, unit: "MiB")
+        try Limit.check("--wall-budget", wallBudget, above: 0, atMost: budget.upperBound, unit: "seconds")
         try Limit.check("--max-size", maxSize, from: 1, to: Int.max, unit: "byte")
     }
 

@@ -13,6 +13,14 @@ public struct LimitOverrides: Sendable, Equatable {
 
     public static let keys: Set<String> = ["time", "memory", "output", "budget"]
 
+    /// The ranges each limit may take, wherever it is given: exercise.yaml,
+    /// an assignment, or the command line (whose flags also refuse what is
+    /// out of them).
+    public static let timeRange: ClosedRange<Double> = 0.01...600
+    public static let memoryRange: ClosedRange<Int> = 16...65536
+    public static let outputRange: ClosedRange<Int> = 0...(1 << 30)
+    public static let budgetRange: ClosedRange<Double> = 0.1...3600
+
     public init(time: Double? = nil, memory: Int? = nil, output: Int? = nil, budget: Double? = nil) {
         self.time = time
         self.memory = memory
@@ -23,10 +31,10 @@ public struct LimitOverrides: Sendable, Equatable {
     /// Reads a `limits:` mapping; its keys are named `limits.<key>` in errors.
     init(_ node: YAMLDocument) throws(DefinitionError) {
         let m = try node.mapping("limits", allowed: LimitOverrides.keys)
-        time = try m["time"]?.number("limits.time", in: 0.01...600)
-        memory = try m["memory"]?.integer("limits.memory", in: 16...65536)
-        output = try m["output"]?.integer("limits.output", in: 0...(1 << 30))
-        budget = try m["budget"]?.number("limits.budget", in: 0.1...3600)
+        time = try m["time"]?.number("limits.time", in: LimitOverrides.timeRange)
+        memory = try m["memory"]?.integer("limits.memory", in: LimitOverrides.memoryRange)
+        output = try m["output"]?.integer("limits.output", in: LimitOverrides.outputRange)
+        budget = try m["budget"]?.number("limits.budget", in: LimitOverrides.budgetRange)
     }
 
     public var isEmpty: Bool { self == LimitOverrides() }
