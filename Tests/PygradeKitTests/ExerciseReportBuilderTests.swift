@@ -12,23 +12,17 @@ struct ExerciseReportBuilderTests {
     let expected: ExpectedResults
 
     init() throws {
-        let tmp = TemporaryFolder()
-        let folder = tmp.exercise(
-            "built",
-            definition: """
-                id: built
-                title: Built
-                entry: f
-                points: 10
-                rules:
-                  - {id: no-sorted, message: sorted() is not allowed, penalty: 0.3, forbid_names: [sorted]}
-                  - {id: no-eval, message: eval() is not allowed, penalty: 0.6, forbid_names: [eval]}
-                tests:
-                  - {name: seen, visibility: visible, hint: basic, args: ["1"]}
-                  - {name: unseen, hint: large input, weight: 2, args: ["2"]}
-                  - {name: third, hint: edge, weight: 3, args: ["3"]}
-                """)
-        exercise = try ExerciseLoader.load(folder: folder)
+        exercise = try PureStepExercise.load(
+            "built", points: 10,
+            rules: [
+                "{id: no-sorted, message: sorted() is not allowed, penalty: 0.3, forbid_names: [sorted]}",
+                "{id: no-eval, message: eval() is not allowed, penalty: 0.6, forbid_names: [eval]}",
+            ],
+            tests: [
+                "{name: seen, visibility: visible, hint: basic, args: [\"1\"]}",
+                "{name: unseen, hint: large input, weight: 2, args: [\"2\"]}",
+                "{name: third, hint: edge, weight: 3, args: [\"3\"]}",
+            ])
         expected = try ExpectedResults(
             encoded: [ValueCodec.encode(.int(1)), ValueCodec.encode(.int(2)), ValueCodec.encode(.int(3))], referenceCPUms: [0, 0, 0])
     }

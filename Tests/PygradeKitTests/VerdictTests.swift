@@ -75,16 +75,10 @@ struct VerdictTests {
     // MARK: Scores
 
     /// 20 points over 17 tests of equal weight, one of them heavier.
-    static func exercise(rules: String = "") throws -> Exercise {
-        let tmp = TemporaryFolder()
+    static func exercise() throws -> Exercise {
         let tests =
-            (1...16).map { "  - {name: t\($0), hint: basic, args: [\"\($0)\"]}" } + [
-                "  - {name: heavy, hint: big, weight: 4, args: [\"0\"]}"
-            ]
-        let folder = tmp.exercise(
-            "scored", definition: "id: scored\ntitle: Scored\nentry: f\npoints: 20\n\(rules)tests:\n" + tests.joined(separator: "\n") + "\n"
-        )
-        return try ExerciseLoader.load(folder: folder)
+            (1...16).map { "{name: t\($0), hint: basic, args: [\"\($0)\"]}" } + ["{name: heavy, hint: big, weight: 4, args: [\"0\"]}"]
+        return try PureStepExercise.load("scored", points: 20, tests: tests)
     }
 
     @Test func pointsFollowTheWeightsAndAddUpWhole() throws {
