@@ -39,9 +39,9 @@ final class GradingWorkers {
 
     /// One job in `worker`. Test inputs that cannot be built are the
     /// exercise's fault, not the grader's: that error names it broken.
-    static func run(_ job: JobRequest, source: [UInt8], exercise: Exercise, in worker: WorkerClient) throws(GradeError) -> (
-        JobResponse, [[UInt8]]
-    ) {
+    static func run(
+        _ job: JobRequest, source: [UInt8], exercise: Exercise, in worker: WorkerClient
+    ) throws(GradeError) -> (JobResponse, [[UInt8]]) {
         let result: (JobResponse, [[UInt8]])
         do {
             result = try worker.run(job, source: source, exercise: exercise)
