@@ -5,6 +5,9 @@ public enum CheckVerdict: Equatable, Sendable {
     case fail(String)
 }
 
+/// The comparisons of a result against the reference's, by the exercise's
+/// checker; the fast paths take a result as it arrived (a digest, or the
+/// encoded value) and decode it only when they must.
 public enum Checker {
     public static func check(_ kind: CheckerKind, got: PyValue, expected: PyValue) -> CheckVerdict {
         switch kind {
@@ -62,6 +65,27 @@ public enum Checker {
         }
         out.removeLast(out.count - w)
         return out
+    }
+
+    // MARK: Fast paths: a result as it arrived
+
+    /// A large exact result, sent as its `==`-digest (hex) in place of the
+    /// value: right when it is the reference value's digest. Without either
+    /// digest, wrong.
+    static func check(digest: String?, expected: [UInt8]?) -> CheckVerdict {
+        digest != nil && expected.map(Digest.hex) == digest ? .pass : .fail("wrong result")
+    }
+
+    /// An encoded result: for the unordered checker, by its element digests
+    /// against the reference's (`expectedElements`) when both have them (no
+    /// decoding); otherwise decoded and checked.
+    static func check(_ kind: CheckerKind, encoded: [UInt8], expected: PyValue, expectedElements: [ElementDigest]?) -> CheckVerdict {
+        if kind == .unorderedUnique, let want = expectedElements, let have = Digest.elements(encoded) {
+            return unorderedUnique(got: have, expected: want)
+        }
+        let got: PyValue
+        do { got = try ValueCodec.decode(encoded) } catch { return .fail("the result is \(error)") }
+        return check(kind, got: got, expected: expected)
     }
 
     /// Numbers are one kind for Python `==`; other types only match themselves.

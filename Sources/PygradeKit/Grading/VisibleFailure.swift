@@ -5,7 +5,7 @@
 /// Where each comes from is what makes it safe to show:
 /// - the call, from the visible-only worker's zygote, which built the
 ///   visible tests' inputs alone and sent their start before any candidate
-///   code ran (`Grader.visibleArguments`): a candidate that changes its
+///   code ran (`VisibleText.arguments`): a candidate that changes its
 ///   arguments, or digs for hidden ones, changes nothing in it;
 /// - the expected value, from the reference solution (ExpectedStore);
 /// - the value returned, from the visible-only run, never from the normal

@@ -107,7 +107,7 @@ public enum JUnitReport {
             return Suite(cases: [Case(name: name, seconds: 0, problem: problem)])
         }
         var cases = exercise.tests.map { t -> Case in
-            // Only visible tests ever carry output (Grader.report); the
+            // Only visible tests ever carry output (ExerciseReportBuilder); the
             // visibility check is a second lock on that door.
             let output = t.visibility == .visible ? t.output.map { $0 + truncationNote(t) } : nil
             guard t.status != .passed else { return Case(name: t.name, seconds: t.cpuMs / 1000, problem: nil, output: output) }

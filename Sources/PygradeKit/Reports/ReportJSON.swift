@@ -30,8 +30,7 @@ public enum ReportJSON {
         var out: [UInt8] = []
         out.reserveCapacity(json.count * 2)
         var level = 0
-        var inString = false
-        var escaped = false
+        var strings = JSONStringScanner()
         func newline() {
             out.append(UInt8(ascii: "\n"))
             out += repeatElement(UInt8(ascii: " "), count: 2 * level)
@@ -40,21 +39,11 @@ public enum ReportJSON {
         while i < json.count {
             let c = json[i]
             i += 1
-            if inString {
+            if strings.inString(c) {
                 out.append(c)
-                if escaped {
-                    escaped = false
-                } else if c == UInt8(ascii: "\\") {
-                    escaped = true
-                } else if c == UInt8(ascii: "\"") {
-                    inString = false
-                }
                 continue
             }
             switch c {
-            case UInt8(ascii: "\""):
-                inString = true
-                out.append(c)
             case UInt8(ascii: "{"), UInt8(ascii: "["):
                 out.append(c)
                 if i < json.count, json[i] == UInt8(ascii: "}") || json[i] == UInt8(ascii: "]") {
