@@ -194,6 +194,8 @@ struct ChildFrames {
         case PG_RES_TOO_LARGE:
             outcome.kind = .tooLarge
         case PG_RES_ALIASED:
+            // Only where the job asks for a fresh result (child.c).
+            guard job.freshResult else { return nil }
             outcome.kind = .aliased
         case PG_RES_EXCEPTION:
             guard let s = payload.first else { return nil }

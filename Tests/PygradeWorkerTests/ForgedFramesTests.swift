@@ -153,6 +153,12 @@ import Testing
         #expect(short.feed(F.ready + F.loaded + F.result(0, PG_RES_DIGEST, [1, 2])) == ["ready", "loaded", "forged"])
     }
 
+    @Test func anAliasedResultWhereNoFreshResultIsAskedIsForged() throws {
+        // child.c checks for a returned argument only under fresh_result.
+        var m = F.machine(try F.job(tests: 1, freshResult: false))
+        #expect(m.feed(F.ready + F.loaded + F.result(0, PG_RES_ALIASED)) == ["ready", "loaded", "forged"])
+    }
+
     @Test func aResultWithoutItsArgumentDigestIsForged() throws {
         var m = F.machine(try F.job(tests: 1, checkMutation: true))
         #expect(m.feed(F.ready + F.loaded + F.result(0, PG_RES_VALUE, [UInt8(ascii: "N")])) == ["ready", "loaded", "forged"])

@@ -36,7 +36,7 @@ enum FrameBytes {
     /// A job as the orchestrator sends one, `tests` tests long.
     static func job(
         tests: Int = 2, resultBytes: Int = 1 << 20, testResultBytes: Int = 0, checkMutation: Bool = false, checkRules: Bool = false,
-        digestOK: Bool = false
+        digestOK: Bool = false, freshResult: Bool = true
     ) throws -> JobRequest {
         let test: [String: Any] = [
             "cpuSeconds": 1, "wallSeconds": 1, "digestOK": digestOK, "captureOutput": false, "resultBytes": testResultBytes,
@@ -44,7 +44,7 @@ enum FrameBytes {
         let job: [String: Any] = [
             "exerciseKey": "e", "entry": "f", "filename": "solution.py", "moduleName": "solution",
             "tests": Array(repeating: test, count: tests), "loadCPUSeconds": 1, "loadWallSeconds": 1, "memoryBytes": 1 << 28,
-            "outputBytes": 1 << 16, "resultBytes": resultBytes, "checkMutation": checkMutation, "freshResult": false,
+            "outputBytes": 1 << 16, "resultBytes": resultBytes, "checkMutation": checkMutation, "freshResult": freshResult,
             "checkRules": checkRules, "wallBudgetSeconds": 10, "fullText": false,
         ]
         return try JSONDecoder().decode(JobRequest.self, from: JSONSerialization.data(withJSONObject: job))
