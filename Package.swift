@@ -62,6 +62,7 @@ let package = Package(
             name: "PygradeKitTests",
             dependencies: ["PygradeKit", "CPygradeSupport", "TestSupport"]
         ),
+        .testTarget(name: "PygradeWorkerTests", dependencies: ["PygradeWorker", "CPythonShim", "CPython", "CPygradeSupport", "TestSupport"]),
         // Runs the built `pygrade` binary; depending on it makes
         // `swift test` build it first.
         .testTarget(

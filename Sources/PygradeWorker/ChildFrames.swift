@@ -1,76 +1,210 @@
 import CPythonShim
+import PygradeKit
 
-/// The frames a child writes on its result channel (child_common.c): u32
-/// little-endian length of (kind + head + body), the kind byte, the rest.
-/// Bytes are counted as they arrive, against a cap for the whole job: what
-/// a child sends is candidate-controlled, and neither this worker nor the
-/// orchestrator may grow with it.
+/// The protocol of a job child (child.c) as a pure state machine: the bytes
+/// it wrote go in, what the worker does next comes out. No process, clock
+/// or descriptor here, so that every order, honest or forged, can be fed to
+/// it with no child at all (PygradeWorkerTests). What only the kernel knows
+/// (CPU time, memory, output) the watch adds (ChildWatch).
+///
+///     Z | S V* (E | M | L (V* r)* V* D)
+///
+/// S comes before any candidate code runs, so only a first frame can be the
+/// harness's set-up failure; after it, anything out of this order was
+/// written by the candidate's code and ends the exercise as forged. So does
+/// a frame the job did not ask for: a result past the tests asked, a digest
+/// where the test wants the value, a rule hit when rules are not checked.
 struct ChildFrames {
-    /// The largest frame and the most bytes in all this reader takes.
-    let maxFrame: Int
-    let maxTotal: Int
-    /// Longer than this, a frame's length is no frame's at all (the harness
-    /// never sends more than the result limit): forged, not a flood.
-    let maxPossible: Int
-    private(set) var received = 0
-    private var buffer: [UInt8] = []
-    private var pos = 0
-
-    /// `received`: what earlier children of the same job sent.
-    init(maxFrame: Int, maxTotal: Int, maxPossible: Int, received: Int = 0) {
-        self.maxFrame = maxFrame
-        self.maxTotal = maxTotal
-        self.maxPossible = max(maxPossible, maxFrame)
-        self.received = received
+    enum Phase: Equatable {
+        case loading
+        case testing(Int)
+        case finishing
     }
 
-    enum Next {
-        case frame(kind: UInt8, body: ArraySlice<UInt8>)
+    /// What an accepted frame means.
+    enum Event {
+        /// The harness could not set the child up (the first frame only).
+        case setupFailed(String)
+        /// Set-up is done; from here on candidate code may run.
+        case ready
+        /// The module loaded: the phase is now the first test's.
+        case loaded
+        /// Loading raised: every test would end the same way.
+        case loadFailed(status: TestStatus, message: String)
+        /// The entry point is not there (or not callable).
+        case missing(String)
+        /// A test's result, as far as the frame can tell it; `value`: the
+        /// bytes to keep as its blob (kind .value only).
+        case result(TestOutcome, value: ArraySlice<UInt8>?)
+        /// Every test asked for has its result.
+        case done
+        /// A rule broken at run time; `first`: not reported before.
+        case ruleHit(RuleHit, first: Bool)
+
+        /// After it, the child has nothing more to say.
+        var endsJob: Bool {
+            switch self {
+            case .setupFailed, .loadFailed, .missing, .done: true
+            case .ready, .loaded, .result, .ruleHit: false
+            }
+        }
+    }
+
+    enum Step {
+        case event(Event)
         /// Not a whole frame yet.
         case more
-        /// A length no frame has (0, or past anything the harness sends).
+        /// A whole frame, out of order or not asked for: forged.
+        case forged
+        /// A length no frame has (FrameReader.Next.malformed): forged too.
         case malformed
-        /// A frame longer than the job may send at once: a flood, judged
-        /// from its header before its bytes arrive.
+        /// A frame longer than the job may send at once: a flood.
         case tooLong
     }
 
-    /// Takes what was read. False once the job has sent more than maxTotal.
-    mutating func append(_ bytes: ArraySlice<UInt8>) -> Bool {
-        received += bytes.count
-        if pos > 0 && pos == buffer.count {
-            buffer.removeAll(keepingCapacity: true)
-            pos = 0
+    /// Results longer than this, under a checker that allows it, travel and
+    /// are compared as digests (a longer value frame is digested here too).
+    static let digestThreshold = 64 << 10
+
+    let job: JobRequest
+    /// The first test this child runs (a fresh child resumes a job).
+    let start: Int
+    /// Per test, the digest of its arguments before any candidate touched
+    /// them (PreparedExercise), and the exercise's rule ids in order.
+    let argumentDigests: [[UInt8]]
+    let ruleIDs: [String]
+    private(set) var phase: Phase = .loading
+    private(set) var ready = false
+    /// An event that ends the job was taken: any frame after it is forged.
+    private(set) var over = false
+    private var ruleHitsSeen = Set<Int>()
+    private var reader: FrameReader
+
+    /// `alreadySent`: what earlier children of the same job sent.
+    init(job: JobRequest, start: Int, argumentDigests: [[UInt8]], ruleIDs: [String], alreadySent: Int = 0) {
+        self.job = job
+        self.start = start
+        self.argumentDigests = argumentDigests
+        self.ruleIDs = ruleIDs
+        // A job may send its results' worth, plus the frames' own bytes.
+        let limits = job.tests.map { $0.resultLimit(in: job) }
+        reader = FrameReader(
+            maxFrame: (limits.max() ?? 0) + 4096, maxTotal: limits.reduce(0, +) + 4096 * (job.tests.count + 8),
+            maxPossible: job.resultBytes + 4096, received: alreadySent)
+    }
+
+    /// Every byte the job's children have sent so far.
+    var received: Int { reader.received }
+    /// Bytes of a frame not yet whole (dropped if the channel ends).
+    var unfinished: Bool { reader.unfinished }
+
+    /// Takes what was read. False once the job has sent more than it may
+    /// in all: a flood.
+    mutating func take(_ bytes: ArraySlice<UInt8>) -> Bool { reader.append(bytes) }
+
+    /// The next frame's meaning, one at a time: the worker measures between
+    /// them.
+    mutating func next() -> Step {
+        switch reader.next() {
+        case .more: return .more
+        case .malformed: return .malformed
+        case .tooLong: return .tooLong
+        case .frame(let kind, let body): return interpret(kind: kind, body: body)
         }
-        buffer += bytes
-        return received <= maxTotal
     }
 
-    mutating func next() -> Next {
-        guard buffer.count - pos >= 4 else { return compact() }
-        let len = Int(ChildFrames.u32(buffer[pos..<pos + 4]))
-        guard len >= 1, len <= maxPossible else { return .malformed }
-        guard len <= maxFrame else { return .tooLong }
-        guard buffer.count - pos - 4 >= len else { return compact() }
-        let kind = buffer[pos + 4]
-        let body = buffer[(pos + 5)..<(pos + 4 + len)]
-        pos += 4 + len
-        return .frame(kind: kind, body: body)
-    }
-
-    /// Drops what was consumed before waiting for more.
-    private mutating func compact() -> Next {
-        if pos > 0 {
-            buffer.removeFirst(pos)
-            pos = 0
+    private mutating func interpret(kind: UInt8, body: ArraySlice<UInt8>) -> Step {
+        guard !over else { return .forged }
+        let b = body.startIndex
+        func text() -> String { String(decoding: body.prefix(1000), as: UTF8.self) }
+        let event: Event
+        switch (Int(kind), phase) {
+        case (PG_FRAME_SETUP_FAILED, .loading) where !ready:
+            // The first frame: no candidate code has run in this child yet.
+            event = .setupFailed(text())
+        case (PG_FRAME_READY, .loading) where !ready:
+            ready = true
+            event = .ready
+        case (PG_FRAME_LOADED, .loading) where ready:
+            phase = start < job.tests.count ? .testing(start) : .finishing
+            event = .loaded
+        case (PG_FRAME_LOAD_ERROR, .loading) where ready && body.count >= 1:
+            event = .loadFailed(
+                status: TestStatus(code: Int(body[b])) ?? .runtimeError,
+                message: String(decoding: body.dropFirst().prefix(1000), as: UTF8.self))
+        case (PG_FRAME_MISSING, .loading) where ready:
+            event = .missing(text())
+        case (PG_FRAME_RESULT, .testing(let k)) where body.count >= 5:
+            guard let (outcome, value) = result(k, body) else { return .forged }
+            phase = k + 1 < job.tests.count ? .testing(k + 1) : .finishing
+            event = .result(outcome, value: value)
+        case (PG_FRAME_DONE, .finishing):
+            event = .done
+        case (PG_FRAME_RULE_AT_RUN_TIME, _) where ready && job.checkRules && body.count == 1:
+            // A rule broken at run time (eval of text, a forbidden builtin
+            // reached by name): the rule's index, and no line, since a
+            // number the candidate could choose would be a channel. A forged
+            // one can only cost the candidate.
+            let i = Int(body[b])
+            guard i < ruleIDs.count else { return .forged }
+            event = .ruleHit(RuleHit(id: ruleIDs[i], line: 0), first: ruleHitsSeen.insert(i).inserted)
+        default:
+            return .forged
         }
-        return .more
+        if event.endsJob { over = true }
+        return .event(event)
     }
 
-    static func u32(_ bytes: ArraySlice<UInt8>) -> UInt32 {
-        let b = bytes.startIndex
-        return UInt32(bytes[b]) | UInt32(bytes[b + 1]) << 8 | UInt32(bytes[b + 2]) << 16 | UInt32(bytes[b + 3]) << 24
+    /// Test k's RESULT frame (child.c's send_result: u32 index, u8 kind, the
+    /// arguments' digest when mutation is checked, the body by kind), or nil
+    /// when it is not one the harness writes for this test.
+    private func result(_ k: Int, _ body: ArraySlice<UInt8>) -> (TestOutcome, ArraySlice<UInt8>?)? {
+        let b = body.startIndex
+        guard LittleEndian.u32(body[b..<b + 4]) == k else { return nil }
+        var at = b + 5
+        var outcome = TestOutcome(index: k, kind: .value)
+        if job.checkMutation {
+            guard body.count >= 5 + 16 else { return nil }
+            outcome.inputMutated = !body[at..<at + 16].elementsEqual(argumentDigests[k])
+            at += 16
+        }
+        let payload = body[at...]
+        var value: ArraySlice<UInt8>?
+        switch Int(body[b + 4]) {
+        case PG_RES_VALUE:
+            // A large value where a digest would do is digested here:
+            // the orchestrator never holds more than it must.
+            if payload.count > job.tests[k].resultLimit(in: job) {
+                outcome.kind = .tooLarge
+            } else if job.tests[k].digestOK && payload.count > ChildFrames.digestThreshold, let d = Digest.value(Array(payload)) {
+                outcome.kind = .digest
+                outcome.digest = Digest.hex(d)
+            } else {
+                value = payload
+            }
+        case PG_RES_DIGEST:
+            // Only where the job allows one (child.c sends it only then):
+            // a digest in place of a value the checker must see is forged.
+            guard job.tests[k].digestOK, payload.count == 16 else { return nil }
+            outcome.kind = .digest
+            outcome.digest = Digest.hex(Array(payload))
+        case PG_RES_NOT_PLAIN:
+            outcome.kind = .notPlain
+            outcome.detail = String(decoding: payload.prefix(200), as: UTF8.self)
+        case PG_RES_TOO_LARGE:
+            outcome.kind = .tooLarge
+        case PG_RES_ALIASED:
+            // Only where the job asks for a fresh result (child.c).
+            guard job.freshResult else { return nil }
+            outcome.kind = .aliased
+        case PG_RES_EXCEPTION:
+            guard let s = payload.first else { return nil }
+            outcome.kind = .error
+            outcome.status = TestStatus(code: Int(s)) ?? .runtimeError
+            outcome.detail = String(decoding: payload.dropFirst().prefix(1000), as: UTF8.self)
+        default:
+            return nil
+        }
+        return (outcome, value)
     }
-
-    static func kind(_ k: Int32) -> UInt8 { UInt8(truncatingIfNeeded: k) }
 }

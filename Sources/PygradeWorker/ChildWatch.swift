@@ -3,30 +3,20 @@ import Glibc
 import PygradeKit
 
 /// The poll loop of one job child: its deadlines (per phase CPU and wall,
-/// the exercise's wall budget), its output, and its frames, taken only where
-/// the protocol allows them (child.c):
-///
-///     Z | S V* (E | M | L (V* r)* V* D)
-///
-/// S comes before any candidate code runs, so only a first frame can be the
-/// harness's set-up failure; after it, anything out of this order was
-/// written by the candidate's code and ends the exercise as forged.
+/// the exercise's wall budget), its output, and its frames, which ChildFrames
+/// judges; this loop acts on what it says, measures what only the kernel
+/// knows, and reaps the child.
 struct ChildWatch {
-    typealias Phase = ChildEnd.Phase
+    typealias Phase = ChildFrames.Phase
 
-    let pid: pid_t
-    let statusFD: Int32
-    let schedFD: Int32
-    let resultFD: Int32
-    let outputFD: Int32
+    let child: ChildSpawn
     let job: JobRequest
-    let start: Int
     let budgetEnd: UInt64
     /// How many CPUs its threads can run on at once: CPU time runs up to
     /// that many times faster than the wall clock. (All the machine's: a
     /// smaller affinity only makes the loop wake a little more often.)
     static let cpus = Double(max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN))))
-    var phase: Phase = .loading
+    var phase: Phase { frames.phase }
     var phaseStart = Clock.now
     var phaseCPU: Double = 0
     var frames: ChildFrames
@@ -37,26 +27,13 @@ struct ChildWatch {
     var outputOpen = true
     var spawned = Clock.now
     var testsStarted: Clock?
-    var ready = false
-    var ruleHitsSeen = Set<Int>()
 
-    init(
-        pid: pid_t, statusFD: Int32, schedFD: Int32, resultFD: Int32, outputFD: Int32, start: Int, job: JobRequest, budgetEnd: UInt64,
-        alreadySent: Int
-    ) {
-        self.pid = pid
-        self.statusFD = statusFD
-        self.schedFD = schedFD
-        self.resultFD = resultFD
-        self.outputFD = outputFD
-        self.start = start
+    init(child: ChildSpawn, start: Int, job: JobRequest, prepared: PreparedExercise, budgetEnd: UInt64, alreadySent: Int) {
+        self.child = child
         self.job = job
         self.budgetEnd = budgetEnd
-        // A job may send its results' worth, plus the frames' own bytes.
-        let limits = job.tests.map { $0.resultLimit(in: job) }
         frames = ChildFrames(
-            maxFrame: (limits.max() ?? 0) + 4096, maxTotal: limits.reduce(0, +) + 4096 * (job.tests.count + 8),
-            maxPossible: job.resultBytes + 4096, received: alreadySent)
+            job: job, start: start, argumentDigests: prepared.argumentDigests, ruleIDs: prepared.ruleIDs, alreadySent: alreadySent)
     }
 
     var limits: (cpu: Double, wall: Double) {
@@ -71,11 +48,12 @@ struct ChildWatch {
     /// to a scheduler tick behind for a thread that is running) or its main
     /// thread's run time to the nanosecond, whichever is more.
     func cpuNow() -> Double {
-        max(0, pg_process_cpu_seconds(pid), schedFD >= 0 ? pg_proc_runtime_seconds(schedFD) : 0)
+        max(0, pg_process_cpu_seconds(child.pid), child.schedFD >= 0 ? pg_proc_runtime_seconds(child.schedFD) : 0)
     }
 
-    mutating func enter(_ p: Phase) {
-        phase = p
+    /// A new phase (ChildFrames moved to it): its clocks and its output
+    /// start from here.
+    mutating func phaseBegins() {
         phaseStart = Clock.now
         phaseCPU = cpuNow()
         outputCount = 0
@@ -84,7 +62,8 @@ struct ChildWatch {
 
     enum FrameResult { case more, violation, flood, jobOver }
 
-    mutating func run(prepared: PreparedExercise, response: inout JobResponse, blobs: inout [[UInt8]]) -> ChildEnd {
+    mutating func run(response: inout JobResponse, blobs: inout [[UInt8]]) -> ChildEnd {
+        let pid = child.pid
         var killReason: ChildEnd.KillReason?
         var jobOver = false
         loop: while true {
@@ -109,8 +88,11 @@ struct ChildWatch {
             // with all its threads busy it runs `cpus` times as fast as the
             // wall clock, so that is how soon the CPU budget left can run out.
             let waitMs = Int32(max(1, min(wallLeft, budgetLeft, (cpuLimit - cpuUsed) / ChildWatch.cpus) * 1000).rounded(.up))
-            var fds = [pollfd(fd: resultFD, events: Int16(POLLIN), revents: 0)]
-            if outputOpen { fds.append(pollfd(fd: outputFD, events: Int16(POLLIN), revents: 0)) }
+            var fds = [pollfd(fd: child.resultFD, events: Int16(POLLIN), revents: 0)]
+            if outputOpen { fds.append(pollfd(fd: child.outputFD, events: Int16(POLLIN), revents: 0)) }
+            // EINTR here (and on the reads below) goes back to the deadlines
+            // above rather than into the same wait again: not a case for
+            // retryingOnInterrupt.
             let n = poll(&fds, nfds_t(fds.count), waitMs)
             if n < 0 && errno != EINTR { break }
             if n <= 0 { continue }
@@ -119,15 +101,15 @@ struct ChildWatch {
             // output pipe to be empty), so output read after a frame
             // belongs to the next test.
             if fds[0].revents != 0 {
-                let r = read(resultFD, &chunk, chunk.count)
+                let r = read(child.resultFD, &chunk, chunk.count)
                 if r == 0 { break }  // the child closed its end: it is exiting
                 if r < 0 && errno != EAGAIN && errno != EINTR { break }
                 if r > 0 {
-                    guard frames.append(chunk[0..<r]) else {
+                    guard frames.take(chunk[0..<r]) else {
                         killReason = .flood
                         break
                     }
-                    switch processFrames(prepared: prepared, response: &response, blobs: &blobs) {
+                    switch processFrames(response: &response, blobs: &blobs) {
                     case .more: break
                     case .violation:
                         killReason = .protocolViolation
@@ -172,7 +154,7 @@ struct ChildWatch {
         var status: Int32 = 0
         var usage = rusage()
         let reapStart = Clock.now
-        while wait4(pid, &status, 0, &usage) < 0 && errno == EINTR {}
+        _ = try? retryingOnInterrupt("wait4") { wait4(pid, &status, 0, &usage) }
         response.timing.reapMs += reapStart.millisecondsElapsed
         if let t = testsStarted { response.timing.testsMs += t.millisecondsElapsed }
         let cpu =
@@ -187,7 +169,7 @@ struct ChildWatch {
     /// The child's peak resident memory so far, from the kernel (0 when
     /// /proc is not this PID namespace's: the peak then comes from wait4).
     func peakKiB() -> Int {
-        statusFD >= 0 ? max(0, pg_proc_peak_kib(statusFD)) : 0
+        child.statusFD >= 0 ? max(0, pg_proc_peak_kib(child.statusFD)) : 0
     }
 
     /// Waits (draining its output) until the child has exited, without
@@ -196,7 +178,7 @@ struct ChildWatch {
         let start = Clock.now
         while start.millisecondsElapsed < ms {
             var info = siginfo_t()
-            if waitid(P_PID, id_t(pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0 && info._sifields._sigchld.si_pid == pid {
+            if waitid(P_PID, id_t(child.pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0 && info._sifields._sigchld.si_pid == child.pid {
                 return true
             }
             _ = drainOutput()
@@ -208,7 +190,7 @@ struct ChildWatch {
     /// Reads what the child printed; false once it is over the limit.
     mutating func drainOutput() -> Bool {
         while true {
-            let r = read(outputFD, &chunk, chunk.count)
+            let r = read(child.outputFD, &chunk, chunk.count)
             if r == 0 {
                 outputOpen = false
                 return true
@@ -222,110 +204,56 @@ struct ChildWatch {
         }
     }
 
-    mutating func processFrames(prepared: PreparedExercise, response: inout JobResponse, blobs: inout [[UInt8]]) -> FrameResult {
+    mutating func processFrames(response: inout JobResponse, blobs: inout [[UInt8]]) -> FrameResult {
         while true {
             switch frames.next() {
             case .more: return .more
-            case .malformed: return .violation
+            case .malformed, .forged: return .violation
             case .tooLong: return .flood
-            case .frame(let kind, let body):
-                let result = handle(kind: kind, body: body, prepared: prepared, response: &response, blobs: &blobs)
-                if result != .more { return result }
+            case .event(let event):
+                record(event, response: &response, blobs: &blobs)
+                if event.endsJob { return .jobOver }
             }
         }
     }
 
-    mutating func handle(
-        kind: UInt8, body: ArraySlice<UInt8>, prepared: PreparedExercise, response: inout JobResponse, blobs: inout [[UInt8]]
-    ) -> FrameResult {
-        let b = body.startIndex
-        func text() -> String { String(decoding: body.prefix(1000), as: UTF8.self) }
-        switch (Int(kind), phase) {
-        case (PG_FRAME_SETUP_FAILED, .loading) where !ready:
-            // The first frame: no candidate code has run in this child yet.
-            response.internalError = "the job child could not set itself up: \(text())"
-            return .jobOver
-        case (PG_FRAME_READY, .loading) where !ready:
-            ready = true
-        case (PG_FRAME_LOADED, .loading) where ready:
+    /// What an accepted frame says, in the response, with what the kernel
+    /// says of the test it ends.
+    mutating func record(_ event: ChildFrames.Event, response: inout JobResponse, blobs: inout [[UInt8]]) {
+        switch event {
+        case .setupFailed(let text):
+            response.internalError = "the job child could not set itself up: \(text)"
+        case .ready, .done:
+            break
+        case .loaded:
             response.load = .ok
             if response.timing.loadMs == 0 { response.timing.loadMs = spawned.millisecondsElapsed }
             testsStarted = Clock.now
-            enter(start < job.tests.count ? .testing(start) : .finishing)
-        case (PG_FRAME_LOAD_ERROR, .loading) where ready && body.count >= 1:
+            phaseBegins()
+        case .loadFailed(let status, let message):
             response.load = .failed
-            response.loadStatus = TestStatus(code: Int(body[b])) ?? .runtimeError
-            response.loadMessage = String(decoding: body.dropFirst().prefix(1000), as: UTF8.self)
-            return .jobOver
-        case (PG_FRAME_MISSING, .loading) where ready:
+            response.loadStatus = status
+            response.loadMessage = message
+        case .missing(let text):
             response.load = .missing
-            response.loadMessage = text()
-            return .jobOver
-        case (PG_FRAME_RESULT, .testing(let k)) where body.count >= 5:
-            guard ChildFrames.u32(body[b..<b + 4]) == k else { return .violation }
-            var at = b + 5
-            var outcome = TestOutcome(index: k, kind: .value)
+            response.loadMessage = text
+        case .result(var outcome, let value):
             // Measured from outside, from the kernel: the frame says nothing
             // about time or memory.
             outcome.cpuMs = max(0, (cpuNow() - phaseCPU) * 1000)
             outcome.peakKiB = peakKiB()
-            if job.checkMutation {
-                guard body.count >= 5 + 16 else { return .violation }
-                outcome.inputMutated = !body[at..<at + 16].elementsEqual(prepared.argumentDigests[k])
-                at += 16
+            if let value {
+                outcome.blob = blobs.count
+                blobs.append(Array(value))
             }
-            let payload = body[at...]
-            switch Int(body[b + 4]) {
-            case PG_RES_VALUE:
-                // A large value where a digest would do is digested here:
-                // the orchestrator never holds more than it must.
-                if payload.count > job.tests[k].resultLimit(in: job) {
-                    outcome.kind = .tooLarge
-                } else if job.tests[k].digestOK && payload.count > JobRunner.digestThreshold, let d = Digest.value(Array(payload)) {
-                    outcome.kind = .digest
-                    outcome.digest = Digest.hex(d)
-                } else {
-                    outcome.blob = blobs.count
-                    blobs.append(Array(payload))
-                }
-            case PG_RES_DIGEST:
-                guard payload.count == 16 else { return .violation }
-                outcome.kind = .digest
-                outcome.digest = Digest.hex(Array(payload))
-            case PG_RES_NOT_PLAIN:
-                outcome.kind = .notPlain
-                outcome.detail = String(decoding: payload.prefix(200), as: UTF8.self)
-            case PG_RES_TOO_LARGE:
-                outcome.kind = .tooLarge
-            case PG_RES_ALIASED:
-                outcome.kind = .aliased
-            case PG_RES_EXCEPTION:
-                guard let s = payload.first else { return .violation }
-                outcome.kind = .error
-                outcome.status = TestStatus(code: Int(s)) ?? .runtimeError
-                outcome.detail = String(decoding: payload.dropFirst().prefix(1000), as: UTF8.self)
-            default:
-                return .violation
-            }
-            if job.tests[k].captureOutput && !captured.isEmpty {
+            if job.tests[outcome.index].captureOutput && !captured.isEmpty {
                 outcome.output = String(decoding: captured, as: UTF8.self)
             }
             outcome.outputBytes = outputCount
             response.tests.append(outcome)
-            enter(k + 1 < job.tests.count ? .testing(k + 1) : .finishing)
-        case (PG_FRAME_DONE, .finishing):
-            return .jobOver
-        case (PG_FRAME_RULE_AT_RUN_TIME, _) where ready && job.checkRules && body.count == 1:
-            // A rule broken at run time (eval of text, a forbidden builtin
-            // reached by name): the rule's index, and no line, since a
-            // number the candidate could choose would be a channel. A forged
-            // one can only cost the candidate.
-            let i = Int(body[b])
-            guard i < prepared.ruleIDs.count else { return .violation }
-            if ruleHitsSeen.insert(i).inserted { response.ruleHits.append(RuleHit(id: prepared.ruleIDs[i], line: 0)) }
-        default:
-            return .violation
+            phaseBegins()
+        case .ruleHit(let hit, let first):
+            if first { response.ruleHits.append(hit) }
         }
-        return .more
     }
 }

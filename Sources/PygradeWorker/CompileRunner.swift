@@ -44,7 +44,7 @@ final class CompileRunner {
     func reap() {
         for pid in unreaped {
             var status: Int32 = 0
-            while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+            _ = try? retryingOnInterrupt("waitpid") { waitpid(pid, &status, 0) }
         }
         unreaped = []
     }
@@ -64,7 +64,7 @@ final class CompileRunner {
         }
         let keys = ruleSets.keys.sorted()
         let start = Clock.now
-        let result = run(filename: filename, source: source, keys: keys, ruleSets: keys.map { ruleSets[$0]! }, job: job)
+        let result = run(filename: filename, source: source, keys: keys, ruleSets: keys.compactMap { ruleSets[$0] }, job: job)
         if case .success(var compiled) = result {
             compiled.milliseconds = start.millisecondsElapsed
             lastKey = key
@@ -77,17 +77,21 @@ final class CompileRunner {
     private func run(
         filename: String, source: [UInt8], keys: [String], ruleSets: [UnsafeMutablePointer<PyObject>], job: JobRequest
     ) -> Result<CompiledSource, WorkerFailure> {
-        var resultPipe: [Int32] = [0, 0]
-        var outputPipe: [Int32] = [0, 0]
-        guard pg_pipe_cloexec(&resultPipe) == 0, pg_pipe_cloexec(&outputPipe) == 0 else {
-            return .failure(WorkerFailure("pipe2: \(String(cString: strerror(errno)))"))
+        // Before the pipes, so that a failure here leaves nothing open.
+        guard let sets = PyTuple_New(ruleSets.count) else {
+            PyErr_Clear()
+            return .failure(WorkerFailure(.noMemory, "no memory for the rule sets"))
         }
-        let sets = PyTuple_New(ruleSets.count)!
         for (i, s) in ruleSets.enumerated() {
             pg_incref(s)
             PyTuple_SetItem(sets, i, s)
         }
         defer { pg_decref(sets) }
+        var resultPipe: [Int32] = [0, 0]
+        var outputPipe: [Int32] = [0, 0]
+        guard pg_pipe_cloexec(&resultPipe) == 0, pg_pipe_cloexec(&outputPipe) == 0 else {
+            return .failure(WorkerFailure(SystemError("pipe2")))
+        }
         let pid: pid_t = source.withUnsafeBufferPointer { src in
             filename.withCString { name in
                 var spec = pg_compile_job()
@@ -105,13 +109,14 @@ final class CompileRunner {
                 return pg_spawn_compile(&spec)
             }
         }
+        let forkError = SystemError("fork")
         close(resultPipe[1])
         close(outputPipe[1])
         defer {
             close(resultPipe[0])
             close(outputPipe[0])
         }
-        guard pid > 0 else { return .failure(WorkerFailure("fork: \(String(cString: strerror(errno)))")) }
+        guard pid > 0 else { return .failure(WorkerFailure(forkError)) }
         _ = fcntl(resultPipe[0], F_SETFL, O_NONBLOCK)
         _ = fcntl(outputPipe[0], F_SETFL, O_NONBLOCK)
         // Killed as soon as it has said all it will; reaped after the reply
@@ -120,15 +125,11 @@ final class CompileRunner {
             kill(pid, SIGKILL)
             unreaped.append(pid)
         }
-        var frames = ChildFrames(
-            maxFrame: job.resultBytes + 4096, maxTotal: job.resultBytes + 4096 * (keys.count + 2), maxPossible: job.resultBytes + 4096)
-        var code: [UInt8]?
-        var names: [String]?
-        var hits: [String: [RuleHit]] = [:]
+        var frames = CompileFrames(keys: keys, resultBytes: job.resultBytes)
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         let started = Clock.now
         var why = "ended without a word"
-        loop: while true {
+        while true {
             let wallLeft = job.loadWallSeconds - started.millisecondsElapsed / 1000
             let cpu = pg_process_cpu_seconds(pid)
             if wallLeft <= 0 || cpu > job.loadCPUSeconds {
@@ -136,6 +137,7 @@ final class CompileRunner {
                 break
             }
             var fds = [pollfd(fd: resultPipe[0], events: Int16(POLLIN), revents: 0)]
+            // EINTR (here and on the read below) goes back to the deadline.
             let n = poll(&fds, 1, Int32(max(1, min(wallLeft, 0.05) * 1000)))
             if n <= 0 { continue }
             // Nothing in it runs candidate code: what it prints (nothing) is
@@ -144,53 +146,11 @@ final class CompileRunner {
             let r = read(resultPipe[0], &chunk, chunk.count)
             if r == 0 { break }
             if r < 0 { if errno == EAGAIN || errno == EINTR { continue } else { break } }
-            guard frames.append(chunk[0..<r]) else { break }
-            frameLoop: while true {
-                let kind: UInt8
-                let body: ArraySlice<UInt8>
-                switch frames.next() {
-                case .more: break frameLoop
-                case .malformed, .tooLong: return .failure(WorkerFailure("the compile child sent a malformed frame"))
-                case .frame(let k, let b):
-                    kind = k
-                    body = b
-                }
-                let b = body.startIndex
-                switch Int(kind) {
-                case PG_FRAME_CODE where code == nil:
-                    code = Array(body)
-                case PG_FRAME_SYNTAX_ERROR where code == nil && body.count >= 4:
-                    let message = String(decoding: body[(b + 4)...].prefix(1000), as: UTF8.self)
-                    return .success(
-                        CompiledSource(
-                            outcome: .syntaxError(line: Int(ChildFrames.u32(body[b..<b + 4])), message: message), ruleHits: [:],
-                            milliseconds: 0))
-                case PG_FRAME_NAMES where code != nil && names == nil:
-                    guard case .list(let list)? = try? ValueCodec.decode(Array(body)) else {
-                        return .failure(WorkerFailure("the compile child sent names it cannot have read"))
-                    }
-                    names = list.compactMap(\.stringValue)
-                case PG_FRAME_RULE_HITS where code != nil && names != nil && body.count >= 4:
-                    let i = Int(ChildFrames.u32(body[b..<b + 4]))
-                    guard i < keys.count, case .list(let list)? = try? ValueCodec.decode(Array(body[(b + 4)...])) else {
-                        return .failure(WorkerFailure("the rule checker sent hits it cannot have found"))
-                    }
-                    hits[keys[i]] = list.compactMap { (h: PyValue) -> RuleHit? in
-                        guard case .tuple(let t) = h, t.count == 2, let id = t[0].stringValue, let line = t[1].intValue else { return nil }
-                        return RuleHit(id: id, line: Int(line))
-                    }
-                case PG_FRAME_RULE_FAILED where body.count >= 4:
-                    return .failure(
-                        WorkerFailure("the rule checker failed: \(String(decoding: body.dropFirst(4).prefix(500), as: UTF8.self))"))
-                case PG_FRAME_SETUP_FAILED:
-                    return .failure(
-                        WorkerFailure("the compile child could not set itself up: \(String(decoding: body.prefix(500), as: UTF8.self))"))
-                default:
-                    return .failure(WorkerFailure("the compile child sent a frame out of order"))
-                }
-                if let code, let names, hits.count == keys.count {
-                    return .success(CompiledSource(outcome: .code(code), ruleHits: hits, milliseconds: 0, definedNames: names))
-                }
+            guard frames.take(chunk[0..<r]) else { break }
+            switch frames.next() {
+            case .more: continue
+            case .compiled(let compiled): return .success(compiled)
+            case .failed(let failure): return .failure(failure)
             }
         }
         // It died or hung inside the compiler: source nested too deep for it.
@@ -204,19 +164,5 @@ final class CompileRunner {
             CompiledSource(
                 outcome: .syntaxError(line: 0, message: "the compiler could not handle this source (\(why))"), ruleHits: [:],
                 milliseconds: 0))
-    }
-}
-
-/// A signal's name as reports give it.
-func signalName(_ sig: Int32) -> String {
-    switch sig {
-    case SIGSEGV: "SIGSEGV"
-    case SIGBUS: "SIGBUS"
-    case SIGABRT: "SIGABRT"
-    case SIGILL: "SIGILL"
-    case SIGFPE: "SIGFPE"
-    case SIGKILL: "SIGKILL"
-    case SIGXCPU: "SIGXCPU"
-    default: "signal \(sig)"
     }
 }

@@ -3,47 +3,6 @@ import CPythonShim
 import Foundation
 import PygradeKit
 
-struct WorkerFailure: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
-}
-
-/// An exercise's inputs, built once in the worker: every job child forked
-/// afterwards inherits them without rebuilding (a million-leaf list costs
-/// nothing per candidate).
-final class PreparedExercise {
-    let tests: UnsafeMutablePointer<PyObject>
-    /// probes.py compiled, and the builtins before any candidate (both nil
-    /// for an exercise without probes).
-    let probesCode: UnsafeMutablePointer<PyObject>?
-    let builtinsItems: UnsafeMutablePointer<PyObject>?
-    /// The exercise's rules (rules.c's format), checked at run time in the
-    /// job child too, and their ids in order.
-    let rules: UnsafeMutablePointer<PyObject>?
-    let ruleIDs: [String]
-    /// Per test: the digest of (args, kwargs) before any candidate touched them.
-    let argumentDigests: [[UInt8]]
-    /// Per test, when asked (HarnessSpec.argumentPreviewBytes): the start of
-    /// (args, kwargs)'s value stream, before any candidate touched them.
-    let argumentPreviews: [[UInt8]]
-
-    init(
-        tests: UnsafeMutablePointer<PyObject>, probesCode: UnsafeMutablePointer<PyObject>?,
-        builtinsItems: UnsafeMutablePointer<PyObject>?, rules: UnsafeMutablePointer<PyObject>?, ruleIDs: [String],
-        argumentDigests: [[UInt8]], argumentPreviews: [[UInt8]]
-    ) {
-        self.argumentPreviews = argumentPreviews
-        self.tests = tests
-        self.rules = rules
-        self.ruleIDs = ruleIDs
-        self.probesCode = probesCode
-        self.builtinsItems = builtinsItems
-        self.argumentDigests = argumentDigests
-    }
-
-    var count: Int { PyList_Size(tests) }
-}
-
 /// The embedded interpreter of the worker. Initialised once, isolated (no
 /// site, no environment, no signal handlers), with the harness loaded.
 final class PythonRuntime {
@@ -56,13 +15,13 @@ final class PythonRuntime {
     init() throws(WorkerFailure) {
         var why = [CChar](repeating: 0, count: 512)
         guard pg_python_initialize(&why, why.count) == 0 else {
-            throw WorkerFailure("Python did not start: \(cString(why))")
+            throw WorkerFailure(.pythonStart, "Python did not start: \(cString(why))")
         }
-        guard let globals = PyDict_New() else { throw WorkerFailure("no memory") }
+        guard let globals = PyDict_New() else { throw WorkerFailure(.noMemory, "no memory") }
         PyDict_SetItemString(globals, "__builtins__", PyEval_GetBuiltins())
         PyDict_SetItemString(globals, "__name__", PyUnicode_FromString("pygrade_harness"))
         guard let r = PyRun_StringFlags(Harness.source, Py_file_input, globals, globals, nil) else {
-            throw WorkerFailure("the harness failed to load: \(PythonRuntime.takeError())")
+            throw WorkerFailure(.pythonStart, "the harness failed to load: \(PythonRuntime.takeError())")
         }
         pg_decref(r)
         guard let prepare = PyDict_GetItemString(globals, "prepare"),
@@ -71,8 +30,8 @@ final class PythonRuntime {
             let flush = PyDict_GetItemString(globals, "flush"),
             let compile = PyDict_GetItemString(PyEval_GetBuiltins(), "compile"),
             pg_rules_init() == 0
-        else { throw WorkerFailure("the harness is incomplete") }
-        guard pg_rules_warm(compile) == 0 else { throw WorkerFailure("the AST warm-up sample (rules.c) does not parse") }
+        else { throw WorkerFailure(.pythonStart, "the harness is incomplete") }
+        guard pg_rules_warm(compile) == 0 else { throw WorkerFailure(.pythonStart, "the AST warm-up sample (rules.c) does not parse") }
         pg_incref(prepare)
         pg_incref(ruleSets)
         pg_incref(checkSources)
@@ -111,30 +70,31 @@ final class PythonRuntime {
     }
 
     func prepare(specJSON: String, resultLimit: Int, previewBytes: Int? = nil) throws(WorkerFailure) -> PreparedExercise {
-        guard let spec = PyUnicode_FromString(specJSON) else { throw WorkerFailure(PythonRuntime.takeError()) }
+        guard let spec = PyUnicode_FromString(specJSON) else { throw WorkerFailure(.testInputs, PythonRuntime.takeError()) }
         defer { pg_decref(spec) }
         guard let pair = PyObject_CallOneArg(prepareFunction, spec) else {
             // A test's inputs failed: the message names the test already.
             let error = PythonRuntime.takeError()
             let named = Harness.testInputError + ": "
-            throw WorkerFailure(error.hasPrefix(named) ? String(error.dropFirst(named.count)) : error)
+            throw WorkerFailure(.testInputs, error.hasPrefix(named) ? String(error.dropFirst(named.count)) : error)
         }
         defer { pg_decref(pair) }
         guard let tests = PyTuple_GetItem(pair, 0), let rules = PyTuple_GetItem(pair, 1), let probesCode = PyTuple_GetItem(pair, 2),
             let builtinsItems = PyTuple_GetItem(pair, 3)
         else {
-            throw WorkerFailure("prepare() returned no tests")
+            throw WorkerFailure(.testInputs, "prepare() returned no tests")
         }
         pg_incref(tests)
         var digests: [[UInt8]] = []
         var previews: [[UInt8]] = []
         for i in 0..<PyList_Size(tests) {
-            let test = PyList_GetItem(tests, i)!
-            let args = PyTuple_GetItem(test, 1)!
-            let kwargs = PyTuple_GetItem(test, 2)!
+            guard let test = PyList_GetItem(tests, i), let args = PyTuple_GetItem(test, 1), let kwargs = PyTuple_GetItem(test, 2) else {
+                PyErr_Clear()
+                throw WorkerFailure(.testInputs, "test \(i + 1) is not (probe, args, kwargs)")
+            }
             var out = [UInt8](repeating: 0, count: 16)
             guard Int(pg_args_digest(args, pg_is_none(kwargs) != 0 ? nil : kwargs, resultLimit, &out)) == PG_ENC_OK else {
-                throw WorkerFailure("test \(i + 1): its arguments are not plain data")
+                throw WorkerFailure(.testInputs, "test \(i + 1): its arguments are not plain data")
             }
             digests.append(out)
             if let previewBytes {
@@ -156,10 +116,10 @@ final class PythonRuntime {
             // The rules' plan and their run-time hooks (inert until a job
             // child installs them), once here in the zygote rather than in
             // every child.
-            guard pg_rules_prepare(rules) == 0 else { throw WorkerFailure("the rules: \(PythonRuntime.takeError())") }
+            guard pg_rules_prepare(rules) == 0 else { throw WorkerFailure(.rules, "the rules: \(PythonRuntime.takeError())") }
             for i in 0..<PyTuple_Size(rules) {
                 guard let id = PyTuple_GetItem(PyTuple_GetItem(rules, i), 0), let utf8 = PyUnicode_AsUTF8(id) else {
-                    throw WorkerFailure("rule \(i + 1) has no id")
+                    throw WorkerFailure(.rules, "rule \(i + 1) has no id")
                 }
                 ruleIDs.append(String(cString: utf8))
             }
@@ -173,13 +133,15 @@ final class PythonRuntime {
     /// To be called in a child of the base: compiling arguments makes
     /// constants of them.
     func checkSources(itemsJSON: String) throws(WorkerFailure) -> [SourceCheckResponse.Problem] {
-        guard let text = PyUnicode_FromString(itemsJSON) else { throw WorkerFailure(PythonRuntime.takeError()) }
+        guard let text = PyUnicode_FromString(itemsJSON) else { throw WorkerFailure(.sourceCheck, PythonRuntime.takeError()) }
         defer { pg_decref(text) }
-        guard let result = PyObject_CallOneArg(checkSourcesFunction, text) else { throw WorkerFailure(PythonRuntime.takeError()) }
+        guard let result = PyObject_CallOneArg(checkSourcesFunction, text) else {
+            throw WorkerFailure(.sourceCheck, PythonRuntime.takeError())
+        }
         defer { pg_decref(result) }
         guard let utf8 = PyUnicode_AsUTF8(result),
             let problems = try? JSONDecoder().decode([SourceCheckResponse.Problem].self, from: Data(String(cString: utf8).utf8))
-        else { throw WorkerFailure("check_sources() returned no list of problems") }
+        else { throw WorkerFailure(.sourceCheck, "check_sources() returned no list of problems") }
         return problems
     }
 
@@ -187,9 +149,9 @@ final class PythonRuntime {
     /// it has none. Rules are no secret: the worker's base builds them, for
     /// its compile children.
     func ruleSets(json: String) throws(WorkerFailure) -> UnsafeMutablePointer<PyObject>? {
-        guard let text = PyUnicode_FromString(json) else { throw WorkerFailure(PythonRuntime.takeError()) }
+        guard let text = PyUnicode_FromString(json) else { throw WorkerFailure(.rules, PythonRuntime.takeError()) }
         defer { pg_decref(text) }
-        guard let sets = PyObject_CallOneArg(ruleSetsFunction, text) else { throw WorkerFailure(PythonRuntime.takeError()) }
+        guard let sets = PyObject_CallOneArg(ruleSetsFunction, text) else { throw WorkerFailure(.rules, PythonRuntime.takeError()) }
         if pg_is_none(sets) != 0 {
             pg_decref(sets)
             return nil

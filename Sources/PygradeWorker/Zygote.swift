@@ -21,7 +21,7 @@ struct Zygote {
         var toZygote: [Int32] = [0, 0]
         var fromZygote: [Int32] = [0, 0]
         guard pg_pipe_cloexec(&toZygote) == 0, pg_pipe_cloexec(&fromZygote) == 0 else {
-            throw WorkerFailure("pipe2: \(String(cString: strerror(errno)))")
+            throw WorkerFailure(SystemError("pipe2"))
         }
         let pid = pg_fork_zygote()
         if pid == 0 {
@@ -47,14 +47,15 @@ struct Zygote {
         }
         close(toZygote[0])
         close(fromZygote[1])
+        let forkError = SystemError("fork")
         let zygote = Zygote(pid: pid, channel: FramedPipe(readFD: fromZygote[0], writeFD: toZygote[1]))
         guard pid > 0 else {
             zygote.stop()
-            throw WorkerFailure("fork: \(String(cString: strerror(errno)))")
+            throw WorkerFailure(forkError)
         }
         guard let hello = try? zygote.channel.receive(), let answer = try? hello.decode(PrepareResponse.self) else {
             zygote.stop()
-            throw WorkerFailure("the exercise's zygote died while building its inputs")
+            throw WorkerFailure(.zygoteLost, "the exercise's zygote died while building its inputs")
         }
         return (zygote, answer, hello.blobs)
     }
@@ -111,7 +112,7 @@ struct Zygote {
         if pid > 0 {
             kill(pid, SIGKILL)
             var status: Int32 = 0
-            while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+            _ = try? retryingOnInterrupt("waitpid") { waitpid(pid, &status, 0) }
         }
     }
 
@@ -126,7 +127,7 @@ struct Zygote {
             prepared = try runtime.prepare(specJSON: specJSON, resultLimit: JobRequest.maxResultBytes, previewBytes: previewBytes)
         } catch {
             try? channel.send(Message(PrepareResponse(ok: false, error: "\(error)", milliseconds: t.millisecondsElapsed)))
-            exit(0)
+            WorkerExit.finished.exit()
         }
         // The inputs on huge pages: a fork copies one page-table entry per
         // 2 MiB of them instead of 512.
@@ -134,10 +135,10 @@ struct Zygote {
         do {
             try channel.send(Message(PrepareResponse(ok: true, milliseconds: t.millisecondsElapsed), blobs: prepared.argumentPreviews))
         } catch {
-            exit(0)
+            WorkerExit.finished.exit()
         }
         while true {
-            guard let message = try? channel.receive() else { exit(0) }
+            guard let message = try? channel.receive() else { WorkerExit.finished.exit() }
             guard pg_limits_unchanged() != 0 else { WorkerExit.limitsChanged.exit() }
             guard pg_sandbox_reset_scratch() == 0 else { WorkerExit.scratchNotEmpty.exit() }
             let reply: Message
@@ -158,7 +159,7 @@ struct Zygote {
                 r.internalError = "the zygote got a request it cannot read"
                 reply = Message(binary: r)
             }
-            do { try orchestrator.send(reply) } catch { exit(0) }
+            do { try orchestrator.send(reply) } catch { WorkerExit.finished.exit() }
             // While the orchestrator reads the reply: the job's children
             // (killed once their last frame was in) are gone for good before
             // scratch is reset, so nothing of theirs is left there for the
@@ -169,7 +170,7 @@ struct Zygote {
             // this acknowledgement).
             reapJobChildren()
             guard pg_sandbox_reset_scratch() == 0 else { WorkerExit.scratchNotEmpty.exit() }
-            do { try channel.send(Message(header: [1])) } catch { exit(0) }
+            do { try channel.send(Message(header: [1])) } catch { WorkerExit.finished.exit() }
         }
     }
 
@@ -180,10 +181,10 @@ struct Zygote {
         let start = Clock.now
         var status: Int32 = 0
         while true {
-            let pid = waitpid(-1, &status, WNOHANG | __WALL)
+            // ECHILD: none left.
+            guard let pid = try? retryingOnInterrupt("waitpid", { waitpid(-1, &status, WNOHANG | __WALL) }) else { return }
             if pid > 0 { continue }
-            if pid < 0 && errno == EINTR { continue }
-            if pid < 0 || start.millisecondsElapsed > 2000 { return }  // ECHILD: none left
+            if start.millisecondsElapsed > 2000 { return }
             usleep(50)
         }
     }
