@@ -1,4 +1,4 @@
-import CPythonShim
+import CJobChild
 
 /// The frames a child writes on its result channel (child_common.c): u32
 /// little-endian length of (kind + head + body), the kind byte, the rest.

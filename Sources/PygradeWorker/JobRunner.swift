@@ -1,6 +1,6 @@
+import CJobChild
 import CPygradeSupport
 import CPython
-import CPythonShim
 import Glibc
 import PygradeKit
 

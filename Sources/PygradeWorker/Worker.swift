@@ -1,5 +1,5 @@
+import CJobChild
 import CPython
-import CPythonShim
 import Foundation
 import Glibc
 import PygradeKit
@@ -62,7 +62,7 @@ public enum Worker {
         // stays readable, imports that were not pre-imported still work.
         let paths = runtime.modulePaths()
         withCStrings(paths) { _ = pg_sandbox_prepare_landlock($0, Int32(paths.count)) }
-        _ = pg_sandbox_prepare_seccomp()
+        _ = pg_sandbox_prepare_seccomp(Int32(PG_RESULT_FD))
         pg_sandbox_note_child_layers()
         _ = pg_sandbox_check_memory_scrub()
         runtime.scrubEnvironment()
