@@ -69,6 +69,7 @@ let package = Package(
             name: "PygradeKitTests",
             dependencies: ["PygradeKit", "CPygradeSupport", "TestSupport"]
         ),
+        .testTarget(name: "PygradeWorkerTests", dependencies: ["PygradeWorker", "CJobChild", "CPython", "CPygradeSupport", "TestSupport"]),
         // Runs the built `pygrade` binary; depending on it makes
         // `swift test` build it first.
         .testTarget(
