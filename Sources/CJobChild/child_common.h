@@ -18,4 +18,9 @@ int pg_child_setup(int result_fd, int output_fd, const pg_limits *limits, char *
    Python allocations opened first), the pid in the parent, -1. */
 pid_t pg_fork_child(void);
 
+/* In a job child (fresh_arena.c): Python's first `bytes` of allocations
+   come from a private region mapped now, not from pages shared with the
+   worker. -1 if the region cannot be mapped (nothing changes then). */
+int pg_fresh_arena_open(size_t bytes);
+
 #endif

@@ -3,6 +3,7 @@
 #define PG_JOB_CHILD_H
 
 #include "child_common.h"
+#include "rules.h"
 
 /* A test as the harness took it before any candidate code ran (new
    references): replacing the list's items later changes nothing. */

@@ -42,7 +42,7 @@
 #ifndef PG_RULES_INTERNAL_H
 #define PG_RULES_INTERNAL_H
 
-#include "CJobChild.h"
+#include "rules.h"
 
 #include <stdlib.h>
 

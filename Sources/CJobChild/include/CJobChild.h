@@ -186,11 +186,6 @@ int pg_worker_undumpable(void);
    child dies with its parent and reaps the orphans of its jobs. */
 pid_t pg_fork_zygote(void);
 
-/* In a job child (fresh_arena.c): Python's first `bytes` of allocations
-   come from a private region mapped now, not from pages shared with the
-   worker. -1 if the region cannot be mapped (nothing changes then). */
-int pg_fresh_arena_open(size_t bytes);
-
 /* Rules (rules_*.c). Once, in the worker: the AST classes of `_ast` (and
    freezes them: see rules_ast.c). */
 int pg_rules_init(void);
@@ -211,18 +206,6 @@ PyObject *_Nullable pg_rule_hits(PyObject *rules, PyObject *tree);
    child installs the rules. Without it each job child does that work
    itself, copying the pages it writes. 0, or -1 with an exception. */
 int pg_rules_prepare(PyObject *rules);
-
-/* Called with the index of a rule (in `rules`) broken at run time, once
-   per rule. */
-typedef void (*pg_rule_hit_fn)(int rule_index, void *_Nullable ctx);
-/* In a job child, after the harness's last compile and before the
-   candidate's module runs: the rules then also apply to what the
-   candidate's code compiles (compile, eval, exec of text or of a tree) and
-   calls (the forbidden builtins and builtin methods, however reached;
-   getattr with a computed forbidden name; slice() with a step). Only for
-   exercises with rules. 0, or -1 with an exception (the child must not run
-   the candidate then: hooks may be half in). */
-int pg_rules_runtime_install(PyObject *rules, pg_rule_hit_fn on_hit, void *_Nullable ctx);
 
 /* The value digest (hash128) of the stream of (args, kwargs or None); zeros
    if it does not encode. Returns the PG_ENC_* code. */
