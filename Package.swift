@@ -25,13 +25,20 @@ let package = Package(
             name: "CPygradeSupport",
             cSettings: [.define("_GNU_SOURCE")]
         ),
-        // CPython macros, the result encoder and the fork-sensitive child
-        // set-up, kept in C so that no Swift runtime code runs after fork.
+        // The sandbox (namespaces, scratch, Landlock, seccomp, limits) and
+        // its policy, in C with no Python.
         .target(
-            name: "CPythonShim",
-            dependencies: ["CPython", "CPygradeSupport"],
+            name: "CSandbox",
             cSettings: [.define("_GNU_SOURCE")],
             linkerSettings: [.linkedLibrary("seccomp")]
+        ),
+        // The job child and what it runs (frames, set-up, load, tests, the
+        // encoder, the rules, CPython macros), kept in C so that no Swift
+        // runtime code runs after fork.
+        .target(
+            name: "CJobChild",
+            dependencies: ["CPython", "CPygradeSupport", "CSandbox"],
+            cSettings: [.define("_GNU_SOURCE")]
         ),
         .target(
             name: "PygradeKit",
@@ -43,7 +50,7 @@ let package = Package(
         ),
         .target(
             name: "PygradeWorker",
-            dependencies: ["PygradeKit", "CPython", "CPythonShim", "CPygradeSupport"]
+            dependencies: ["PygradeKit", "CPython", "CJobChild", "CPygradeSupport"]
         ),
         .executableTarget(
             name: "pygrade",
@@ -62,7 +69,7 @@ let package = Package(
             name: "PygradeKitTests",
             dependencies: ["PygradeKit", "CPygradeSupport", "TestSupport"]
         ),
-        .testTarget(name: "PygradeWorkerTests", dependencies: ["PygradeWorker", "CPythonShim", "CPython", "CPygradeSupport", "TestSupport"]),
+        .testTarget(name: "PygradeWorkerTests", dependencies: ["PygradeWorker", "CJobChild", "CPython", "CPygradeSupport", "TestSupport"]),
         // Runs the built `pygrade` binary; depending on it makes
         // `swift test` build it first.
         .testTarget(

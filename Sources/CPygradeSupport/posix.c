@@ -1,12 +1,20 @@
+// POSIX calls and macros Swift cannot reach (pipe2, the wait-status macros)
+// and what must run in a signal handler (Ctrl-C for a batch).
 #include "CPygradeSupport.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 int pg_pipe_cloexec(int fds[2]) { return pipe2(fds, O_CLOEXEC); }
+
+int pg_wait_exited(int status) { return WIFEXITED(status); }
+int pg_wait_exit_status(int status) { return WEXITSTATUS(status); }
+int pg_wait_signaled(int status) { return WIFSIGNALED(status); }
+int pg_wait_term_signal(int status) { return WTERMSIG(status); }
 
 int pg_stdout_flush(void) {
     errno = 0;

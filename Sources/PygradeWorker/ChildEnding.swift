@@ -1,3 +1,4 @@
+import CPygradeSupport
 import Glibc
 import PygradeKit
 
@@ -35,10 +36,8 @@ enum ChildEnding {
         case .channelClosed?: return (.runtimeError, "closed its result channel and kept running")
         case .finishing?, nil: break
         }
-        // The 0x7f test is WIFSTOPPED; Glibc's W* macros do not import.
-        let signaled = (status & 0x7f) != 0 && (status & 0x7f) != 0x7f
-        if signaled {
-            let sig = status & 0x7f
+        if pg_wait_signaled(status) != 0 {
+            let sig = pg_wait_term_signal(status)
             switch sig {
             case SIGXCPU, SIGKILL: return (.timeLimitExceeded, "used all its CPU time")
             case SIGSYS: return (.sandboxViolation, "made a forbidden system call")
@@ -52,7 +51,7 @@ enum ChildEnding {
             default: return (.runtimeError, "killed by signal \(sig)")
             }
         }
-        let code = (status >> 8) & 0xff
+        let code = pg_wait_exit_status(status)
         return (.runtimeError, "the process exited during the test (exit code \(code))")
     }
 }

@@ -1,4 +1,4 @@
-import CPythonShim
+import CJobChild
 import PygradeKit
 
 /// The protocol of a job child (child.c) as a pure state machine: the bytes

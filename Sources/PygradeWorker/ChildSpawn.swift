@@ -1,4 +1,4 @@
-import CPythonShim
+import CJobChild
 import Glibc
 import PygradeKit
 

@@ -1,4 +1,4 @@
-import CPythonShim
+import CJobChild
 import PygradeKit
 
 /// The protocol of a compile child (compile.c) as a pure state machine, as

@@ -1,5 +1,5 @@
+import CJobChild
 import CPython
-import CPythonShim
 
 /// An exercise's inputs, built once in the worker: every job child forked
 /// afterwards inherits them without rebuilding (a million-leaf list costs

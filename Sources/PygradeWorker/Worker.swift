@@ -1,5 +1,5 @@
+import CJobChild
 import CPython
-import CPythonShim
 import Foundation
 import Glibc
 import PygradeKit
@@ -43,8 +43,8 @@ public enum Worker {
         // The job children's filters, built once: the stdlib (sys.path)
         // stays readable, imports that were not pre-imported still work.
         let paths = runtime.modulePaths()
-        withCStrings(paths) { _ = pg_sandbox_prepare_landlock($0, Int32(paths.count)) }
-        _ = pg_sandbox_prepare_seccomp()
+        withCStrings(paths) { if let list = $0 { _ = pg_sandbox_prepare_landlock(list, Int32(paths.count)) } }
+        _ = pg_sandbox_prepare_seccomp(Int32(PG_RESULT_FD))
         pg_sandbox_note_child_layers()
         _ = pg_sandbox_check_memory_scrub()
         runtime.scrubEnvironment()

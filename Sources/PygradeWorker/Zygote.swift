@@ -1,5 +1,5 @@
+import CJobChild
 import CPython
-import CPythonShim
 import Foundation
 import Glibc
 import PygradeKit

@@ -1,4 +1,4 @@
-import CPythonShim
+import CJobChild
 import PygradeKit
 import Testing
 

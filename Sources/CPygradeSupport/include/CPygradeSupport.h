@@ -102,6 +102,13 @@ int pg_value_validate(const uint8_t *data, size_t len);
 /* pipe2(fds, O_CLOEXEC): Swift's Glibc module does not export pipe2. */
 int pg_pipe_cloexec(int fds[2]);
 
+/* How a process ended, from its wait status: WIFEXITED, WEXITSTATUS,
+   WIFSIGNALED and WTERMSIG, which are macros Swift cannot import. */
+int pg_wait_exited(int status);
+int pg_wait_exit_status(int status);
+int pg_wait_signaled(int status);
+int pg_wait_term_signal(int status);
+
 /* Standard output flushed: 0, or -1 when a write to it failed at any time
    (errno from the failing flush, else 0). */
 int pg_stdout_flush(void);

@@ -1,9 +1,9 @@
 // What job children and compile children share: frames on fd 3 and the
-// set-up before any of their own work. Internal to CPythonShim.
+// set-up before any of their own work, and their fork. Internal to CJobChild.
 #ifndef PG_CHILD_COMMON_H
 #define PG_CHILD_COMMON_H
 
-#include "CPythonShim.h"
+#include "CJobChild.h"
 
 /* One frame on fd 3, in one writev. 0, or -1 when the channel is gone. */
 int pg_send_frame(uint8_t kind, const void *head, size_t headlen, const void *body, size_t bodylen);
@@ -14,11 +14,13 @@ void pg_put_u32(uint8_t *p, uint32_t v);
    worker's recorded ones, then the job's own. 0, or -1 with why. */
 int pg_child_setup(int result_fd, int output_fd, const pg_limits *limits, char *why, size_t whylen);
 
-/* Every limit back to what pg_limits_record saw (process.c). */
-int pg_limits_restore(void);
-
 /* Forks with Python's fork hooks: 0 in the child (a fresh arena for its
    Python allocations opened first), the pid in the parent, -1. */
 pid_t pg_fork_child(void);
+
+/* In a job child (fresh_arena.c): Python's first `bytes` of allocations
+   come from a private region mapped now, not from pages shared with the
+   worker. -1 if the region cannot be mapped (nothing changes then). */
+int pg_fresh_arena_open(size_t bytes);
 
 #endif

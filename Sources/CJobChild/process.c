@@ -1,7 +1,7 @@
 // The worker's dealings with processes other than its job children's
 // insides: its own set-up, its zygotes, the figures it reads about a child
-// from the kernel, and the resource limits it keeps steady.
-#include "CPythonShim.h"
+// from the kernel. (The resource limits it keeps steady: sandbox_limits.c.)
+#include "CJobChild.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -40,35 +40,6 @@ pid_t pg_fork_zygote(void) {
     PyOS_AfterFork_Parent();
     errno = saved;
     return pid;
-}
-
-/* ---- Limits. ---- */
-
-static struct rlimit recorded[RLIM_NLIMITS];
-static int has_record;
-
-void pg_limits_record(void) {
-    for (int r = 0; r < RLIM_NLIMITS; r++) getrlimit(r, &recorded[r]);
-    has_record = 1;
-}
-
-int pg_limits_unchanged(void) {
-    if (!has_record) return 1;
-    for (int r = 0; r < RLIM_NLIMITS; r++) {
-        struct rlimit now;
-        if (getrlimit(r, &now) != 0 || now.rlim_cur != recorded[r].rlim_cur || now.rlim_max != recorded[r].rlim_max)
-            return 0;
-    }
-    return 1;
-}
-
-/* In a child, before its own limits: every limit back to the recorded one,
-   whatever a process of this worker may have set since. */
-int pg_limits_restore(void) {
-    if (!has_record) return 0;
-    for (int r = 0; r < RLIM_NLIMITS; r++)
-        if (setrlimit(r, &recorded[r]) != 0) return -1;
-    return 0;
 }
 
 /* ---- Figures from the kernel. ---- */

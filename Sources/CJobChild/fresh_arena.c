@@ -16,7 +16,7 @@
 // there (what tracemalloc does), for the two domains that need the GIL.
 // Memory from the region is freed with the process; anything else goes to
 // the previous allocator.
-#include "CPythonShim.h"
+#include "child_common.h"
 
 #include <stdint.h>
 #include <string.h>

@@ -3,7 +3,7 @@
 // concrete C APIs of builtin types, whose slots the candidate cannot patch.
 // Iterative, so neither a deep nor a cyclic value can exhaust the C stack
 // (a cycle simply runs into the size limit).
-#include "CPythonShim.h"
+#include "CJobChild.h"
 #include "CPygradeSupport.h"
 #include <stdlib.h>
 #include <string.h>
@@ -210,5 +210,28 @@ int pg_args_preview(PyObject *args, PyObject *kwargs, size_t limit, pg_buf *out)
     }
     int rc = pg_encode(both, out, why, sizeof why);
     Py_DECREF(both);
+    return rc;
+}
+
+/* Digest of (args, kwargs) as the value stream encodes them; all zeros when
+   they no longer encode (the candidate put a foreign object inside). */
+int pg_args_digest(PyObject *args, PyObject *kwargs, size_t limit, uint8_t out[16]) {
+    pg_hash128_ctx hash;
+    pg_hash128_init(&hash);
+    pg_buf buf = {0};
+    buf.limit = limit;
+    buf.sink = &hash;
+    char why[128];
+    PyObject *both = PyTuple_Pack(2, args, kwargs ? kwargs : Py_None);
+    int rc = both ? pg_encode(both, &buf, why, sizeof why) : PG_ENC_NOMEM;
+    if (rc == PG_ENC_OK) {
+        pg_hash128_update(&hash, buf.data, buf.len);
+        pg_hash128_final(&hash, out);
+    } else {
+        memset(out, 0, 16);
+    }
+    Py_XDECREF(both);
+    pg_buf_free(&buf);
+    PyErr_Clear();
     return rc;
 }

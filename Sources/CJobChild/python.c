@@ -1,4 +1,6 @@
-#include "CPythonShim.h"
+// The CPython macros and globals Swift cannot import, as functions, and
+// the embedded interpreter's start-up and error text.
+#include "CJobChild.h"
 #include <string.h>
 
 PyObject *pg_none(void) { return Py_None; }
