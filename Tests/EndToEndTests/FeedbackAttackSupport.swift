@@ -10,10 +10,11 @@ import Testing
 /// of them inside a list), with `visible` visible tests first, and room
 /// for candidates.
 struct FeedbackArena: FeedbackAttackSupport {
-    let dir: URL
+    let temporary = TemporaryFolder(prefix: "pygrade-feedback")
+    var dir: URL { temporary.url }
     var exercises: String { dir.appendingPathComponent("exercises").path }
     var candidates: String { dir.appendingPathComponent("candidates").path }
-    func path(_ relative: String) -> String { dir.appendingPathComponent(relative).path }
+    func path(_ relative: String) -> String { temporary.path(relative) }
 
     static let hidden = ["zq-SECRET-kqxw", "zq-SECRET-vjpd", "zq-SECRET-fzmb", "zq-SECRET-hgyt"]
 
@@ -32,7 +33,6 @@ struct FeedbackArena: FeedbackAttackSupport {
     static let right = "s.upper() if isinstance(s, str) else [t.upper() for t in s]"
 
     init(visible: [String] = ["'hello'"]) throws {
-        dir = FileManager.default.temporaryDirectory.appendingPathComponent("pygrade-feedback-\(UUID().uuidString)")
         var tests = visible.enumerated().map { i, arg in
             "  - {name: visible-\(i + 1), visibility: visible, hint: basic, args: [\"\(arg)\"]}"
         }
@@ -46,15 +46,13 @@ struct FeedbackArena: FeedbackAttackSupport {
         try write("exercises/shout/reference.py", "def shout(s):\n    return \(Arena.right)\n")
         try write("exercises/shout/starter.py", "def shout(s):\n    pass\n")
         try write("exercises/shout/prompt.md", "Shout.\n")
-        try FileManager.default.createDirectory(atPath: candidates, withIntermediateDirectories: true)
+        temporary.folder("candidates")
     }
 
-    func remove() { try? FileManager.default.removeItem(at: dir) }
+    func remove() { temporary.remove() }
 
     func write(_ relative: String, _ text: String) throws {
-        let url = dir.appendingPathComponent(relative)
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try Data(text.utf8).write(to: url)
+        temporary.write(relative, text)
     }
 
     /// `pygrade grade` of a candidate (a path relative to the arena) on this exercise set.
@@ -131,30 +129,7 @@ extension FeedbackAttackSupport {
 
     /// Python that collects every string starting with "zq-" reachable from
     /// the collector's objects: the hidden inputs, where a process holds them.
-    static var dig: String {
-        """
-        import gc
-
-
-        def dig():
-            gc.unfreeze()
-            found, stack, seen = set(), list(gc.get_objects()), set()
-            while stack:
-                o = stack.pop()
-                if id(o) in seen:
-                    continue
-                seen.add(id(o))
-                if isinstance(o, str) and o.startswith("zq-") and len(o) > 3:
-                    found.add(o)
-                elif isinstance(o, (tuple, list)):
-                    stack.extend(o)
-                elif isinstance(o, dict):
-                    stack.extend(o.values())
-            return sorted(found)
-
-
-        """
-    }
+    static var dig: String { HiddenInputDig.python(keeping: "len(o) > 3", gap: 2) }
 
     /// Runs `executable` (the built pygrade by default) with `arguments`;
     /// standard input from the file `stdin`, else /dev/null; in `cwd`, else

@@ -5,12 +5,12 @@ import Testing
 /// An exercise `shout` with one visible test and two hidden ones whose
 /// inputs are distinctive strings, and a candidate file.
 struct VisibleOutputSetup {
-    let dir: URL
+    let temporary = TemporaryFolder(prefix: "pygrade-visible")
+    var dir: URL { temporary.url }
     var exercises: URL { dir.appendingPathComponent("exercises") }
     var candidate: URL { dir.appendingPathComponent("candidate.py") }
 
     init(candidate source: String) throws {
-        dir = FileManager.default.temporaryDirectory.appendingPathComponent("pygrade-visible-\(UUID().uuidString)")
         let ex = dir.appendingPathComponent("exercises/shout")
         try FileManager.default.createDirectory(at: ex, withIntermediateDirectories: true)
         try """
@@ -33,7 +33,7 @@ struct VisibleOutputSetup {
         try PygradeBinary.run(["grade", candidate.path, "--format", format, "--exercises-dir", exercises.path] + extra)
     }
 
-    func remove() { try? FileManager.default.removeItem(at: dir) }
+    func remove() { temporary.remove() }
 }
 
 /// What the suites of visible tests' output share: the `shout` exercise
@@ -47,28 +47,7 @@ extension VisibleOutputSupport {
 
     /// Python that collects every string starting with "zq-" reachable from
     /// the collector's objects (the worker froze them: unfreeze first).
-    static var gcWalk: String {
-        """
-        import gc
-
-        def dig():
-            gc.unfreeze()
-            found, stack, seen = set(), list(gc.get_objects()), set()
-            while stack:
-                o = stack.pop()
-                if id(o) in seen:
-                    continue
-                seen.add(id(o))
-                if isinstance(o, str) and o.startswith("zq-") and o[-4:].isdigit():
-                    found.add(o)
-                elif isinstance(o, (tuple, list)):
-                    stack.extend(o)
-                elif isinstance(o, dict):
-                    stack.extend(o.values())
-            return sorted(found)
-
-        """
-    }
+    static var gcWalk: String { HiddenInputDig.python(keeping: "o[-4:].isdigit()", gap: 1) }
 
     static func tests(_ result: PygradeBinary.Result) throws -> [[String: Any]] {
         let exercises = try #require(try result.json()["exercises"] as? [[String: Any]])
