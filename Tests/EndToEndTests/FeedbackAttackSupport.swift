@@ -146,29 +146,8 @@ extension FeedbackAttackSupport {
         env["PYGRADE_CACHE"] = PygradeBinary.cache
         env.removeValue(forKey: "NO_COLOR")
         process.environment = env
-        let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("pygrade-feedback-run-\(UUID().uuidString)").path
-        _ = FileManager.default.createFile(atPath: tmp + ".out", contents: nil)
-        _ = FileManager.default.createFile(atPath: tmp + ".err", contents: nil)
-        defer {
-            try? FileManager.default.removeItem(atPath: tmp + ".out")
-            try? FileManager.default.removeItem(atPath: tmp + ".err")
-        }
-        process.standardOutput = FileHandle(forWritingAtPath: tmp + ".out")
-        process.standardError = FileHandle(forWritingAtPath: tmp + ".err")
-        process.standardInput = FileHandle(forReadingAtPath: stdin ?? "/dev/null")
-        let start = Date()
-        try process.run()
-        while process.isRunning {
-            if Date().timeIntervalSince(start) > timeout {
-                kill(-process.processIdentifier, SIGKILL)
-                process.terminate()
-                throw CocoaError(.executableLoad, userInfo: [NSLocalizedDescriptionKey: "\(arguments) did not finish in \(timeout) s"])
-            }
-            usleep(2000)
-        }
-        return Run(
-            status: process.terminationStatus, stdout: FileManager.default.contents(atPath: tmp + ".out") ?? Data(),
-            stderr: FileManager.default.contents(atPath: tmp + ".err") ?? Data(), seconds: Date().timeIntervalSince(start))
+        let out = try CapturedRun.run(process, stdin: stdin ?? "/dev/null", timeout: timeout, what: "\(arguments)", killGroup: true)
+        return Run(status: out.status, stdout: out.stdout, stderr: out.stderr, seconds: out.seconds)
     }
 
     /// `sh -c script` with the built pygrade as $0 and `arguments` after it
