@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// The third round of attacks, by a candidate who has read the sources
@@ -61,17 +62,9 @@ struct AttackRoundThreeTests: VisibleOutputSupport {
     /// bytes are version-specific).
     static var marshalledSliceStep: String {
         get throws {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-            process.arguments = [
-                "-c", "import marshal\ndef reverse_string(s):\n    return s[::-1]\nprint(marshal.dumps(reverse_string.__code__).hex())",
-            ]
-            let out = Pipe()
-            process.standardOutput = out
-            try process.run()
-            let data = out.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            let script =
+                "import json, marshal\ndef reverse_string(s):\n    return s[::-1]\nprint(json.dumps([[marshal.dumps(reverse_string.__code__).hex()]]))"
+            return try Python3.rows(of: script, width: 1)[0][0]
         }
     }
 
