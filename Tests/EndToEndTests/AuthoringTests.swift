@@ -1,5 +1,6 @@
 import Foundation
 import PygradeKit
+import TestSupport
 import Testing
 
 /// Writing exercises: the Python a definition holds is checked when the
@@ -10,16 +11,13 @@ import Testing
 struct AuthoringTests {
     /// A scratch folder (exercises, fixtures, submissions), removed after.
     final class Scratch {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("pygrade-authoring-\(UUID().uuidString)")
-        init() throws { try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true) }
-        deinit { try? FileManager.default.removeItem(at: url) }
+        let temporary = TemporaryFolder(prefix: "pygrade-authoring")
+        var url: URL { temporary.url }
+        init() throws {}
 
         @discardableResult
         func file(_ name: String, _ text: String) throws -> String {
-            let path = url.appendingPathComponent(name)
-            try FileManager.default.createDirectory(at: path.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try text.write(to: path, atomically: true, encoding: .utf8)
-            return path.path
+            temporary.write(name, text).path
         }
 
         /// An exercise `id` under `exercises/`, whose entry `f` the reference

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// The orchestrator reads submissions outside any sandbox: nothing inside a
@@ -10,21 +11,12 @@ final class BadInputLinkTests {
     static let exerciseIDs = ["anagrams", "cache", "duplicates", "flatten", "reverse"]
     static let canary = "PYGRADE_CANARY_7f3a=hunter2"
 
-    let dir: URL
+    let temporary = TemporaryFolder(prefix: "pygrade-links")
+    var dir: URL { temporary.url }
 
-    init() throws {
-        dir = FileManager.default.temporaryDirectory.appendingPathComponent("pygrade-links-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    }
+    func path(_ relative: String) -> String { temporary.path(relative) }
 
-    deinit { try? FileManager.default.removeItem(at: dir) }
-
-    func path(_ relative: String) -> String { dir.appendingPathComponent(relative).path }
-
-    func folder(_ relative: String) throws -> String {
-        try FileManager.default.createDirectory(atPath: path(relative), withIntermediateDirectories: true)
-        return path(relative)
-    }
+    func folder(_ relative: String) throws -> String { temporary.folder(relative) }
 
     func link(_ relative: String, to target: String) throws {
         try FileManager.default.createSymbolicLink(atPath: path(relative), withDestinationPath: target)

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Every kind of bad input ends in its exit status (docs/usage.md, "Bad input") and
@@ -8,19 +9,11 @@ import Testing
 /// `batch`, issue 5.)
 @Suite("Bad input")
 final class BadInputTests {
-    let dir: URL
-
-    init() throws {
-        dir = FileManager.default.temporaryDirectory.appendingPathComponent("pygrade-bad-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    }
-
-    deinit { try? FileManager.default.removeItem(at: dir) }
+    let temporary = TemporaryFolder(prefix: "pygrade-bad")
+    var dir: URL { temporary.url }
 
     func file(_ name: String, _ bytes: [UInt8]) throws -> String {
-        let url = dir.appendingPathComponent(name)
-        try Data(bytes).write(to: url)
-        return url.path
+        temporary.write(name, bytes: bytes).path
     }
 
     func file(_ name: String, _ text: String) throws -> String { try file(name, Array(text.utf8)) }

@@ -1,18 +1,18 @@
 import Foundation
+import TestSupport
 
 /// A scratch folder for batch tests: a tiny exercise (two one-line tests,
 /// so a candidate costs a few milliseconds) and generated candidates.
 final class BatchScratch {
-    let url: URL
+    let temporary = TemporaryFolder(prefix: "pygrade-batch")
+    var url: URL { temporary.url }
     var exercises: String { url.appendingPathComponent("exercises").path }
     var candidates: String { url.appendingPathComponent("candidates").path }
     func path(_ name: String) -> String { url.appendingPathComponent(name).path }
 
     init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("pygrade-batch-\(UUID().uuidString)")
-        let fm = FileManager.default
-        try fm.createDirectory(atPath: url.appendingPathComponent("exercises/double").path, withIntermediateDirectories: true)
-        try fm.createDirectory(atPath: url.appendingPathComponent("candidates").path, withIntermediateDirectories: true)
+        temporary.folder("exercises/double")
+        temporary.folder("candidates")
         let definition = """
             id: double
             title: Double a number
@@ -35,10 +35,8 @@ final class BatchScratch {
         try write("exercises/double/prompt.md", "Return twice x.\n")
     }
 
-    deinit { try? FileManager.default.removeItem(at: url) }
-
     func write(_ relative: String, _ text: String) throws {
-        try Data(text.utf8).write(to: url.appendingPathComponent(relative))
+        temporary.write(relative, text)
     }
 
     /// `count` candidates: every other one right, the rest wrong on one test.

@@ -1,5 +1,6 @@
 import Foundation
 import PygradeKit
+import TestSupport
 import Testing
 
 /// The five exercises as data: rules, `list`, `check` on bad definitions, and
@@ -10,15 +11,12 @@ struct ExerciseSetTests {
 
     /// A scratch folder of exercises, removed after the test.
     final class Scratch {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("pygrade-exercises-\(UUID().uuidString)")
-        init() throws { try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true) }
-        deinit { try? FileManager.default.removeItem(at: url) }
+        let temporary = TemporaryFolder(prefix: "pygrade-exercises")
+        var url: URL { temporary.url }
+        init() throws {}
 
         func file(_ name: String, _ text: String) throws -> String {
-            let path = url.appendingPathComponent(name)
-            try FileManager.default.createDirectory(at: path.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try text.write(to: path, atomically: true, encoding: .utf8)
-            return path.path
+            temporary.write(name, text).path
         }
     }
 

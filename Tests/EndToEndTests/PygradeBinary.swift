@@ -52,31 +52,10 @@ enum PygradeBinary {
         env.removeValue(forKey: "NO_COLOR")
         for (k, v) in extra { env[k] = v }
         process.environment = env
-        // Files, not pipes: nothing to drain concurrently, nothing can fill up.
-        let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("pygrade-run-\(UUID().uuidString)")
-        FileManager.default.createFile(atPath: tmp.path + ".out", contents: nil)
-        FileManager.default.createFile(atPath: tmp.path + ".err", contents: nil)
-        defer {
-            try? FileManager.default.removeItem(atPath: tmp.path + ".out")
-            try? FileManager.default.removeItem(atPath: tmp.path + ".err")
-        }
-        process.standardOutput = FileHandle(forWritingAtPath: tmp.path + ".out")
-        process.standardError = FileHandle(forWritingAtPath: tmp.path + ".err")
-        let start = Date()
-        try process.run()
-        while process.isRunning {
-            if Date().timeIntervalSince(start) > timeout {
-                process.terminate()
-                throw CocoaError(
-                    .executableLoad, userInfo: [NSLocalizedDescriptionKey: "pygrade \(arguments) did not finish in \(timeout) s"])
-            }
-            usleep(2000)
-        }
+        let out = try CapturedRun.run(process, timeout: timeout, what: "pygrade \(arguments)")
         return Result(
-            status: process.terminationStatus,
-            stdout: String(decoding: FileManager.default.contents(atPath: tmp.path + ".out") ?? Data(), as: UTF8.self),
-            stderr: String(decoding: FileManager.default.contents(atPath: tmp.path + ".err") ?? Data(), as: UTF8.self),
-            seconds: Date().timeIntervalSince(start))
+            status: out.status, stdout: String(decoding: out.stdout, as: UTF8.self), stderr: String(decoding: out.stderr, as: UTF8.self),
+            seconds: out.seconds)
     }
 
     static func fixture(_ name: String) -> String { root.appendingPathComponent("Fixtures/\(name)").path }

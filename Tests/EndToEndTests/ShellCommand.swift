@@ -12,26 +12,10 @@ enum ShellCommand {
         process.arguments = ["-c", script]
         process.currentDirectoryURL = directory
         process.environment = env
-        let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("pygrade-sh-\(UUID().uuidString)")
-        for suffix in [".out", ".err"] { FileManager.default.createFile(atPath: tmp.path + suffix, contents: nil) }
-        defer { for suffix in [".out", ".err"] { try? FileManager.default.removeItem(atPath: tmp.path + suffix) } }
-        process.standardInput = FileHandle(forReadingAtPath: "/dev/null")
-        process.standardOutput = FileHandle(forWritingAtPath: tmp.path + ".out")
-        process.standardError = FileHandle(forWritingAtPath: tmp.path + ".err")
-        let start = Date()
-        try process.run()
-        while process.isRunning {
-            if Date().timeIntervalSince(start) > timeout {
-                process.terminate()
-                throw CocoaError(.executableLoad, userInfo: [NSLocalizedDescriptionKey: "`\(script)` did not finish in \(timeout) s"])
-            }
-            usleep(2000)
-        }
+        let out = try CapturedRun.run(process, stdin: "/dev/null", timeout: timeout, what: "`\(script)`")
         return PygradeBinary.Result(
-            status: process.terminationStatus,
-            stdout: String(decoding: FileManager.default.contents(atPath: tmp.path + ".out") ?? Data(), as: UTF8.self),
-            stderr: String(decoding: FileManager.default.contents(atPath: tmp.path + ".err") ?? Data(), as: UTF8.self),
-            seconds: Date().timeIntervalSince(start))
+            status: out.status, stdout: String(decoding: out.stdout, as: UTF8.self), stderr: String(decoding: out.stderr, as: UTF8.self),
+            seconds: out.seconds)
     }
 
     /// A word the shell reads back as it is.

@@ -9,14 +9,8 @@ import Testing
 /// from the compile child only.
 @Suite("Submissions as people name them")
 final class SubmissionNamingTests {
-    let dir: URL
-
-    init() throws {
-        dir = FileManager.default.temporaryDirectory.appendingPathComponent("pygrade-names-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    }
-
-    deinit { try? FileManager.default.removeItem(at: dir) }
+    let temporary = TemporaryFolder(prefix: "pygrade-names")
+    var dir: URL { temporary.url }
 
     /// A folder under the scratch one, holding `files` (name to text).
     func folder(_ name: String, _ files: [String: String] = [:]) throws -> String {

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import PygradeKit
@@ -25,21 +26,8 @@ struct EqualityTests {
     }
 
     static func pythonTable() throws -> [Case] {
-        let python = "/usr/bin/python3"
-        try #require(FileManager.default.isExecutableFile(atPath: python), "the table needs python3")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = ["-I", "-c", script]
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        try #require(process.terminationStatus == 0)
-        let rows = try #require(try JSONSerialization.jsonObject(with: data) as? [[String]])
-        return try rows.map { r in
-            try #require(r.count == 5)
-            return Case(checker: r[0], got: try hex(r[1]), expected: try hex(r[2]), python: r[3], label: r[4])
+        try Python3.rows(of: script, width: 5).map { r in
+            Case(checker: r[0], got: try hex(r[1]), expected: try hex(r[2]), python: r[3], label: r[4])
         }
     }
 

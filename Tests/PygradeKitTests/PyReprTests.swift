@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import PygradeKit
@@ -10,21 +11,8 @@ struct PyReprTests {
     /// python3 evaluates each value, encodes it as encoder.c does, and gives
     /// its repr().
     static func pythonTable() throws -> [(stream: [UInt8], repr: String, label: String)] {
-        let python = "/usr/bin/python3"
-        try #require(FileManager.default.isExecutableFile(atPath: python), "the table needs python3")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = ["-I", "-c", script]
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        try #require(process.terminationStatus == 0)
-        let rows = try #require(try JSONSerialization.jsonObject(with: data) as? [[String]])
-        return try rows.map { r in
-            try #require(r.count == 3)
-            return (try EqualityTests.hex(r[0]), r[1], r[2])
+        try Python3.rows(of: script, width: 3).map { r in
+            (try EqualityTests.hex(r[0]), r[1], r[2])
         }
     }
 

@@ -1,0 +1,216 @@
+import Foundation
+import Testing
+
+/// Round three (see AttackRoundThreeTests): the figures a report shows and
+/// the time a test gets, chosen by what the candidate does with inputs it
+/// can reach; what outlives the normal run; names the visible run gives.
+@Suite("Attacks, round three: figures and time")
+struct AttackRoundThreeFigureTests: VisibleOutputSupport {
+    // MARK: Figures and what outlives a run
+
+    /// Whether figures read back as `values`, give or take one.
+    static func reads(_ figures: [Double], _ values: [Int]) -> Bool {
+        figures.count == values.count && zip(figures, values).allSatisfy { abs($0 - Double($1)) <= 1.5 }
+    }
+
+    /// The `shout` exercise's JSON report (VisibleOutputSetup: a visible
+    /// 'hello', hidden 'zq-SECRET-7731' and 'zq-SECRET-8842') of `source`.
+    static func shoutTests(_ source: String) throws -> [[String: Any]] {
+        let setup = try Setup(candidate: source)
+        defer { setup.remove() }
+        return try Self.tests(try setup.grade("json"))
+    }
+
+    /// BROKE: every figure is measured by the worker, but the candidate
+    /// chooses what there is to measure. Each call spins on CPU for 4 ms
+    /// per unit of its input's last two digits and answers right: the
+    /// hidden tests' `cpu_ms` reads back 31 and 42 (7731, 8842), give or
+    /// take one. (A report that shows a hidden test's CPU time to the
+    /// millisecond carries about 8 bits of its input; `peak_kib` the same,
+    /// below. Gradescope's results show neither; JSON, results files do.)
+    @Test func hiddenInputsDoNotReachTheCPUFigure() throws {
+        let tests = try Self.shoutTests(
+            """
+            import time
+
+
+            def shout(s):
+                units = int(s[-2:]) if s[-2:].isdigit() else 0
+                end = time.process_time() + units * 0.004
+                while time.process_time() < end:
+                    pass
+                return s.upper()
+            """)
+        #expect(tests.map { $0["status"] as? String } == ["passed", "passed", "passed"], "\(tests)")
+        let read = tests.dropFirst().map { ($0["cpu_ms"] as? Double ?? 0) / 4 }
+        withKnownIssue("a hidden test's cpu_ms carries what the candidate spent on its input: \(read)") {
+            #expect(!Self.reads(read, [31, 42]), "the hidden inputs' last digits, read from cpu_ms: \(read)")
+        }
+    }
+
+    /// BROKE: the same through the peak resident memory, 2 MiB per unit
+    /// of the last two digits (the peak only grows within a child: 42
+    /// comes after 31). Read back against the visible test's peak, which
+    /// allocates for 20 units (40 MiB) to set a mark above the load's.
+    /// The first hidden test is read: the last test's peak is sometimes 0
+    /// (the child exits after its DONE frame, before the worker reads its
+    /// /proc status for the last result).
+    @Test func hiddenInputsDoNotReachThePeakMemoryFigure() throws {
+        let tests = try Self.shoutTests(
+            """
+            def shout(s):
+                units = int(s[-2:]) if s[-2:].isdigit() else 20
+                block = bytearray(units << 21)
+                for i in range(0, len(block), 4096):
+                    block[i] = 1
+                return s.upper()
+            """)
+        #expect(tests.map { $0["status"] as? String } == ["passed", "passed", "passed"], "\(tests)")
+        let peaks = tests.map { $0["peak_kib"] as? Int ?? 0 }
+        let read = [Double(peaks[1] - peaks[0]) / 2048 + 20]
+        withKnownIssue("a hidden test's peak_kib carries what the candidate allocated for its input: \(read)") {
+            #expect(!Self.reads(read, [31]), "the first hidden input's last digits, read from peak_kib: \(read)")
+        }
+    }
+
+    /// Held: the normal run's children share a scratch folder within a job,
+    /// so a hidden test can leave its input in a file for the next one (the
+    /// second hidden test returns what it found: wrong_answer, the proof).
+    /// The visible-only run, whose output reaches the report, starts in a
+    /// scratch of its own: its visible test finds nothing.
+    @Test func aFileTheNormalRunLeavesIsNotThereForTheVisibleRun() throws {
+        let tests = try Self.shoutTests(
+            """
+            import os
+
+
+            def shout(s):
+                if os.path.exists("relay"):
+                    with open("relay", encoding="utf-8") as f:
+                        found = f.read()
+                    print("relay:", found)
+                    return found
+                if s == "hello":
+                    print("no relay")
+                else:
+                    with open("relay", "w", encoding="utf-8") as f:
+                        f.write(s)
+                return s.upper()
+            """)
+        #expect(tests.map { $0["status"] as? String } == ["passed", "passed", "wrong_answer"], "\(tests)")
+        #expect(tests[0]["output"] as? String == "no relay\n", "\(tests[0])")
+        #expect(!"\(tests)".contains("SECRET"), "\(tests)")
+    }
+
+    /// Held: in the visible-only run a class of the candidate's is named in
+    /// its exception's words (`raised <name>`); a name holding terminal
+    /// escapes (OSC title, clear screen) is shown escaped in the text report.
+    @Test func anExceptionClassNamedWithEscapesIsShownEscaped() throws {
+        let setup = try Setup(
+            candidate: """
+                Boom = type("\\x1b]0;owned\\x07\\x1b[2JBoom", (Exception,), {})
+
+
+                def shout(s):
+                    if s == "hello":
+                        raise Boom()
+                    return s.upper()
+                """)
+        defer { setup.remove() }
+        let text = try setup.grade("text")
+        #expect(text.status == 1, "\(text.stderr)")
+        #expect(!text.stdout.contains("\u{1B}") && !text.stdout.contains("\u{07}"), "\(text.stdout.debugDescription)")
+        let tests = try Self.tests(try setup.grade("json"))
+        #expect(tests.map { $0["status"] as? String } == ["runtime_error", "passed", "passed"], "\(tests)")
+        #expect((tests[0]["message"] as? String)?.contains("owned") == true, "\(tests[0])")
+    }
+
+    /// BROKE: CPU banked for a later test without a thread. A job child
+    /// holds its exercise's every input from the start (the harness's test
+    /// list, reachable by gc), so a candidate whose answer is too slow for
+    /// the large inputs (the control: about 1.5 s of CPU on a million
+    /// characters, 1 s allowed) finds them at load and works on them in
+    /// each small test's spare CPU (0.4 s of its 1 s); the large tests then
+    /// return what is ready. It got passed, 20/20, the large tests at 0-4 ms
+    /// of CPU. (Intermittent: on a loaded machine the control's large test
+    /// may end on wall time instead, or the banking on the wall budget.)
+    @Test func cpuCannotBeBankedForALaterTestByWorkingOnItsInputEarlier() throws {
+        let control = try AttackRoundThreeTests.gradeReverse(
+            """
+            def _slow(s):
+                # Right, but slow: about 1.5 µs of Python per character.
+                out = []
+                for c in s:
+                    for _ in range(200):
+                        pass
+                    out.append(c)
+                return "".join(out[i] for i in range(len(out) - 1, -1, -1))
+
+
+            def reverse_string(s):
+                return _slow(s)
+            """)
+        let large = { (e: [String: Any]) in (e["tests"] as? [[String: Any]])?.first { $0["name"] as? String == "large-input-ascii" } }
+        #expect(large(control)?["status"] as? String == "time_limit_exceeded", "the control is too slow: \(large(control) ?? [:])")
+        let banked = try AttackRoundThreeTests.gradeReverse(
+            """
+            import gc
+            import time
+
+
+            def _slow_steps(s):
+                # The same slow answer, as steps: yields while working, then the result.
+                out = []
+                for k, c in enumerate(s):
+                    for _ in range(200):
+                        pass
+                    out.append(c)
+                    if k % 4096 == 0:
+                        yield None
+                yield "".join(out[i] for i in range(len(out) - 1, -1, -1))
+
+
+            def _inputs():
+                # The harness's test list (probe, args, kwargs): every input, hidden ones too.
+                gc.unfreeze()
+                for o in gc.get_objects():
+                    if type(o) is list and o and all(type(t) is tuple and len(t) == 3 and type(t[1]) is tuple for t in o):
+                        return [t[1][0] for t in o if t[1] and type(t[1][0]) is str]
+                return []
+
+
+            _done = {}
+            _pending = sorted((s for s in _inputs() if len(s) > 10000), key=len)
+            _work = None
+
+
+            def _advance(seconds):
+                global _work
+                end = time.process_time() + seconds
+                while _pending and time.process_time() < end:
+                    if _work is None:
+                        _work = _slow_steps(_pending[0])
+                    r = next(_work)
+                    if r is not None:
+                        _done[id(_pending[0])] = r
+                        _pending.pop(0)
+                        _work = None
+
+
+            def reverse_string(s):
+                if id(s) in _done:
+                    return _done[id(s)]
+                if len(s) <= 10000:
+                    r = "".join(s[i] for i in range(len(s) - 1, -1, -1))
+                    _advance(0.4)  # this test's spare CPU, spent on the large inputs to come
+                    return r
+                while True:  # a large input not ready: finish it now
+                    _advance(0.5)
+                    if id(s) in _done:
+                        return _done[id(s)]
+            """)
+        withKnownIssue("the large tests' answers were worked out in earlier tests' time", isIntermittent: true) {
+            #expect(large(banked)?["status"] as? String != "passed", "\(large(banked) ?? [:])")
+        }
+    }
+}

@@ -1,0 +1,152 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// The third round of attacks, by a candidate who has read the sources
+/// (child.c, sandbox.c, rules.c, ChildWatch.swift, Grader.swift). The ones
+/// that hold stay as regression tests of the exact verdict. The ones that
+/// worked on the code they were written on (marked BROKE, with what they
+/// got) are `withKnownIssue`: each states what a fix must make true, and
+/// fails as "known issue not recorded" once it holds, to be unwrapped.
+@Suite("Attacks, round three")
+struct AttackRoundThreeTests: VisibleOutputSupport {
+    /// `pygrade grade --exercise reverse --format json` of `source`: the
+    /// exercise's entry of the report.
+    static func gradeReverse(_ source: String) throws -> [String: Any] {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("pygrade-round3-\(UUID().uuidString).py")
+        try Data(source.utf8).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let run = try PygradeBinary.run(["grade", file.path, "--exercise", "reverse", "--format", "json"])
+        return try #require((try run.json()["exercises"] as? [[String: Any]])?.first, "\(run.stdout)\(run.stderr)")
+    }
+
+    static func expectRuleViolation(_ exercise: [String: Any], _ what: String) {
+        #expect(exercise["status"] as? String == "rule_violation", "\(what): \(exercise["status"] ?? "") \(exercise["message"] ?? "")")
+        #expect(exercise["score"] as? Double == 0, "\(what): \(exercise["score"] ?? "")")
+    }
+
+    // MARK: Rules
+
+    /// The control for the frame attacks below: `reversed` reached by a name
+    /// made at run time is a run-time rule hit, 0/20.
+    @Test func aForbiddenBuiltinReachedByGetattrIsARuleViolation() throws {
+        let exercise = try Self.gradeReverse(
+            "import builtins\n\n_flip = getattr(builtins, \"rev\" + \"ersed\")\n\n\ndef reverse_string(s):\n    return \"\".join(_flip(s))\n"
+        )
+        Self.expectRuleViolation(exercise, "control")
+        #expect(exercise["message"] as? String == "at run time: reversed() and __reversed__ are not allowed")
+    }
+
+    /// BROKE: `s[::-1]` compiled elsewhere and shipped as marshalled bytes.
+    /// The walker reads source text and the compile/eval/exec hooks read the
+    /// text or tree they are given; a code object made from bytes
+    /// (marshal.loads, types.CodeType, code.replace) is neither, and
+    /// BUILD_SLICE + BINARY_SUBSCR call nothing hooked. It got passed, 20/20.
+    @Test func codeMarshalledFromBytesIsHeldToTheRules() throws {
+        let hex = try Self.marshalledSliceStep
+        #expect(hex.hasPrefix("e3"), "not a marshalled code object: \(hex)")
+        let source = """
+            import marshal
+            import types
+
+            reverse_string = types.FunctionType(marshal.loads(bytes.fromhex("\(hex)")), globals(), "reverse_string")
+            """
+        let exercise = try Self.gradeReverse(source)
+        withKnownIssue("a code object made from bytes is never walked: graded passed") {
+            Self.expectRuleViolation(exercise, "marshalled s[::-1]")
+        }
+    }
+
+    /// `marshal.dumps` of `def reverse_string(s): return s[::-1]`, in hex,
+    /// by the machine's python3 (the embedded interpreter's version: the
+    /// bytes are version-specific).
+    static var marshalledSliceStep: String {
+        get throws {
+            let script =
+                "import json, marshal\ndef reverse_string(s):\n    return s[::-1]\nprint(json.dumps([[marshal.dumps(reverse_string.__code__).hex()]]))"
+            return try Python3.rows(of: script, width: 1)[0][0]
+        }
+    }
+
+    /// BROKE: the result channel carries the harness's frames and the
+    /// candidate's alike. At load, the candidate writes the header of a
+    /// LOADED frame whose length takes in the next 11 bytes, then reaches
+    /// `reversed` by getattr: the harness's run-time rule frame (6 bytes)
+    /// and its own LOADED (5) become the body of the candidate's, which the
+    /// worker accepts whatever its body. A rule is reported once per child,
+    /// so every later use goes unsaid. It got passed, 20/20.
+    @Test func aFrameOfTheCandidatesCannotSwallowARuleHitAtLoad() throws {
+        let exercise = try Self.gradeReverse(
+            """
+            import builtins
+            import os
+            import struct
+
+            os.write(3, struct.pack("<I", 1 + 6 + 5) + b"L")
+            _flip = getattr(builtins, "rev" + "ersed")
+
+
+            def reverse_string(s):
+                return "".join(_flip(s))
+            """)
+        withKnownIssue("a LOADED frame of the candidate's swallows the rule frame: graded passed") {
+            Self.expectRuleViolation(exercise, "rule frame swallowed at load")
+        }
+    }
+
+    /// BROKE: the same in the first test, for a worker that would refuse a
+    /// LOADED frame with a body: the candidate gives up its first test with
+    /// an exception frame of its own whose text takes in the rule frame
+    /// and the harness's result frame for that test (28 bytes: '' as a
+    /// value, with the argument digest). It got runtime_error, 18.82/20.
+    @Test func aFrameOfTheCandidatesCannotSwallowARuleHitInATest() throws {
+        let exercise = try Self.gradeReverse(
+            """
+            import builtins
+            import os
+            import struct
+
+            _flip = None
+
+
+            def reverse_string(s):
+                global _flip
+                if _flip is None:
+                    head = struct.pack("<IB", 0, 4) + bytes(16) + bytes([1])
+                    os.write(3, struct.pack("<I", 1 + len(head) + 6 + 28) + b"r" + head)
+                    _flip = getattr(builtins, "rev" + "ersed")
+                return "".join(_flip(s))
+            """)
+        withKnownIssue("an exception frame of the candidate's swallows the rule frame: 18.82/20") {
+            #expect(exercise["score"] as? Double == 0, "\(exercise["status"] ?? "") \(exercise["score"] ?? "")")
+        }
+    }
+
+    // MARK: The result channel
+
+    /// BROKE (the channel guard's promise): fd 3 "can only be written", yet
+    /// /proc/self/fd/3 opens again, for reading (the harness's frames can be
+    /// taken out of the pipe) and for writing (a second descriptor on the
+    /// channel, which dup would have ended as sandbox_violation). The
+    /// candidate answers right only when that open is refused. It got
+    /// wrong_answer: both opens succeed.
+    @Test func theResultChannelCannotBeOpenedAgainThroughProc() throws {
+        let exercise = try Self.gradeReverse(
+            """
+            import os
+
+
+            def reverse_string(s):
+                for flags in (os.O_RDONLY | os.O_NONBLOCK, os.O_WRONLY):
+                    try:
+                        os.open("/proc/self/fd/3", flags)
+                        return "opened"
+                    except OSError:
+                        pass
+                return "".join(s[i] for i in range(len(s) - 1, -1, -1))
+            """)
+        withKnownIssue("/proc/self/fd/3 opens for reading and writing") {
+            #expect(["passed", "sandbox_violation"].contains(exercise["status"] as? String ?? ""), "\(exercise)")
+        }
+    }
+}

@@ -1,0 +1,112 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// A candidate that forges frames of the normal run, or searches its
+/// memory for hidden inputs: a status proves the attack worked there; no
+/// format shows what it found.
+@Suite("Visible tests' output: forgeries")
+struct VisibleOutputForgeryTests: VisibleOutputSupport {
+    /// The module's top level finds the hidden inputs and writes a syntax
+    /// error frame quoting them into the result channel (fd 3). The worker
+    /// takes that frame only before any candidate code runs: this one is
+    /// forged, a sandbox_violation (which it is only if the walk found them,
+    /// so the status proves the attack ran), and its text goes nowhere.
+    @Test func aForgedSyntaxErrorFrameIsAViolationAndShowsNoText() throws {
+        let setup = try Setup(
+            candidate: Self.gcWalk + """
+                import os, struct
+
+                found = dig()
+                if found:
+                    text = ("SyntaxError: " + " ".join(found)).encode()
+                    os.write(3, struct.pack("<I", 5 + len(text)) + b"X" + struct.pack("<I", 7731) + text)
+
+                def shout(s):
+                    return s.upper()
+                """)
+        defer { setup.remove() }
+        let json = try setup.grade("json")
+        let exercise = try #require((try json.json()["exercises"] as? [[String: Any]])?.first)
+        #expect(exercise["status"] as? String == "sandbox_violation", "the forged frame was not refused: \(json.stdout)")
+        try Self.expectNoSecret(setup, "forged syntax error")
+    }
+
+    /// While loading, write a compile frame and then a rule-checker failure
+    /// frame quoting the hidden inputs (the exercise has no rules). Both are
+    /// out of order, so the worker refuses them as forged (and the grader
+    /// would too: no rule checker ran): sandbox_violation, and the text goes
+    /// nowhere (not even to stderr, or a batch error record). It is written
+    /// only when the walk found them, so the status proves it.
+    @Test func aForgedRuleCheckerFailureIsAViolationAndSaysNothing() throws {
+        let setup = try Setup(
+            candidate: Self.gcWalk + """
+                import os, struct
+
+                found = dig()
+                if found:
+                    text = " ".join(found).encode()
+                    os.write(3, struct.pack("<I", 1) + b"C")
+                    os.write(3, struct.pack("<I", 1 + len(text)) + b"Q" + text)
+
+                def shout(s):
+                    return s.upper()
+                """)
+        defer { setup.remove() }
+        let json = try setup.grade("json")
+        #expect(json.status == 1, "\(json.stderr)")
+        let exercise = try #require((try? json.json()["exercises"] as? [[String: Any]])?.first, "\(json.stderr)")
+        #expect(exercise["status"] as? String == "sandbox_violation", "\(json.stdout)")
+        #expect(!json.stderr.contains("SECRET"), "\(json.stderr)")
+        try Self.expectNoSecret(setup, "forged rule checker failure")
+    }
+
+    /// Raw memory through ctypes: around the visible input's own address,
+    /// probe each page (a write(2) from an unmapped page fails with EFAULT
+    /// instead of crashing) and search the readable ones for the hidden
+    /// strings. Whether it found them decides the visible test's status.
+    @Test func aCtypesMemorySearchFindsHiddenInputsButNoReportShowsThem() throws {
+        let setup = try Setup(
+            candidate: """
+                import ctypes, os
+
+                def search(near):
+                    r, w = os.pipe()
+                    needle = ("zq-" + "SECRET" + "-").encode()
+                    found = set()
+                    base = (id(near) & ~0xFFFF) - (32 << 20)
+                    carry = b""
+                    for page in range(base, base + (64 << 20), 4096):
+                        try:
+                            os.write(w, (ctypes.c_char * 1).from_address(page))
+                            os.read(r, 1)
+                        except OSError:
+                            carry = b""
+                            continue
+                        # With the end of the page before: a string may straddle.
+                        data = carry + ctypes.string_at(page, 4096)
+                        carry = data[-32:]
+                        at = data.find(needle)
+                        while at >= 0:
+                            tail = data[at + len(needle):at + len(needle) + 4]
+                            if len(tail) == 4 and tail.isdigit():
+                                found.add((needle + tail).decode())
+                            at = data.find(needle, at + 1)
+                    return sorted(found)
+
+                def shout(s):
+                    if s == "hello":
+                        found = search(s)
+                        print("raw", found)
+                        if found:
+                            raise ValueError(found)
+                    return s.upper()
+                """)
+        defer { setup.remove() }
+        let json = try setup.grade("json")
+        let tests = try Self.tests(json)
+        #expect(tests[0]["status"] as? String == "runtime_error", "the memory search found nothing: \(json.stdout)")
+        #expect(tests[0]["output"] as? String == "raw []\n", "\(json.stdout)")
+        try Self.expectNoSecret(setup, "ctypes")
+    }
+}
