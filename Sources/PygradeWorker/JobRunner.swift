@@ -2,7 +2,7 @@ import CPygradeSupport
 import CPython
 import CPythonShim
 import Glibc
-import PygradeKit
+import PygradeProtocol
 
 /// Runs one job in an exercise's zygote: forks a child per (submission,
 /// exercise), watches it under its limits, and turns its frames and its
@@ -73,10 +73,10 @@ struct JobRunner {
             // exercise.
             switch end.killReason {
             case .budget?:
-                notRun(from: next, status: .timeLimitExceeded, why: CandidateText.notRunBudget, response: &response)
+                notRun(from: next, status: .timeLimitExceeded, why: WorkerPhrases.notRunBudget, response: &response)
                 next = total
             case .flood?:
-                notRun(from: next, status: .outputLimitExceeded, why: CandidateText.notRunFlood, response: &response)
+                notRun(from: next, status: .outputLimitExceeded, why: WorkerPhrases.notRunFlood, response: &response)
                 next = total
             case .protocolViolation?:
                 response.forged = true
@@ -105,9 +105,9 @@ struct JobRunner {
             return (.timeLimitExceeded, loading ? "loading the submission took too long" : "ran past the wall-clock limit")
         case .cpuTime?:
             return (.timeLimitExceeded, loading ? "loading the submission used all its CPU time" : "used all its CPU time")
-        case .budget?: return (.timeLimitExceeded, CandidateText.budget)
+        case .budget?: return (.timeLimitExceeded, WorkerPhrases.budget)
         case .output?: return (.outputLimitExceeded, "printed more than \(job.outputBytes) bytes")
-        case .flood?: return (.outputLimitExceeded, CandidateText.flood)
+        case .flood?: return (.outputLimitExceeded, WorkerPhrases.flood)
         case .protocolViolation?: return (.sandboxViolation, "wrote forged data into the result channel")
         case .channelClosed?: return (.runtimeError, "closed its result channel and kept running")
         case .finishing?, nil: break

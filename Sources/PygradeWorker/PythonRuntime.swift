@@ -1,7 +1,7 @@
 import CPython
 import CPythonShim
 import Foundation
-import PygradeKit
+import PygradeProtocol
 
 struct WorkerFailure: Error, CustomStringConvertible {
     var description: String

@@ -2,7 +2,7 @@ import CPython
 import CPythonShim
 import Foundation
 import Glibc
-import PygradeKit
+import PygradeProtocol
 
 /// Why a worker process stops on its own. The orchestrator sees the channel
 /// close and, for a job, retries once in a fresh worker.

@@ -41,12 +41,10 @@ public enum CandidateText {
         "OrderedDict", "defaultdict", "deque", "array.array", "decimal.Decimal", "Decimal", "Fraction",
     ]
 
-    /// How the worker words a budget or a flood (JobRunner): defined once,
-    /// here, where they are checked.
-    public static let budget = "ran past the exercise's wall budget"
-    public static let notRunBudget = "not run: the exercise ran past its wall budget"
-    public static let flood = "sent more result data than allowed"
-    public static let notRunFlood = "not run: the exercise sent more result data than allowed"
+    public static let budget = WorkerPhrases.budget
+    public static let notRunBudget = WorkerPhrases.notRunBudget
+    public static let flood = WorkerPhrases.flood
+    public static let notRunFlood = WorkerPhrases.notRunFlood
 
     /// The worker's own words for how a child ended (JobRunner.classify), with
     /// their numbers bounded: a number the candidate could choose is a channel.

@@ -40,7 +40,7 @@ public struct Message: Sendable {
         return out
     }
 
-    static func append<I: FixedWidthInteger>(_ v: I, to out: inout [UInt8]) {
+    package static func append<I: FixedWidthInteger>(_ v: I, to out: inout [UInt8]) {
         withUnsafeBytes(of: v.littleEndian) { out += $0 }
     }
 

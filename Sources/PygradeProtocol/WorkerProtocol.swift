@@ -11,11 +11,25 @@ public struct HarnessSpec: Codable, Sendable {
         public var kwargs: [String: String]
         public var generate: Generate?
         public var probe: String?
+
+        public init(name: String, args: [String], kwargs: [String: String], generate: Generate? = nil, probe: String? = nil) {
+            self.name = name
+            self.args = args
+            self.kwargs = kwargs
+            self.generate = generate
+            self.probe = probe
+        }
     }
     public struct Generate: Codable, Sendable {
         public var function: String
         public var seed: Int
         public var parameters: [String: GeneratorParameter]
+
+        public init(function: String, seed: Int, parameters: [String: GeneratorParameter]) {
+            self.function = function
+            self.seed = seed
+            self.parameters = parameters
+        }
     }
     public var generators: String?
     public var probes: String?
@@ -32,21 +46,12 @@ public struct HarnessSpec: Codable, Sendable {
     /// character of its repr), and little to hold for a million-leaf input.
     public static let argumentPreviewLimit = 16 << 10
 
-    public init(_ exercise: Exercise) {
-        if exercise.visibleOnly && exercise.tests.allSatisfy({ $0.visibility == .visible }) {
-            argumentPreviewBytes = HarnessSpec.argumentPreviewLimit
-        }
-        generators = exercise.generatorsSource
-        probes = exercise.probesSource
-        rules = exercise.rules
-        tests = exercise.tests.map { t in
-            switch t.input {
-            case .literal(let args, let kwargs): Test(name: t.name, args: args, kwargs: kwargs)
-            case .generated(let f, let seed, let p):
-                Test(name: t.name, args: [], kwargs: [:], generate: Generate(function: f, seed: seed, parameters: p))
-            case .probe(let name, let args): Test(name: t.name, args: args, kwargs: [:], probe: name)
-            }
-        }
+    public init(generators: String?, probes: String?, rules: [Rule], tests: [Test], argumentPreviewBytes: Int? = nil) {
+        self.generators = generators
+        self.probes = probes
+        self.rules = rules
+        self.tests = tests
+        self.argumentPreviewBytes = argumentPreviewBytes
     }
 }
 
@@ -146,6 +151,14 @@ public struct JobRequest: Codable, Sendable {
         /// right answer is larger, and the orchestrator never holds more.
         public var resultBytes: Int = 0
 
+        public init(cpuSeconds: Double, wallSeconds: Double, digestOK: Bool, captureOutput: Bool, resultBytes: Int = 0) {
+            self.cpuSeconds = cpuSeconds
+            self.wallSeconds = wallSeconds
+            self.digestOK = digestOK
+            self.captureOutput = captureOutput
+            self.resultBytes = resultBytes
+        }
+
         /// The limit that holds for this test.
         public func resultLimit(in job: JobRequest) -> Int { resultBytes > 0 ? min(resultBytes, job.resultBytes) : job.resultBytes }
     }
@@ -173,6 +186,28 @@ public struct JobRequest: Codable, Sendable {
     /// children never hold a hidden input: a normal run's child names an
     /// exception's builtin type and nothing more.
     public var fullText = false
+
+    public init(
+        exerciseKey: String, entry: String, filename: String, moduleName: String, tests: [Test], loadCPUSeconds: Double,
+        loadWallSeconds: Double, memoryBytes: UInt64, outputBytes: Int, resultBytes: Int, checkMutation: Bool, freshResult: Bool,
+        checkRules: Bool, wallBudgetSeconds: Double, fullText: Bool = false
+    ) {
+        self.exerciseKey = exerciseKey
+        self.entry = entry
+        self.filename = filename
+        self.moduleName = moduleName
+        self.tests = tests
+        self.loadCPUSeconds = loadCPUSeconds
+        self.loadWallSeconds = loadWallSeconds
+        self.memoryBytes = memoryBytes
+        self.outputBytes = outputBytes
+        self.resultBytes = resultBytes
+        self.checkMutation = checkMutation
+        self.freshResult = freshResult
+        self.checkRules = checkRules
+        self.wallBudgetSeconds = wallBudgetSeconds
+        self.fullText = fullText
+    }
 }
 
 public struct RuleHit: Codable, Sendable, Equatable {
