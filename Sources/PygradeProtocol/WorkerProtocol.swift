@@ -1,3 +1,5 @@
+import CPygradeSupport
+
 /// What the orchestrator and a worker say to each other. Both ends are this
 /// same binary, so the types are shared; only the job child speaks C frames.
 
@@ -44,7 +46,7 @@ public struct HarnessSpec: Codable, Sendable {
     /// The most of a test's arguments the zygote sends: far more than a
     /// report shows (a byte of the stream is at least a quarter of a
     /// character of its repr), and little to hold for a million-leaf input.
-    public static let argumentPreviewLimit = 16 << 10
+    public static let argumentPreviewLimit = Int(PG_ARGUMENT_PREVIEW_BYTES)
 
     public init(generators: String?, probes: String?, rules: [Rule], tests: [Test], argumentPreviewBytes: Int? = nil) {
         self.generators = generators
@@ -174,7 +176,7 @@ public struct JobRequest: Codable, Sendable {
     public var resultBytes: Int
     /// The largest result any test may return, encoded: the most a job
     /// asks for, and what a zygote encodes its inputs' previews under.
-    public static let maxResultBytes = 64 << 20
+    public static let maxResultBytes = Int(PG_MAX_RESULT_BYTES)
     public var checkMutation: Bool
     public var freshResult: Bool
     public var checkRules: Bool
@@ -278,7 +280,7 @@ public struct TestOutcome: Codable, Sendable {
     public var output: String?
     /// How much of a visible test's output the worker keeps: the one
     /// figure the worker cuts at and every report names.
-    public static let keptOutputBytes = 4096
+    public static let keptOutputBytes = Int(PG_KEPT_OUTPUT_BYTES)
     public var outputBytes = 0
 
     public init(index: Int, kind: Kind) {

@@ -20,7 +20,7 @@ struct JobRunner {
 
     /// Results longer than this, under a checker that allows it, travel and
     /// are compared as digests (ChildWatch digests a longer value frame too).
-    static let digestThreshold = 64 << 10
+    static let digestThreshold = Int(PG_DIGEST_THRESHOLD)
     /// Whether /proc is this worker's PID namespace's (Worker.main): per-test
     /// peaks are read there; else a child's peak comes from wait4 alone.
     nonisolated(unsafe) static var procReadable = false
