@@ -157,6 +157,7 @@ extension JobResponse: BinaryCodable {
         }
         out.string(load.rawValue)
         out.optional(loadStatus) { $0.string($1.rawValue) }
+        out.optional(loadEnding) { $1.write(to: &$0) }
         out.optional(loadMessage) { $0.string($1) }
         out.array(tests) { o, t in t.write(to: &o) }
         timing.write(to: &out)
@@ -175,6 +176,7 @@ extension JobResponse: BinaryCodable {
         }
         load = try r.raw(Load.self)
         loadStatus = try r.optional { (r: inout BinaryReader) throws(BinaryReader.Malformed) in try r.raw(TestStatus.self) }
+        loadEnding = try r.optional { (r: inout BinaryReader) throws(BinaryReader.Malformed) in try Ending(from: &r) }
         loadMessage = try r.optional { (r: inout BinaryReader) throws(BinaryReader.Malformed) in try r.string() }
         tests = try r.array { (r: inout BinaryReader) throws(BinaryReader.Malformed) in try TestOutcome(from: &r) }
         timing = try JobTiming(from: &r)
@@ -189,6 +191,7 @@ extension TestOutcome: BinaryCodable {
         out.int(index)
         out.string(kind.rawValue)
         out.optional(status) { $0.string($1.rawValue) }
+        out.optional(ending) { $1.write(to: &$0) }
         out.optional(blob) { $0.int($1) }
         out.optional(digest) { $0.string($1) }
         out.optional(detail) { $0.string($1) }
@@ -202,6 +205,7 @@ extension TestOutcome: BinaryCodable {
     public init(from r: inout BinaryReader) throws(BinaryReader.Malformed) {
         self.init(index: try r.int(), kind: try r.raw(Kind.self))
         status = try r.optional { (r: inout BinaryReader) throws(BinaryReader.Malformed) in try r.raw(TestStatus.self) }
+        ending = try r.optional { (r: inout BinaryReader) throws(BinaryReader.Malformed) in try Ending(from: &r) }
         blob = try r.optional { (r: inout BinaryReader) throws(BinaryReader.Malformed) in try r.int() }
         digest = try r.optional { (r: inout BinaryReader) throws(BinaryReader.Malformed) in try r.string() }
         detail = try r.optional { (r: inout BinaryReader) throws(BinaryReader.Malformed) in try r.string() }
@@ -233,5 +237,18 @@ extension JobTiming: BinaryCodable {
         reapMs = try r.double()
         totalMs = try r.double()
         children = try r.int()
+    }
+}
+
+extension Ending: BinaryCodable {
+    public func write(to out: inout BinaryWriter) {
+        out.int(code.0)
+        out.int(code.1)
+    }
+
+    public init(from r: inout BinaryReader) throws(BinaryReader.Malformed) {
+        let (code, parameter) = (try r.int(), try r.int())
+        guard let e = Ending(code: code, parameter: parameter) else { throw BinaryReader.Malformed(description: "unknown ending \(code)") }
+        self = e
     }
 }

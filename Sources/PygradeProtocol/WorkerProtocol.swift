@@ -230,8 +230,12 @@ public struct JobResponse: Codable, Sendable {
     public var syntaxMessage: String?
     public var ruleHits: [RuleHit] = []
     public var load: Load = .notRun
-    /// For a failed load: the status every test gets, and why.
+    /// For a failed load: the status every test gets, and why: the worker's
+    /// code when it stopped the child, else the child's own words (an
+    /// exception; for a missing entry point, which of two things it is),
+    /// candidate-controlled.
     public var loadStatus: TestStatus?
+    public var loadEnding: Ending?
     public var loadMessage: String?
     public var tests: [TestOutcome] = []
     public var timing = JobTiming()
@@ -261,14 +265,18 @@ public struct TestOutcome: Codable, Sendable {
         case tooLarge
         /// Returned one of its own arguments instead of a new object.
         case aliased
-        /// Did not return: `status` says how it ended.
+        /// Did not return: `status` says how it ended, `ending` or `detail` why.
         case error
     }
     public var index: Int
     public var kind: Kind
     public var status: TestStatus?
+    /// For an error: how the child ended, when the worker stopped it.
+    public var ending: Ending?
     public var blob: Int?
     public var digest: String?
+    /// The child's own words, candidate-controlled: an exception it raised
+    /// (`error`), the type of what it returned (`notPlain`).
     public var detail: String?
     public var inputMutated = false
     /// The test's CPU time, all the child's threads, read by the worker from

@@ -206,17 +206,3 @@ final class CompileRunner {
                 milliseconds: 0))
     }
 }
-
-/// A signal's name as reports give it.
-func signalName(_ sig: Int32) -> String {
-    switch sig {
-    case SIGSEGV: "SIGSEGV"
-    case SIGBUS: "SIGBUS"
-    case SIGABRT: "SIGABRT"
-    case SIGILL: "SIGILL"
-    case SIGFPE: "SIGFPE"
-    case SIGKILL: "SIGKILL"
-    case SIGXCPU: "SIGXCPU"
-    default: "signal \(sig)"
-    }
-}

@@ -43,19 +43,19 @@ struct JobRunner {
             first = false
             guard let end = runChild(start: next, budgetEnd: budgetEnd, sent: &sent, response: &response, blobs: &blobs) else { break }
             if end.jobOver { break }
-            let (status, why) = classify(end, loading: end.phase == .loading)
+            let (status, ending) = classify(end)
             switch end.phase {
             case .loading:
                 // Loading is part of every test: however it ended, it would
                 // end the same way for each of them.
                 response.load = .failed
                 response.loadStatus = status
-                response.loadMessage = why
+                response.loadEnding = ending
                 next = total
             case .testing(let k):
                 var o = TestOutcome(index: k, kind: .error)
                 o.status = status
-                o.detail = why
+                o.ending = ending
                 o.cpuMs = end.cpuMs
                 o.peakKiB = end.maxRSSKiB
                 // What it printed before it died (a crash, a limit) is its too.
@@ -73,10 +73,10 @@ struct JobRunner {
             // exercise.
             switch end.killReason {
             case .budget?:
-                notRun(from: next, status: .timeLimitExceeded, why: WorkerPhrases.notRunBudget, response: &response)
+                notRun(from: next, status: .timeLimitExceeded, ending: .notRunBudget, response: &response)
                 next = total
             case .flood?:
-                notRun(from: next, status: .outputLimitExceeded, why: WorkerPhrases.notRunFlood, response: &response)
+                notRun(from: next, status: .outputLimitExceeded, ending: .notRunFlood, response: &response)
                 next = total
             case .protocolViolation?:
                 response.forged = true
@@ -88,28 +88,28 @@ struct JobRunner {
         return (response, blobs)
     }
 
-    private func notRun(from k: Int, status: TestStatus, why: String, response: inout JobResponse) {
+    private func notRun(from k: Int, status: TestStatus, ending: Ending, response: inout JobResponse) {
         guard response.load != .failed else { return }
         for i in k..<job.tests.count {
             var o = TestOutcome(index: i, kind: .error)
             o.status = status
-            o.detail = why
+            o.ending = ending
             response.tests.append(o)
         }
     }
 
-    private func classify(_ end: ChildEnd, loading: Bool) -> (TestStatus, String) {
+    private func classify(_ end: ChildEnd) -> (TestStatus, Ending) {
         let status = end.waitStatus
         switch end.killReason {
         case .wallTime?:
-            return (.timeLimitExceeded, loading ? "loading the submission took too long" : "ran past the wall-clock limit")
+            return (.timeLimitExceeded, .wallLimit)
         case .cpuTime?:
-            return (.timeLimitExceeded, loading ? "loading the submission used all its CPU time" : "used all its CPU time")
-        case .budget?: return (.timeLimitExceeded, WorkerPhrases.budget)
-        case .output?: return (.outputLimitExceeded, "printed more than \(job.outputBytes) bytes")
-        case .flood?: return (.outputLimitExceeded, WorkerPhrases.flood)
-        case .protocolViolation?: return (.sandboxViolation, "wrote forged data into the result channel")
-        case .channelClosed?: return (.runtimeError, "closed its result channel and kept running")
+            return (.timeLimitExceeded, .cpuLimit)
+        case .budget?: return (.timeLimitExceeded, .budget)
+        case .output?: return (.outputLimitExceeded, .outputLimit(bytes: job.outputBytes))
+        case .flood?: return (.outputLimitExceeded, .flood)
+        case .protocolViolation?: return (.sandboxViolation, .forgedFrame)
+        case .channelClosed?: return (.runtimeError, .channelClosed)
         case .finishing?, nil: break
         }
         // The 0x7f test is WIFSTOPPED; Glibc's W* macros do not import.
@@ -117,20 +117,20 @@ struct JobRunner {
         if signaled {
             let sig = status & 0x7f
             switch sig {
-            case SIGXCPU, SIGKILL: return (.timeLimitExceeded, "used all its CPU time")
-            case SIGSYS: return (.sandboxViolation, "made a forbidden system call")
-            case SIGXFSZ: return (.outputLimitExceeded, "wrote a file larger than allowed")
+            case SIGXCPU, SIGKILL: return (.timeLimitExceeded, .cpuSignal)
+            case SIGSYS: return (.sandboxViolation, .forbiddenCall)
+            case SIGXFSZ: return (.outputLimitExceeded, .fileSize)
             case SIGSEGV, SIGBUS, SIGABRT, SIGILL, SIGFPE:
                 // Out of address space, C code often aborts instead of raising.
                 if UInt64(end.maxRSSKiB) * 1024 >= job.memoryBytes * 8 / 10 {
-                    return (.memoryLimitExceeded, "crashed (\(signalName(sig))) at the memory limit")
+                    return (.memoryLimitExceeded, .crashAtMemoryLimit(signal: sig))
                 }
-                return (.runtimeError, "crashed (\(signalName(sig)))")
-            default: return (.runtimeError, "killed by signal \(sig)")
+                return (.runtimeError, .crash(signal: sig))
+            default: return (.runtimeError, .signal(sig))
             }
         }
         let code = (status >> 8) & 0xff
-        return (.runtimeError, "the process exited during the test (exit code \(code))")
+        return (.runtimeError, .exit(code))
     }
 
     // MARK: One child

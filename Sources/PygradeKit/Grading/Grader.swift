@@ -241,14 +241,14 @@ public final class Grader {
         switch response.load {
         case .ok: break
         case .missing: throw failing("the reference does not define \(exercise.entry)")
-        default: throw failing("the reference fails to load: \(response.loadMessage ?? "")")
+        default: throw failing("the reference fails to load: \(FailureWords.fullLoad(response) ?? "")")
         }
         var encoded: [[UInt8]] = []
         var cpu: [Double] = []
         for (i, test) in exercise.tests.enumerated() {
             guard i < response.tests.count, response.tests[i].kind == .value, let b = response.tests[i].blob, b < blobs.count else {
                 let o = i < response.tests.count ? response.tests[i] : nil
-                let why = o.map { "\($0.status?.rawValue ?? $0.kind.rawValue)\($0.detail.map { ": \($0)" } ?? "")" } ?? "no result"
+                let why = o.map { "\($0.status?.rawValue ?? $0.kind.rawValue)\(FailureWords.full($0).map { ": \($0)" } ?? "")" } ?? "no result"
                 throw failing("the reference fails test '\(test.name)': \(why)")
             }
             if response.tests[i].inputMutated {
@@ -420,11 +420,12 @@ public final class Grader {
         if response.compile == .syntaxError { return false }
         let visible = Set(exercise.tests.indices.filter { exercise.tests[$0].visibility == .visible })
         guard !visible.isEmpty else { return false }
-        let limit = exercise.limits.outputBytes
-        if response.load == .failed && CandidateText.saysMore(response.loadMessage, outputLimit: limit) { return true }
+        if response.load == .failed && FailureWords.saysMore(full: FailureWords.fullLoad(response), safe: FailureWords.safeLoad(response)) {
+            return true
+        }
         for o in response.tests where visible.contains(o.index) {
             if o.output?.isEmpty == false { return true }
-            if o.kind == .error && CandidateText.saysMore(o.detail, outputLimit: limit) { return true }
+            if o.kind == .error && FailureWords.saysMore(full: FailureWords.full(o), safe: FailureWords.safe(o)) { return true }
             if o.kind == .notPlain && CandidateText.safeTypeName(o.detail) == nil { return true }
             if o.kind == .value || o.kind == .digest, o.index < verdicts.count, verdicts[o.index].0 != .passed { return true }
         }
@@ -644,14 +645,14 @@ public final class Grader {
         let text: (TestStatus, String)
         if let again, again.kind == .error {
             let s = again.status ?? .runtimeError
-            text = (s, describe(s, detail: again.detail, visible: true))
+            text = (s, describe(s, detail: FailureWords.full(again), visible: true, ending: again.ending))
             same = normal?.kind == .error && s == status
         } else if let again, again.kind == .notPlain {
             text = (.wrongAnswer, "returned an object of type \(again.detail ?? "unknown"), which is not plain data")
             same = normal?.kind == .notPlain
         } else if again == nil, v.load == .failed {
             let s = v.loadStatus ?? .runtimeError
-            text = (s, "while loading the submission: \(describe(s, detail: v.loadMessage, visible: true))")
+            text = (s, "while loading the submission: \(describe(s, detail: FailureWords.fullLoad(v), visible: true, ending: v.loadEnding))")
             same = normal == nil && response.load == .failed && s == status
         } else {
             return why
@@ -676,19 +677,18 @@ public final class Grader {
     ) -> (TestStatus, String) {
         // Every test's text here is treated as a hidden one's, visible tests'
         // too: the child that produced it held hidden inputs (CandidateText).
-        let limit = exercise.limits.outputBytes
         guard let outcome else {
             if response.load == .failed {
                 let status = response.loadStatus ?? .runtimeError
-                let detail = CandidateText.safeDetail(response.loadMessage, outputLimit: limit)
-                return (status, "while loading the submission: \(describe(status, detail: detail, visible: false))")
+                let detail = FailureWords.safeLoad(response)
+                return (status, "while loading the submission: \(describe(status, detail: detail, visible: false, ending: response.loadEnding))")
             }
             return (.runtimeError, "the test did not run")
         }
         switch outcome.kind {
         case .error:
             let status = outcome.status ?? .runtimeError
-            return (status, describe(status, detail: CandidateText.safeDetail(outcome.detail, outputLimit: limit), visible: false))
+            return (status, describe(status, detail: FailureWords.safe(outcome), visible: false, ending: outcome.ending))
         case .notPlain:
             guard let type = CandidateText.safeTypeName(outcome.detail) else {
                 return (.wrongAnswer, "returned an object of a type that is not a builtin one, which is not plain data")
@@ -723,14 +723,13 @@ public final class Grader {
 
     /// A failure in words. Exception messages can quote the input
     /// (`KeyError: 'secret'`), so a hidden test shows only the exception type.
-    static func describe(_ status: TestStatus, detail: String?, visible: Bool) -> String {
+    static func describe(_ status: TestStatus, detail: String?, visible: Bool, ending: Ending? = nil) -> String {
         let detail = detail.map { visible || !$0.hasPrefix("raised ") ? $0 : String($0.prefix { $0 != ":" }) }
         switch status {
         case .timeLimitExceeded: return "time limit exceeded" + (detail.map { " (\($0))" } ?? "")
         case .memoryLimitExceeded: return "memory limit exceeded" + (detail.map { " (\($0))" } ?? "")
         case .outputLimitExceeded:
-            return detail.map { $0.hasPrefix(CandidateText.flood) || $0.hasPrefix(CandidateText.notRunFlood) } == true
-                ? "sent more result data than allowed" : "printed more output than allowed"
+            return FailureWords.isFlood(ending) ? "sent more result data than allowed" : "printed more output than allowed"
         case .sandboxViolation: return "stopped for a forbidden action" + (detail.map { " (\($0))" } ?? "")
         case .runtimeError: return detail ?? "failed"
         case .wrongAnswer: return "wrong result"
