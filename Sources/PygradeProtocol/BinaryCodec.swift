@@ -35,22 +35,23 @@ public struct BinaryWriter {
 }
 
 public struct BinaryReader {
-    public struct Malformed: Error, CustomStringConvertible {
-        public var description: String
-    }
+    /// A message that does not parse is a protocol fault like any other
+    /// (ProtocolError.Code.malformed); the name stays for the codecs
+    /// written against it (the worker's, the tests').
+    public typealias Malformed = ProtocolError
 
     private let bytes: [UInt8]
     private var pos = 1
 
     public init(_ bytes: [UInt8]) throws(Malformed) {
-        guard bytes.first == BinaryWriter.tag else { throw Malformed(description: "not a binary message") }
+        guard bytes.first == BinaryWriter.tag else { throw ProtocolError(.malformed, "not a binary message") }
         self.bytes = bytes
     }
 
     public var atEnd: Bool { pos == bytes.count }
 
     private mutating func take(_ n: Int) throws(Malformed) -> ArraySlice<UInt8> {
-        guard n >= 0, bytes.count - pos >= n else { throw Malformed(description: "truncated binary message") }
+        guard n >= 0, bytes.count - pos >= n else { throw ProtocolError(.malformed, "truncated binary message") }
         defer { pos += n }
         return bytes[pos..<pos + n]
     }
@@ -70,7 +71,7 @@ public struct BinaryReader {
     }
     public mutating func array<T>(_ read: (inout BinaryReader) throws(Malformed) -> T) throws(Malformed) -> [T] {
         let n = try int()
-        guard n >= 0, n <= bytes.count - pos else { throw Malformed(description: "bad array length \(n)") }
+        guard n >= 0, n <= bytes.count - pos else { throw ProtocolError(.malformed, "bad array length \(n)") }
         var out: [T] = []
         out.reserveCapacity(n)
         for _ in 0..<n { out.append(try read(&self)) }
@@ -78,7 +79,7 @@ public struct BinaryReader {
     }
     public mutating func raw<E: RawRepresentable>(_: E.Type) throws(Malformed) -> E where E.RawValue == String {
         let s = try string()
-        guard let e = E(rawValue: s) else { throw Malformed(description: "unknown \(E.self) '\(s)'") }
+        guard let e = E(rawValue: s) else { throw ProtocolError(.malformed, "unknown \(E.self) '\(s)'") }
         return e
     }
 }
@@ -93,7 +94,7 @@ extension Message {
     public func decodeBinary<T: BinaryCodable>(_: T.Type) throws(BinaryReader.Malformed) -> T {
         var r = try BinaryReader(header)
         let value = try T(from: &r)
-        guard r.atEnd else { throw BinaryReader.Malformed(description: "trailing bytes after \(T.self)") }
+        guard r.atEnd else { throw ProtocolError(.malformed, "trailing bytes after \(T.self)") }
         return value
     }
 }
@@ -248,7 +249,7 @@ extension Ending: BinaryCodable {
 
     public init(from r: inout BinaryReader) throws(BinaryReader.Malformed) {
         let (code, parameter) = (try r.int(), try r.int())
-        guard let e = Ending(code: code, parameter: parameter) else { throw BinaryReader.Malformed(description: "unknown ending \(code)") }
+        guard let e = Ending(code: code, parameter: parameter) else { throw ProtocolError(.malformed, "unknown ending \(code)") }
         self = e
     }
 }

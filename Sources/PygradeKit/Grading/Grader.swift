@@ -372,7 +372,7 @@ public final class Grader {
         let result: (JobResponse, [[UInt8]])
         do {
             result = try visibleClient().run(job, source: source.bytes, exercise: visible)
-        } catch let e as WorkerError {
+        } catch let e as ProtocolError {
             throw GradeError(e.description)
         } catch {
             throw GradeError("\(error)")
@@ -441,11 +441,11 @@ public final class Grader {
         let result: (JobResponse, [[UInt8]])
         do {
             result = try client().run(job, source: source, exercise: exercise)
-        } catch let e as WorkerError where e.exerciseBroken {
+        } catch let e as ProtocolError where e.exerciseBroken {
             let b = BrokenExercise(id: exercise.id, stage: .inputs, problem: e.description, place: exercise.definitionFile.path)
             broken[exercise.id] = b
             throw GradeError(b)
-        } catch let e as WorkerError {
+        } catch let e as ProtocolError {
             throw GradeError(e.description)
         } catch {
             throw GradeError("\(error)")
