@@ -3,60 +3,6 @@ import CPygradeSupport
 /// What the orchestrator and a worker say to each other. Both ends are this
 /// same binary, so the types are shared; only the job child speaks C frames.
 
-/// What the worker's Python harness needs to build an exercise's inputs
-/// (passed to it as JSON: field names are the harness's).
-public struct HarnessSpec: Codable, Sendable {
-    public struct Test: Codable, Sendable {
-        /// For messages: a test's name is no secret (reports show it).
-        public var name: String
-        public var args: [String]
-        public var kwargs: [String: String]
-        public var generate: Generate?
-        public var probe: String?
-
-        public init(name: String, args: [String], kwargs: [String: String], generate: Generate? = nil, probe: String? = nil) {
-            self.name = name
-            self.args = args
-            self.kwargs = kwargs
-            self.generate = generate
-            self.probe = probe
-        }
-    }
-    public struct Generate: Codable, Sendable {
-        public var function: String
-        public var seed: Int
-        public var parameters: [String: GeneratorParameter]
-
-        public init(function: String, seed: Int, parameters: [String: GeneratorParameter]) {
-            self.function = function
-            self.seed = seed
-            self.parameters = parameters
-        }
-    }
-    public var generators: String?
-    public var probes: String?
-    public var rules: [Rule]
-    public var tests: [Test]
-    /// When set, the zygote answers with each test's (args, kwargs) as the
-    /// start of its value stream, at most this many bytes: the call a report
-    /// shows, taken before any candidate code. Asked for an exercise with
-    /// visible tests only, and only ever of the visible-only worker.
-    public var argumentPreviewBytes: Int?
-
-    /// The most of a test's arguments the zygote sends: far more than a
-    /// report shows (a byte of the stream is at least a quarter of a
-    /// character of its repr), and little to hold for a million-leaf input.
-    public static let argumentPreviewLimit = Int(PG_ARGUMENT_PREVIEW_BYTES)
-
-    public init(generators: String?, probes: String?, rules: [Rule], tests: [Test], argumentPreviewBytes: Int? = nil) {
-        self.generators = generators
-        self.probes = probes
-        self.rules = rules
-        self.tests = tests
-        self.argumentPreviewBytes = argumentPreviewBytes
-    }
-}
-
 public enum WorkerRequest: Codable, Sendable {
     /// Build an exercise's inputs once; later jobs name it by `key`.
     case prepare(key: String, spec: HarnessSpec)
@@ -80,64 +26,6 @@ public enum WorkerRequest: Codable, Sendable {
         } else {
             self = try message.decode(WorkerRequest.self)
         }
-    }
-}
-
-/// Python an exercise's author wrote (test arguments, generators.py,
-/// probes.py), for the worker's base to compile with the embedded
-/// interpreter: a definition's typo is found when the exercise is loaded,
-/// not when its inputs are built. Nothing is run, so the base still holds
-/// no test input.
-public struct SourceCheckRequest: Codable, Sendable {
-    public struct Item: Codable, Sendable {
-        public enum Mode: String, Codable, Sendable {
-            /// One expression (a test's argument).
-            case eval
-            /// A module (generators.py, probes.py).
-            case exec
-        }
-        public var source: String
-        public var filename: String
-        public var mode: Mode
-        /// Names a module must bind at its top level (the generators and
-        /// probes its tests name).
-        public var names: [String] = []
-
-        public init(source: String, filename: String, mode: Mode, names: [String] = []) {
-            self.source = source
-            self.filename = filename
-            self.mode = mode
-            self.names = names
-        }
-    }
-    public var items: [Item]
-    public init(items: [Item]) { self.items = items }
-}
-
-public struct SourceCheckResponse: Codable, Sendable {
-    /// One item that does not compile, or lacks names.
-    public struct Problem: Codable, Sendable, Equatable {
-        public var index: Int
-        /// The compiler's complaint (nil when the item compiles) and its
-        /// line, counted within the item.
-        public var message: String?
-        public var line: Int?
-        /// Of the item's `names`, those it does not bind.
-        public var undefined: [String]?
-
-        public init(index: Int, message: String? = nil, line: Int? = nil, undefined: [String]? = nil) {
-            self.index = index
-            self.message = message
-            self.line = line
-            self.undefined = undefined
-        }
-    }
-    public var problems: [Problem] = []
-    /// The check itself could not run.
-    public var error: String?
-    public init(problems: [Problem] = [], error: String? = nil) {
-        self.problems = problems
-        self.error = error
     }
 }
 
