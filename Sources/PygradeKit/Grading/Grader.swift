@@ -248,7 +248,8 @@ public final class Grader {
         for (i, test) in exercise.tests.enumerated() {
             guard i < response.tests.count, response.tests[i].kind == .value, let b = response.tests[i].blob, b < blobs.count else {
                 let o = i < response.tests.count ? response.tests[i] : nil
-                let why = o.map { "\($0.status?.rawValue ?? $0.kind.rawValue)\(FailureWords.full($0).map { ": \($0)" } ?? "")" } ?? "no result"
+                let why =
+                    o.map { "\($0.status?.rawValue ?? $0.kind.rawValue)\(FailureWords.full($0).map { ": \($0)" } ?? "")" } ?? "no result"
                 throw failing("the reference fails test '\(test.name)': \(why)")
             }
             if response.tests[i].inputMutated {
@@ -652,7 +653,9 @@ public final class Grader {
             same = normal?.kind == .notPlain
         } else if again == nil, v.load == .failed {
             let s = v.loadStatus ?? .runtimeError
-            text = (s, "while loading the submission: \(describe(s, detail: FailureWords.fullLoad(v), visible: true, ending: v.loadEnding))")
+            text = (
+                s, "while loading the submission: \(describe(s, detail: FailureWords.fullLoad(v), visible: true, ending: v.loadEnding))"
+            )
             same = normal == nil && response.load == .failed && s == status
         } else {
             return why
@@ -681,7 +684,9 @@ public final class Grader {
             if response.load == .failed {
                 let status = response.loadStatus ?? .runtimeError
                 let detail = FailureWords.safeLoad(response)
-                return (status, "while loading the submission: \(describe(status, detail: detail, visible: false, ending: response.loadEnding))")
+                return (
+                    status, "while loading the submission: \(describe(status, detail: detail, visible: false, ending: response.loadEnding))"
+                )
             }
             return (.runtimeError, "the test did not run")
         }
