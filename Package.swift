@@ -40,17 +40,29 @@ let package = Package(
             dependencies: ["CPython", "CPygradeSupport", "CSandbox"],
             cSettings: [.define("_GNU_SOURCE")]
         ),
+        // What crosses the process boundary, and nothing else: the messages
+        // and their codecs, statuses, the value stream, Clock and the
+        // system-call error. The worker links this and not the orchestrator.
+        .target(
+            name: "PygradeProtocol",
+            dependencies: ["CPygradeSupport"]
+        ),
+        // The orchestrator: exercises, grading, reports, batches.
         .target(
             name: "PygradeKit",
             dependencies: [
+                "PygradeProtocol",
                 "CPygradeSupport",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Rainbow", package: "Rainbow"),
             ]
         ),
+        // The worker process (`pygrade __worker`): the embedded interpreter,
+        // the zygotes and the job children. It knows the protocol only, not
+        // the orchestrator that speaks it.
         .target(
             name: "PygradeWorker",
-            dependencies: ["PygradeKit", "CPython", "CJobChild", "CPygradeSupport"]
+            dependencies: ["PygradeProtocol", "CPython", "CJobChild", "CPygradeSupport"]
         ),
         .executableTarget(
             name: "pygrade",
@@ -67,7 +79,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PygradeKitTests",
-            dependencies: ["PygradeKit", "CPygradeSupport", "TestSupport"]
+            dependencies: ["PygradeKit", "PygradeProtocol", "CPygradeSupport", "TestSupport"]
         ),
         .testTarget(name: "PygradeWorkerTests", dependencies: ["PygradeWorker", "CJobChild", "CPython", "CPygradeSupport", "TestSupport"]),
         // Runs the built `pygrade` binary; depending on it makes

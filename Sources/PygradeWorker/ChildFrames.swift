@@ -1,5 +1,5 @@
 import CJobChild
-import PygradeKit
+import PygradeProtocol
 
 /// The protocol of a job child (child.c) as a pure state machine: the bytes
 /// it wrote go in, what the worker does next comes out. No process, clock
@@ -64,7 +64,7 @@ struct ChildFrames {
 
     /// Results longer than this, under a checker that allows it, travel and
     /// are compared as digests (a longer value frame is digested here too).
-    static let digestThreshold = 64 << 10
+    static let digestThreshold = Int(PG_DIGEST_THRESHOLD)
 
     let job: JobRequest
     /// The first test this child runs (a fresh child resumes a job).

@@ -1,6 +1,6 @@
 import CJobChild
 import Glibc
-import PygradeKit
+import PygradeProtocol
 
 /// One job child, forked from the exercise's zygote: the C job (pg_job) it
 /// runs, built from the job and the exercise, its pid and the descriptors

@@ -1,6 +1,6 @@
 import CJobChild
 import Glibc
-import PygradeKit
+import PygradeProtocol
 
 /// The poll loop of one job child: its deadlines (per phase CPU and wall,
 /// the exercise's wall budget), its output, and its frames, which ChildFrames

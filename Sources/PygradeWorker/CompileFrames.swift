@@ -1,5 +1,5 @@
 import CJobChild
-import PygradeKit
+import PygradeProtocol
 
 /// The protocol of a compile child (compile.c) as a pure state machine, as
 /// ChildFrames is a job child's:

@@ -1,7 +1,7 @@
 import CJobChild
 import CPython
 import Glibc
-import PygradeKit
+import PygradeProtocol
 
 /// A submission's file as a compile child left it: its code, or the
 /// compiler's words, and the static rule hits of each exercise asked about.

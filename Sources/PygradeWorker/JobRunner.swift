@@ -1,4 +1,4 @@
-import PygradeKit
+import PygradeProtocol
 
 /// Runs one job in an exercise's zygote: forks a child per (submission,
 /// exercise), watches it under its limits, and turns its frames and its
@@ -34,19 +34,19 @@ struct JobRunner {
             first = false
             guard let end = runChild(start: next, budgetEnd: budgetEnd, sent: &sent, response: &response, blobs: &blobs) else { break }
             if end.jobOver { break }
-            let (status, why) = ChildEnding.classify(end, loading: end.phase == .loading, job: job)
+            let (status, ending) = ChildEnding.classify(end, job: job)
             switch end.phase {
             case .loading:
                 // Loading is part of every test: however it ended, it would
                 // end the same way for each of them.
                 response.load = .failed
                 response.loadStatus = status
-                response.loadMessage = why
+                response.loadEnding = ending
                 next = total
             case .testing(let k):
                 var o = TestOutcome(index: k, kind: .error)
                 o.status = status
-                o.detail = why
+                o.ending = ending
                 o.cpuMs = end.cpuMs
                 o.peakKiB = end.maxRSSKiB
                 // What it printed before it died (a crash, a limit) is its too.
@@ -64,10 +64,10 @@ struct JobRunner {
             // exercise.
             switch end.killReason {
             case .budget?:
-                notRun(from: next, status: .timeLimitExceeded, why: CandidateText.notRunBudget, response: &response)
+                notRun(from: next, status: .timeLimitExceeded, ending: .notRunBudget, response: &response)
                 next = total
             case .flood?:
-                notRun(from: next, status: .outputLimitExceeded, why: CandidateText.notRunFlood, response: &response)
+                notRun(from: next, status: .outputLimitExceeded, ending: .notRunFlood, response: &response)
                 next = total
             case .protocolViolation?:
                 response.forged = true
@@ -79,12 +79,12 @@ struct JobRunner {
         return (response, blobs)
     }
 
-    private func notRun(from k: Int, status: TestStatus, why: String, response: inout JobResponse) {
+    private func notRun(from k: Int, status: TestStatus, ending: Ending, response: inout JobResponse) {
         guard response.load != .failed else { return }
         for i in k..<job.tests.count {
             var o = TestOutcome(index: i, kind: .error)
             o.status = status
-            o.detail = why
+            o.ending = ending
             response.tests.append(o)
         }
     }

@@ -1,7 +1,7 @@
 import CJobChild
 import CPython
 import Foundation
-import PygradeKit
+import PygradeProtocol
 
 /// The embedded interpreter of the worker. Initialised once, isolated (no
 /// site, no environment, no signal handlers), with the harness loaded.

@@ -2,7 +2,7 @@ import CJobChild
 import CPython
 import Foundation
 import Glibc
-import PygradeKit
+import PygradeProtocol
 
 /// The worker process: synchronous and single-threaded on purpose, because
 /// fork() copies only the calling thread. No Task, no Dispatch here.

@@ -2,7 +2,7 @@ import CJobChild
 import CPython
 import Foundation
 import Glibc
-import PygradeKit
+import PygradeProtocol
 
 /// The worker's base: answers the orchestrator, compiles submissions, and
 /// hands each job to its exercise's zygote.

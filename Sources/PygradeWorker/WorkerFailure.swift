@@ -1,4 +1,4 @@
-import PygradeKit
+import PygradeProtocol
 
 /// Why the worker could not do what it was asked: never the candidate's
 /// fault. A code to tell failures apart by, and the context in words (what

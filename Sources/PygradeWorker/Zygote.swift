@@ -2,7 +2,7 @@ import CJobChild
 import CPython
 import Foundation
 import Glibc
-import PygradeKit
+import PygradeProtocol
 
 /// One exercise's zygote: a fork of the worker's base that builds that
 /// exercise's inputs once and then forks its job children, one job at a

@@ -21,12 +21,14 @@ struct BinaryCodecTests {
         r.ruleHits = [RuleHit(id: "no-reversed", line: 3), RuleHit(id: "no-slice-step", line: 9)]
         r.load = .failed
         r.loadStatus = .memoryLimitExceeded
+        r.loadEnding = .outputLimit(bytes: 4096)
         r.loadMessage = "raised MemoryError"
         var o = TestOutcome(index: 4, kind: .error)
         o.status = .timeLimitExceeded
         o.blob = 2
         o.digest = "00ff"
-        o.detail = "used all its CPU time"
+        o.ending = .crash(signal: 11)
+        o.detail = "raised ValueError"
         o.inputMutated = true
         o.cpuMs = 1.25
         o.peakKiB = 10240
@@ -92,8 +94,8 @@ struct BinaryCodecTests {
     /// A tripwire: when one of these types gains a field, its codec in
     /// BinaryCodec.swift must write and read it too (then update the count).
     @Test func everyFieldIsCovered() {
-        #expect(Mirror(reflecting: JobResponse()).children.count == 12)
-        #expect(Mirror(reflecting: TestOutcome(index: 0, kind: .value)).children.count == 11)
+        #expect(Mirror(reflecting: JobResponse()).children.count == 13)
+        #expect(Mirror(reflecting: TestOutcome(index: 0, kind: .value)).children.count == 12)
         #expect(Mirror(reflecting: JobTiming()).children.count == 7)
         #expect(
             Mirror(reflecting: JobRequest.Test(cpuSeconds: 0, wallSeconds: 0, digestOK: false, captureOutput: false)).children.count == 5)

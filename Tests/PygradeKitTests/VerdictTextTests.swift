@@ -65,10 +65,13 @@ struct VerdictTextTests: VerdictFixture {
         #expect(
             Grader.report(exercise: exercise, response: r3, blobs: b3, expected: expected).message
                 == "`f` is not defined; the submission defines no function or class")
-        #expect(CandidateText.safeDetail("printed more than 7731 bytes", outputLimit: 65536) == nil)
-        #expect(CandidateText.safeDetail("printed more than 65536 bytes", outputLimit: 65536) != nil)
-        #expect(CandidateText.safeDetail("crashed (SIGSEGV) at the memory limit", outputLimit: 1) != nil)
-        #expect(CandidateText.safeDetail("killed by signal 7731", outputLimit: 1) == nil)
+        // How a child ended is the worker's code, never a child's text: the
+        // worker's words in a child's text are not shown, and a number out
+        // of a signal's or an exit code's range is not said.
+        #expect(CandidateText.safeDetail("printed more than 65536 bytes") == nil)
+        #expect(FailureWords.words(.outputLimit(bytes: 65536), loading: false) == "printed more than 65536 bytes")
+        #expect(FailureWords.words(.crashAtMemoryLimit(signal: SIGSEGV), loading: false) == "crashed (SIGSEGV) at the memory limit")
+        #expect(FailureWords.words(.signal(7731), loading: false) == nil)
     }
 
     /// The visible-only run gives a visible test its output and its full
@@ -121,7 +124,10 @@ struct VerdictTextTests: VerdictFixture {
         quiet.output = ""
         let (r, _) = response([quiet, error(1, .runtimeError, "raised KeyError: secret-input")])
         #expect(!Grader.needsVisibleRun(exercise: exercise, response: r))
-        let (r2, _) = response([error(0, .timeLimitExceeded, "used all its CPU time"), value(1, blob: 1)])
+        var cpu = TestOutcome(index: 0, kind: .error)
+        cpu.status = .timeLimitExceeded
+        cpu.ending = .cpuLimit
+        let (r2, _) = response([cpu, value(1, blob: 1)])
         #expect(!Grader.needsVisibleRun(exercise: exercise, response: r2))
     }
 

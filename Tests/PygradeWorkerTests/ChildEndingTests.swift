@@ -1,5 +1,5 @@
 import Glibc
-import PygradeKit
+import PygradeProtocol
 import Testing
 
 @testable import PygradeWorker
@@ -13,20 +13,23 @@ import Testing
 
     @Test func whyTheWorkerKilledItComesFirst() throws {
         let job = try FrameBytes.job()
-        #expect(ChildEnding.classify(end(.protocolViolation, status: SIGKILL), loading: false, job: job).0 == .sandboxViolation)
-        #expect(ChildEnding.classify(end(.flood), loading: false, job: job).0 == .outputLimitExceeded)
+        #expect(ChildEnding.classify(end(.protocolViolation, status: SIGKILL), job: job).0 == .sandboxViolation)
+        #expect(ChildEnding.classify(end(.flood), job: job).0 == .outputLimitExceeded)
         #expect(
-            ChildEnding.classify(end(.wallTime), loading: true, job: job) == (.timeLimitExceeded, "loading the submission took too long"))
+            ChildEnding.classify(end(.wallTime), job: job) == (.timeLimitExceeded, .wallLimit))
     }
 
     @Test func aSignalOrAnExitCode() throws {
         let job = try FrameBytes.job()
-        #expect(ChildEnding.classify(end(status: SIGSYS), loading: false, job: job) == (.sandboxViolation, "made a forbidden system call"))
-        #expect(ChildEnding.classify(end(status: SIGSEGV), loading: false, job: job) == (.runtimeError, "crashed (SIGSEGV)"))
+        #expect(ChildEnding.classify(end(status: SIGSYS), job: job) == (.sandboxViolation, .forbiddenCall))
+        #expect(ChildEnding.classify(end(status: SIGSEGV), job: job) == (.runtimeError, .crash(signal: SIGSEGV)))
         let nearTheLimit = Int(job.memoryBytes / 1024)
-        #expect(ChildEnding.classify(end(status: SIGABRT, rssKiB: nearTheLimit), loading: false, job: job).0 == .memoryLimitExceeded)
         #expect(
-            ChildEnding.classify(end(status: 3 << 8), loading: false, job: job)
-                == (.runtimeError, "the process exited during the test (exit code 3)"))
+            ChildEnding.classify(end(status: SIGABRT, rssKiB: nearTheLimit), job: job) == (
+                .memoryLimitExceeded, .crashAtMemoryLimit(signal: SIGABRT)
+            ))
+        #expect(
+            ChildEnding.classify(end(status: 3 << 8), job: job)
+                == (.runtimeError, .exit(3)))
     }
 }

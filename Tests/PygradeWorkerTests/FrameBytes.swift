@@ -1,6 +1,6 @@
 import CJobChild
 import Foundation
-import PygradeKit
+import PygradeProtocol
 
 @testable import PygradeWorker
 

@@ -1,5 +1,5 @@
 import CJobChild
-import PygradeKit
+import PygradeProtocol
 import Testing
 
 @testable import PygradeWorker

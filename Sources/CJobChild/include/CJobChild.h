@@ -68,56 +68,8 @@ int pg_args_preview(PyObject *args, PyObject *_Nullable kwargs, size_t limit, pg
 
 /* ---- Job children. ---- */
 
-/* Statuses a child or the worker can give a test (PygradeKit's TestStatus
-   decodes the same numbers). */
-enum {
-    PG_ST_RUNTIME_ERROR = 1,
-    PG_ST_TIME_LIMIT = 2,
-    PG_ST_MEMORY_LIMIT = 3,
-    PG_ST_OUTPUT_LIMIT = 4,
-    PG_ST_SANDBOX_VIOLATION = 5,
-};
-
-/* Result frame kinds ('r' frames). */
-enum {
-    PG_RES_VALUE = 0,
-    PG_RES_DIGEST = 1,
-    PG_RES_NOT_PLAIN = 2,
-    PG_RES_TOO_LARGE = 3,
-    PG_RES_EXCEPTION = 4,
-    PG_RES_ALIASED = 5,
-};
-
-/* Frames a child writes on fd 3: u32 little-endian length of (kind + head +
-   body), the kind byte, head, body. The worker takes each only where the
-   protocol expects it; anything else is a forged frame.
-
-   A compile child (forked from the worker's base, which holds no test input):
-   CODE, NAMES, then one RULE_HITS (or RULE_FAILED) per rule set asked for,
-   or SYNTAX_ERROR. A job child (forked from an exercise's zygote): SETUP_FAILED,
-   or READY (written before any candidate code runs: only the first frame can
-   be trusted to be the harness's) then LOADED | LOAD_ERROR | MISSING, then
-   one RESULT per test and DONE; RULE_AT_RUN_TIME may come at any point
-   after READY. */
-enum {
-    PG_FRAME_SETUP_FAILED = 'Z',
-    PG_FRAME_READY = 'S',
-    PG_FRAME_CODE = 'K',
-    PG_FRAME_NAMES = 'N',
-    PG_FRAME_SYNTAX_ERROR = 'X',
-    PG_FRAME_RULE_HITS = 'R',
-    PG_FRAME_RULE_FAILED = 'Q',
-    PG_FRAME_LOADED = 'L',
-    PG_FRAME_LOAD_ERROR = 'E',
-    PG_FRAME_MISSING = 'M',
-    PG_FRAME_RESULT = 'r',
-    PG_FRAME_DONE = 'D',
-    PG_FRAME_RULE_AT_RUN_TIME = 'V',
-};
-
-/* The fd a child's frames go to. Descriptor games on it (dup, dup2 or dup3
-   onto or from it, close, fcntl, ioctl) kill the child (seccomp). */
-enum { PG_RESULT_FD = 3 };
+/* Statuses, result kinds, frame kinds and PG_RESULT_FD: pygrade_protocol.h
+   (through CPygradeSupport.h). */
 
 /* A child's resource limits are a pg_limits (CSandbox.h). */
 typedef struct {

@@ -14,7 +14,7 @@ public enum ExerciseSourceCheck {
     }
 
     /// Every problem found, in the order of `exercises` and of their tests.
-    public static func problems(in exercises: [Exercise], worker: WorkerClient) throws(WorkerError) -> [Problem] {
+    public static func problems(in exercises: [Exercise], worker: WorkerClient) throws(ProtocolError) -> [Problem] {
         var items: [SourceCheckRequest.Item] = []
         var explain: [(exercise: String, errors: (SourceCheckResponse.Problem) -> [DefinitionError])] = []
         for e in exercises {

@@ -8,7 +8,8 @@ import Foundation
 /// (Exception,), {})`), or a whole frame written straight into the result
 /// channel (fd 3). So no text of that run reaches a report as it came: only
 /// what this type rebuilds from a fixed vocabulary (the names of the builtin
-/// exceptions and types, the worker's own descriptions of how a child ended).
+/// exceptions and types); how the worker saw a child end is a code it sends,
+/// worded by FailureWords.
 /// Candidate-controlled text is shown only from the visible-only run, whose
 /// worker never held a hidden input (Grader.grade).
 public enum CandidateText {
@@ -41,50 +42,15 @@ public enum CandidateText {
         "OrderedDict", "defaultdict", "deque", "array.array", "decimal.Decimal", "Decimal", "Fraction",
     ]
 
-    /// How the worker words a budget or a flood (JobRunner): defined once,
-    /// here, where they are checked.
-    public static let budget = "ran past the exercise's wall budget"
-    public static let notRunBudget = "not run: the exercise ran past its wall budget"
-    public static let flood = "sent more result data than allowed"
-    public static let notRunFlood = "not run: the exercise sent more result data than allowed"
-
-    /// The worker's own words for how a child ended (JobRunner.classify), with
-    /// their numbers bounded: a number the candidate could choose is a channel.
-    static let workerPhrases: [String] = [
-        budget, notRunBudget, flood, notRunFlood,
-        "loading the submission took too long", "ran past the wall-clock limit",
-        "loading the submission used all its CPU time", "used all its CPU time",
-        "wrote forged data into the result channel", "closed its result channel and kept running",
-        "wrote a file larger than allowed", "made a forbidden system call",
-        "raised MemoryError: no memory left to encode the result",
-    ]
-    static let signals = ["SIGSEGV", "SIGBUS", "SIGABRT", "SIGILL", "SIGFPE"]
-
-    /// A normal run's description of a failure (an outcome's `detail`, or
-    /// the load message), reduced to what is safe to show of any test: the
-    /// worker's own phrases, or `raised <builtin exception>`. Nil when
-    /// nothing of it may be shown.
-    static func safeDetail(_ detail: String?, outputLimit: Int) -> String? {
-        guard let detail, !detail.isEmpty else { return nil }
-        if workerPhrases.contains(detail) { return detail }
-        if detail == "printed more than \(outputLimit) bytes" { return detail }
-        for s in signals where detail == "crashed (\(s))" || detail == "crashed (\(s)) at the memory limit" { return detail }
-        if let n = number(after: "killed by signal ", in: detail, suffix: ""), n < 65 { return detail }
-        if let n = number(after: "the process exited during the test (exit code ", in: detail, suffix: ")"), n < 256 {
-            return detail
-        }
-        if detail.hasPrefix("raised ") {
-            let name = detail.dropFirst("raised ".count).prefix { $0 != ":" }
-            return builtinExceptions.contains(String(name)) ? "raised \(name)" : "raised an exception of a class that is not a builtin one"
-        }
-        return nil
-    }
-
-    /// Whether `safeDetail` dropped something: only then is there text worth
-    /// a run of the visible tests alone.
-    static func saysMore(_ detail: String?, outputLimit: Int) -> Bool {
-        guard let detail, !detail.isEmpty else { return false }
-        return safeDetail(detail, outputLimit: outputLimit) != detail
+    /// A normal run's child's words about an exception (an outcome's
+    /// `detail`, or the load message), reduced to what is safe to show of
+    /// any test: `raised <builtin exception>`. Nil when nothing of it may be
+    /// shown. (How the worker saw a child end is a code, not text:
+    /// FailureWords.)
+    static func safeDetail(_ detail: String?) -> String? {
+        guard let detail, detail.hasPrefix("raised ") else { return nil }
+        let name = detail.dropFirst("raised ".count).prefix { $0 != ":" }
+        return builtinExceptions.contains(String(name)) ? "raised \(name)" : "raised an exception of a class that is not a builtin one"
     }
 
     /// The type name of a result that is not plain data, if it is a builtin's.
@@ -114,12 +80,5 @@ public enum CandidateText {
         let shown = names.prefix(listedNames).map { $0.count > listedNameLength ? $0.prefix(listedNameLength) + "…" : $0 }
         let more = names.count - shown.count
         return shown.joined(separator: ", ") + (more > 0 ? " and \(more) more" : "")
-    }
-
-    private static func number(after prefix: String, in s: String, suffix: String) -> Int? {
-        guard s.hasPrefix(prefix), s.hasSuffix(suffix), s.count > prefix.count + suffix.count else { return nil }
-        let digits = s.dropFirst(prefix.count).dropLast(suffix.count)
-        guard digits.count <= 3, digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber) else { return nil }
-        return Int(digits)
     }
 }

@@ -45,14 +45,15 @@ final class ReferenceResults {
         switch response.load {
         case .ok: break
         case .missing: throw failing("the reference does not define \(exercise.entry)")
-        default: throw failing("the reference fails to load: \(response.loadMessage ?? "")")
+        default: throw failing("the reference fails to load: \(FailureWords.fullLoad(response) ?? "")")
         }
         var encoded: [[UInt8]] = []
         var cpu: [Double] = []
         for (i, test) in exercise.tests.enumerated() {
             guard i < response.tests.count, response.tests[i].kind == .value, let b = response.tests[i].blob, b < blobs.count else {
                 let o = i < response.tests.count ? response.tests[i] : nil
-                let why = o.map { "\($0.status?.rawValue ?? $0.kind.rawValue)\($0.detail.map { ": \($0)" } ?? "")" } ?? "no result"
+                let why =
+                    o.map { "\($0.status?.rawValue ?? $0.kind.rawValue)\(FailureWords.full($0).map { ": \($0)" } ?? "")" } ?? "no result"
                 throw failing("the reference fails test '\(test.name)': \(why)")
             }
             if response.tests[i].inputMutated {

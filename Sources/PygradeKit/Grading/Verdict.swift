@@ -86,19 +86,20 @@ enum Verdict {
     ) -> (TestStatus, String) {
         // Every test's text here is treated as a hidden one's, visible tests'
         // too: the child that produced it held hidden inputs (CandidateText).
-        let limit = exercise.limits.outputBytes
         guard let outcome else {
             if response.load == .failed {
                 let status = response.loadStatus ?? .runtimeError
-                let detail = CandidateText.safeDetail(response.loadMessage, outputLimit: limit)
-                return (status, "while loading the submission: \(describe(status, detail: detail, visible: false))")
+                let detail = FailureWords.safeLoad(response)
+                return (
+                    status, "while loading the submission: \(describe(status, detail: detail, visible: false, ending: response.loadEnding))"
+                )
             }
             return (.runtimeError, "the test did not run")
         }
         switch outcome.kind {
         case .error:
             let status = outcome.status ?? .runtimeError
-            return (status, describe(status, detail: CandidateText.safeDetail(outcome.detail, outputLimit: limit), visible: false))
+            return (status, describe(status, detail: FailureWords.safe(outcome), visible: false, ending: outcome.ending))
         case .notPlain:
             guard let type = CandidateText.safeTypeName(outcome.detail) else {
                 return (.wrongAnswer, "returned an object of a type that is not a builtin one, which is not plain data")
@@ -128,14 +129,13 @@ enum Verdict {
 
     /// A failure in words. Exception messages can quote the input
     /// (`KeyError: 'secret'`), so a hidden test shows only the exception type.
-    static func describe(_ status: TestStatus, detail: String?, visible: Bool) -> String {
+    static func describe(_ status: TestStatus, detail: String?, visible: Bool, ending: Ending? = nil) -> String {
         let detail = detail.map { visible || !$0.hasPrefix("raised ") ? $0 : String($0.prefix { $0 != ":" }) }
         switch status {
         case .timeLimitExceeded: return "time limit exceeded" + (detail.map { " (\($0))" } ?? "")
         case .memoryLimitExceeded: return "memory limit exceeded" + (detail.map { " (\($0))" } ?? "")
         case .outputLimitExceeded:
-            return detail.map { $0.hasPrefix(CandidateText.flood) || $0.hasPrefix(CandidateText.notRunFlood) } == true
-                ? "sent more result data than allowed" : "printed more output than allowed"
+            return FailureWords.isFlood(ending) ? "sent more result data than allowed" : "printed more output than allowed"
         case .sandboxViolation: return "stopped for a forbidden action" + (detail.map { " (\($0))" } ?? "")
         case .runtimeError: return detail ?? "failed"
         case .wrongAnswer: return "wrong result"

@@ -47,11 +47,12 @@ final class VisibleText {
         if response.compile == .syntaxError { return false }
         let visible = Set(exercise.tests.indices.filter { exercise.tests[$0].visibility == .visible })
         guard !visible.isEmpty else { return false }
-        let limit = exercise.limits.outputBytes
-        if response.load == .failed && CandidateText.saysMore(response.loadMessage, outputLimit: limit) { return true }
+        if response.load == .failed && FailureWords.saysMore(full: FailureWords.fullLoad(response), safe: FailureWords.safeLoad(response)) {
+            return true
+        }
         for o in response.tests where visible.contains(o.index) {
             if o.output?.isEmpty == false { return true }
-            if o.kind == .error && CandidateText.saysMore(o.detail, outputLimit: limit) { return true }
+            if o.kind == .error && FailureWords.saysMore(full: FailureWords.full(o), safe: FailureWords.safe(o)) { return true }
             if o.kind == .notPlain && CandidateText.safeTypeName(o.detail) == nil { return true }
             if o.kind == .value || o.kind == .digest, o.index < verdicts.count, verdicts[o.index].0 != .passed { return true }
         }
@@ -109,24 +110,22 @@ final class VisibleText {
         let text: (TestStatus, String)
         if let again, again.kind == .error {
             let s = again.status ?? .runtimeError
-            text = (s, describe(s, detail: again.detail, visible: true))
+            text = (s, Verdict.describe(s, detail: FailureWords.full(again), visible: true, ending: again.ending))
             same = normal?.kind == .error && s == status
         } else if let again, again.kind == .notPlain {
             text = (.wrongAnswer, "returned an object of type \(again.detail ?? "unknown"), which is not plain data")
             same = normal?.kind == .notPlain
         } else if again == nil, v.load == .failed {
             let s = v.loadStatus ?? .runtimeError
-            text = (s, "while loading the submission: \(describe(s, detail: v.loadMessage, visible: true))")
+            text = (
+                s,
+                "while loading the submission: \(Verdict.describe(s, detail: FailureWords.fullLoad(v), visible: true, ending: v.loadEnding))"
+            )
             same = normal == nil && response.load == .failed && s == status
         } else {
             return why
         }
         if same { return text.1 }
         return "\(why) (run again with the visible tests alone: \(text.0.rawValue), \(text.1))"
-    }
-
-    /// Verdict's words for a failure, by the short name used above.
-    private static func describe(_ status: TestStatus, detail: String?, visible: Bool) -> String {
-        Verdict.describe(status, detail: detail, visible: visible)
     }
 }

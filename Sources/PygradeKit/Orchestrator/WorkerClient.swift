@@ -5,17 +5,6 @@ import Foundation
     import Glibc
 #endif
 
-public struct WorkerError: Error, CustomStringConvertible, Sendable {
-    public var description: String
-    /// The exercise itself is at fault (its generators failed), so retrying
-    /// in a fresh worker cannot help.
-    public var exerciseBroken = false
-    public init(_ description: String, exerciseBroken: Bool = false) {
-        self.description = description
-        self.exerciseBroken = exerciseBroken
-    }
-}
-
 /// The orchestrator's handle on one worker process: the same binary, started
 /// with the hidden `__worker` argument, talking over two pipes (its fd 0 for
 /// requests, its fd 3 for responses; its stdout goes to /dev/null so that
@@ -41,7 +30,7 @@ public final class WorkerClient {
     /// visible-only exercise.
     public private(set) var argumentPreviews: [String: [[UInt8]]] = [:]
 
-    public init(executable: String = WorkerClient.currentExecutable()) throws(SystemError) {
+    public init(executable: String = WorkerClient.currentExecutable()) throws(ProtocolError) {
         self.executable = executable
         try spawn()
     }
@@ -52,12 +41,14 @@ public final class WorkerClient {
         (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
     }
 
-    private func spawn() throws(SystemError) {
+    private func spawn() throws(ProtocolError) {
         let start = Clock.now
         var toWorker: [Int32] = [0, 0]
         var fromWorker: [Int32] = [0, 0]
-        try retryingOnInterrupt("pipe2") { pg_pipe_cloexec(&toWorker) }
-        try retryingOnInterrupt("pipe2") { pg_pipe_cloexec(&fromWorker) }
+        do {
+            try retryingOnInterrupt("pipe2") { pg_pipe_cloexec(&toWorker) }
+            try retryingOnInterrupt("pipe2") { pg_pipe_cloexec(&fromWorker) }
+        } catch { throw ProtocolError(error) }
         // Keep our ends clear of 0...3, so that the dup2s below never target
         // a descriptor onto itself (which would leave it close-on-exec).
         func high(_ fd: Int32) -> Int32 {
@@ -112,7 +103,7 @@ public final class WorkerClient {
         guard rc == 0 else {
             close(toWorker[1])
             close(fromWorker[0])
-            throw SystemError("posix_spawn \(executable)", code: rc)
+            throw ProtocolError(SystemError("posix_spawn \(executable)", code: rc))
         }
         pid = child
         channel = FramedPipe(readFD: fromWorker[0], writeFD: toWorker[1])
@@ -121,7 +112,7 @@ public final class WorkerClient {
         // The worker says hello once Python is up: spawn time includes it.
         guard let hello = try channel.receive(), let ok = try? hello.decode(PrepareResponse.self), ok.ok else {
             shutdown()
-            throw SystemError("worker start-up", code: EPROTO)
+            throw ProtocolError(.startUp, "worker start-up")
         }
         sandbox = ok.sandbox ?? []
         spawnMs = start.millisecondsElapsed
@@ -136,7 +127,7 @@ public final class WorkerClient {
             // folder: give it a moment before the kill.
             var status: Int32 = 0
             for _ in 0..<200 {
-                if waitpid(pid, &status, WNOHANG) == pid {
+                if (try? retryingOnInterrupt("waitpid") { waitpid(pid, &status, WNOHANG) }) == pid {
                     pid = 0
                     return
                 }
@@ -167,11 +158,11 @@ public final class WorkerClient {
         let spec = HarnessSpec(exercise)
         let request = WorkerRequest.prepare(key: key, spec: spec)
         try channel.send(try request.message())
-        guard let reply = try channel.receive() else { throw WorkerError("the worker closed its channel") }
+        guard let reply = try channel.receive() else { throw ProtocolError(.closed) }
         let r = try reply.decode(PrepareResponse.self)
         guard r.ok else {
-            throw WorkerError(
-                "\(exercise.definitionFile.path): building the test inputs failed: \(r.error ?? "unknown error")", exerciseBroken: true)
+            throw ProtocolError(
+                .exerciseBroken, "\(exercise.definitionFile.path): building the test inputs failed: \(r.error ?? "unknown error")")
         }
         prepared.insert(key)
         if spec.argumentPreviewBytes != nil && reply.blobs.count == exercise.tests.count { argumentPreviews[key] = reply.blobs }
@@ -179,26 +170,26 @@ public final class WorkerClient {
 
     /// Compiles (never runs) the Python of exercises' definitions in this
     /// worker (see SourceCheckRequest).
-    public func checkSources(_ request: SourceCheckRequest) throws(WorkerError) -> SourceCheckResponse {
+    public func checkSources(_ request: SourceCheckRequest) throws(ProtocolError) -> SourceCheckResponse {
         do {
             if pid == 0 { try spawn() }
             try channel.send(try WorkerRequest.checkSources(request).message())
-            guard let reply = try channel.receive() else { throw WorkerError("the worker closed its channel") }
+            guard let reply = try channel.receive() else { throw ProtocolError(.closed) }
             let response = try reply.decode(SourceCheckResponse.self)
-            if let error = response.error { throw WorkerError("checking the exercises' Python failed: \(error)") }
+            if let error = response.error { throw ProtocolError(.failed, "checking the exercises' Python failed: \(error)") }
             return response
-        } catch let e as WorkerError {
+        } catch let e as ProtocolError where e.code == .closed || e.code == .failed {
             shutdown()
             throw e
         } catch {
             shutdown()
-            throw WorkerError("checking the exercises' Python failed: \(error)")
+            throw ProtocolError(.failed, "checking the exercises' Python failed: \(error)")
         }
     }
 
     /// Runs a job, preparing the exercise in this worker first if needed.
     /// A worker that dies is replaced and the job retried once.
-    public func run(_ job: JobRequest, source: [UInt8], exercise: Exercise) throws(WorkerError) -> (JobResponse, [[UInt8]]) {
+    public func run(_ job: JobRequest, source: [UInt8], exercise: Exercise) throws(ProtocolError) -> (JobResponse, [[UInt8]]) {
         var lastError = ""
         for attempt in 0..<2 {
             do {
@@ -213,27 +204,15 @@ public final class WorkerClient {
                     try prepareNow(exercise, key: job.exerciseKey)
                 }
                 try channel.send(try WorkerRequest.job(job).message(blobs: [source]))
-                guard let reply = try channel.receive() else { throw WorkerError("the worker closed its channel") }
+                guard let reply = try channel.receive() else { throw ProtocolError(.closed) }
                 return (try reply.decodeBinary(JobResponse.self), reply.blobs)
-            } catch let e as WorkerError where e.exerciseBroken {
+            } catch let e as ProtocolError where e.exerciseBroken {
                 throw e
             } catch {
                 lastError = "\(error)"
                 shutdown()
             }
         }
-        throw WorkerError("the worker failed twice: \(lastError)")
+        throw ProtocolError(.failed, "the worker failed twice: \(lastError)")
     }
-}
-
-/// Monotonic time, for the timings we report.
-public struct Clock: Sendable {
-    public let nanoseconds: UInt64
-    public static var now: Clock {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return Clock(nanoseconds: UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec))
-    }
-    public var millisecondsElapsed: Double { Double(Clock.now.nanoseconds - nanoseconds) / 1e6 }
-    public func milliseconds(to later: Clock) -> Double { Double(later.nanoseconds &- nanoseconds) / 1e6 }
 }

@@ -1,3 +1,5 @@
+import CPygradeSupport
+
 /// Per-test statuses (README "Statuses").
 public enum TestStatus: String, Codable, Sendable, CaseIterable {
     case passed
@@ -8,14 +10,14 @@ public enum TestStatus: String, Codable, Sendable, CaseIterable {
     case outputLimitExceeded = "output_limit_exceeded"
     case sandboxViolation = "sandbox_violation"
 
-    /// The numbers the C child uses (PG_ST_* in CPythonShim.h).
+    /// The numbers the C child uses (PG_ST_* in pygrade_protocol.h).
     public init?(code: Int) {
         switch code {
-        case 1: self = .runtimeError
-        case 2: self = .timeLimitExceeded
-        case 3: self = .memoryLimitExceeded
-        case 4: self = .outputLimitExceeded
-        case 5: self = .sandboxViolation
+        case PG_ST_RUNTIME_ERROR: self = .runtimeError
+        case PG_ST_TIME_LIMIT: self = .timeLimitExceeded
+        case PG_ST_MEMORY_LIMIT: self = .memoryLimitExceeded
+        case PG_ST_OUTPUT_LIMIT: self = .outputLimitExceeded
+        case PG_ST_SANDBOX_VIOLATION: self = .sandboxViolation
         default: return nil
         }
     }

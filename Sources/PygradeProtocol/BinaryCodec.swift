@@ -35,22 +35,23 @@ public struct BinaryWriter {
 }
 
 public struct BinaryReader {
-    public struct Malformed: Error, CustomStringConvertible {
-        public var description: String
-    }
+    /// A message that does not parse is a protocol fault like any other
+    /// (ProtocolError.Code.malformed); the name stays for the codecs
+    /// written against it (the worker's, the tests').
+    public typealias Malformed = ProtocolError
 
     private let bytes: [UInt8]
     private var pos = 1
 
     public init(_ bytes: [UInt8]) throws(Malformed) {
-        guard bytes.first == BinaryWriter.tag else { throw Malformed(description: "not a binary message") }
+        guard bytes.first == BinaryWriter.tag else { throw ProtocolError(.malformed, "not a binary message") }
         self.bytes = bytes
     }
 
     public var atEnd: Bool { pos == bytes.count }
 
     private mutating func take(_ n: Int) throws(Malformed) -> ArraySlice<UInt8> {
-        guard n >= 0, bytes.count - pos >= n else { throw Malformed(description: "truncated binary message") }
+        guard n >= 0, bytes.count - pos >= n else { throw ProtocolError(.malformed, "truncated binary message") }
         defer { pos += n }
         return bytes[pos..<pos + n]
     }
@@ -70,7 +71,7 @@ public struct BinaryReader {
     }
     public mutating func array<T>(_ read: (inout BinaryReader) throws(Malformed) -> T) throws(Malformed) -> [T] {
         let n = try int()
-        guard n >= 0, n <= bytes.count - pos else { throw Malformed(description: "bad array length \(n)") }
+        guard n >= 0, n <= bytes.count - pos else { throw ProtocolError(.malformed, "bad array length \(n)") }
         var out: [T] = []
         out.reserveCapacity(n)
         for _ in 0..<n { out.append(try read(&self)) }
@@ -78,7 +79,7 @@ public struct BinaryReader {
     }
     public mutating func raw<E: RawRepresentable>(_: E.Type) throws(Malformed) -> E where E.RawValue == String {
         let s = try string()
-        guard let e = E(rawValue: s) else { throw Malformed(description: "unknown \(E.self) '\(s)'") }
+        guard let e = E(rawValue: s) else { throw ProtocolError(.malformed, "unknown \(E.self) '\(s)'") }
         return e
     }
 }
@@ -93,7 +94,7 @@ extension Message {
     public func decodeBinary<T: BinaryCodable>(_: T.Type) throws(BinaryReader.Malformed) -> T {
         var r = try BinaryReader(header)
         let value = try T(from: &r)
-        guard r.atEnd else { throw BinaryReader.Malformed(description: "trailing bytes after \(T.self)") }
+        guard r.atEnd else { throw ProtocolError(.malformed, "trailing bytes after \(T.self)") }
         return value
     }
 }
@@ -157,6 +158,7 @@ extension JobResponse: BinaryCodable {
         }
         out.string(load.rawValue)
         out.optional(loadStatus) { $0.string($1.rawValue) }
+        out.optional(loadEnding) { $1.write(to: &$0) }
         out.optional(loadMessage) { $0.string($1) }
         out.array(tests) { o, t in t.write(to: &o) }
         timing.write(to: &out)
@@ -175,6 +177,7 @@ extension JobResponse: BinaryCodable {
         }
         load = try r.raw(Load.self)
         loadStatus = try r.optional { (r: inout BinaryReader) throws(BinaryReader.Malformed) in try r.raw(TestStatus.self) }
+        loadEnding = try r.optional { (r: inout BinaryReader) throws(BinaryReader.Malformed) in try Ending(from: &r) }
         loadMessage = try r.optional { (r: inout BinaryReader) throws(BinaryReader.Malformed) in try r.string() }
         tests = try r.array { (r: inout BinaryReader) throws(BinaryReader.Malformed) in try TestOutcome(from: &r) }
         timing = try JobTiming(from: &r)
@@ -189,6 +192,7 @@ extension TestOutcome: BinaryCodable {
         out.int(index)
         out.string(kind.rawValue)
         out.optional(status) { $0.string($1.rawValue) }
+        out.optional(ending) { $1.write(to: &$0) }
         out.optional(blob) { $0.int($1) }
         out.optional(digest) { $0.string($1) }
         out.optional(detail) { $0.string($1) }
@@ -202,6 +206,7 @@ extension TestOutcome: BinaryCodable {
     public init(from r: inout BinaryReader) throws(BinaryReader.Malformed) {
         self.init(index: try r.int(), kind: try r.raw(Kind.self))
         status = try r.optional { (r: inout BinaryReader) throws(BinaryReader.Malformed) in try r.raw(TestStatus.self) }
+        ending = try r.optional { (r: inout BinaryReader) throws(BinaryReader.Malformed) in try Ending(from: &r) }
         blob = try r.optional { (r: inout BinaryReader) throws(BinaryReader.Malformed) in try r.int() }
         digest = try r.optional { (r: inout BinaryReader) throws(BinaryReader.Malformed) in try r.string() }
         detail = try r.optional { (r: inout BinaryReader) throws(BinaryReader.Malformed) in try r.string() }
@@ -233,5 +238,18 @@ extension JobTiming: BinaryCodable {
         reapMs = try r.double()
         totalMs = try r.double()
         children = try r.int()
+    }
+}
+
+extension Ending: BinaryCodable {
+    public func write(to out: inout BinaryWriter) {
+        out.int(code.0)
+        out.int(code.1)
+    }
+
+    public init(from r: inout BinaryReader) throws(BinaryReader.Malformed) {
+        let (code, parameter) = (try r.int(), try r.int())
+        guard let e = Ending(code: code, parameter: parameter) else { throw ProtocolError(.malformed, "unknown ending \(code)") }
+        self = e
     }
 }

@@ -16,7 +16,10 @@ public struct SystemError: Error, CustomStringConvertible, Sendable {
     public var description: String { "\(call): \(String(cString: strerror(code)))" }
 }
 
-/// Retries a call interrupted by a signal: EINTR is handled here and nowhere else.
+/// Retries a call interrupted by a signal: the orchestrator's and the
+/// channel's system calls that can be interrupted go through here. (The
+/// worker's watch loops, which must also wake on a deadline, read errno
+/// themselves.)
 @discardableResult
 public func retryingOnInterrupt<T: BinaryInteger>(_ call: String, _ body: () -> T) throws(SystemError) -> T {
     while true {

@@ -1,54 +1,7 @@
+import CPygradeSupport
+
 /// What the orchestrator and a worker say to each other. Both ends are this
 /// same binary, so the types are shared; only the job child speaks C frames.
-
-/// What the worker's Python harness needs to build an exercise's inputs
-/// (passed to it as JSON: field names are the harness's).
-public struct HarnessSpec: Codable, Sendable {
-    public struct Test: Codable, Sendable {
-        /// For messages: a test's name is no secret (reports show it).
-        public var name: String
-        public var args: [String]
-        public var kwargs: [String: String]
-        public var generate: Generate?
-        public var probe: String?
-    }
-    public struct Generate: Codable, Sendable {
-        public var function: String
-        public var seed: Int
-        public var parameters: [String: GeneratorParameter]
-    }
-    public var generators: String?
-    public var probes: String?
-    public var rules: [Rule]
-    public var tests: [Test]
-    /// When set, the zygote answers with each test's (args, kwargs) as the
-    /// start of its value stream, at most this many bytes: the call a report
-    /// shows, taken before any candidate code. Asked for an exercise with
-    /// visible tests only, and only ever of the visible-only worker.
-    public var argumentPreviewBytes: Int?
-
-    /// The most of a test's arguments the zygote sends: far more than a
-    /// report shows (a byte of the stream is at least a quarter of a
-    /// character of its repr), and little to hold for a million-leaf input.
-    public static let argumentPreviewLimit = 16 << 10
-
-    public init(_ exercise: Exercise) {
-        if exercise.visibleOnly && exercise.tests.allSatisfy({ $0.visibility == .visible }) {
-            argumentPreviewBytes = HarnessSpec.argumentPreviewLimit
-        }
-        generators = exercise.generatorsSource
-        probes = exercise.probesSource
-        rules = exercise.rules
-        tests = exercise.tests.map { t in
-            switch t.input {
-            case .literal(let args, let kwargs): Test(name: t.name, args: args, kwargs: kwargs)
-            case .generated(let f, let seed, let p):
-                Test(name: t.name, args: [], kwargs: [:], generate: Generate(function: f, seed: seed, parameters: p))
-            case .probe(let name, let args): Test(name: t.name, args: args, kwargs: [:], probe: name)
-            }
-        }
-    }
-}
 
 public enum WorkerRequest: Codable, Sendable {
     /// Build an exercise's inputs once; later jobs name it by `key`.
@@ -76,64 +29,6 @@ public enum WorkerRequest: Codable, Sendable {
     }
 }
 
-/// Python an exercise's author wrote (test arguments, generators.py,
-/// probes.py), for the worker's base to compile with the embedded
-/// interpreter: a definition's typo is found when the exercise is loaded,
-/// not when its inputs are built. Nothing is run, so the base still holds
-/// no test input.
-public struct SourceCheckRequest: Codable, Sendable {
-    public struct Item: Codable, Sendable {
-        public enum Mode: String, Codable, Sendable {
-            /// One expression (a test's argument).
-            case eval
-            /// A module (generators.py, probes.py).
-            case exec
-        }
-        public var source: String
-        public var filename: String
-        public var mode: Mode
-        /// Names a module must bind at its top level (the generators and
-        /// probes its tests name).
-        public var names: [String] = []
-
-        public init(source: String, filename: String, mode: Mode, names: [String] = []) {
-            self.source = source
-            self.filename = filename
-            self.mode = mode
-            self.names = names
-        }
-    }
-    public var items: [Item]
-    public init(items: [Item]) { self.items = items }
-}
-
-public struct SourceCheckResponse: Codable, Sendable {
-    /// One item that does not compile, or lacks names.
-    public struct Problem: Codable, Sendable, Equatable {
-        public var index: Int
-        /// The compiler's complaint (nil when the item compiles) and its
-        /// line, counted within the item.
-        public var message: String?
-        public var line: Int?
-        /// Of the item's `names`, those it does not bind.
-        public var undefined: [String]?
-
-        public init(index: Int, message: String? = nil, line: Int? = nil, undefined: [String]? = nil) {
-            self.index = index
-            self.message = message
-            self.line = line
-            self.undefined = undefined
-        }
-    }
-    public var problems: [Problem] = []
-    /// The check itself could not run.
-    public var error: String?
-    public init(problems: [Problem] = [], error: String? = nil) {
-        self.problems = problems
-        self.error = error
-    }
-}
-
 public struct JobRequest: Codable, Sendable {
     public struct Test: Codable, Sendable {
         public var cpuSeconds: Double
@@ -145,6 +40,14 @@ public struct JobRequest: Codable, Sendable {
         /// `resultBytes`). For a candidate, a few times the reference's: no
         /// right answer is larger, and the orchestrator never holds more.
         public var resultBytes: Int = 0
+
+        public init(cpuSeconds: Double, wallSeconds: Double, digestOK: Bool, captureOutput: Bool, resultBytes: Int = 0) {
+            self.cpuSeconds = cpuSeconds
+            self.wallSeconds = wallSeconds
+            self.digestOK = digestOK
+            self.captureOutput = captureOutput
+            self.resultBytes = resultBytes
+        }
 
         /// The limit that holds for this test.
         public func resultLimit(in job: JobRequest) -> Int { resultBytes > 0 ? min(resultBytes, job.resultBytes) : job.resultBytes }
@@ -161,7 +64,7 @@ public struct JobRequest: Codable, Sendable {
     public var resultBytes: Int
     /// The largest result any test may return, encoded: the most a job
     /// asks for, and what a zygote encodes its inputs' previews under.
-    public static let maxResultBytes = 64 << 20
+    public static let maxResultBytes = Int(PG_MAX_RESULT_BYTES)
     public var checkMutation: Bool
     public var freshResult: Bool
     public var checkRules: Bool
@@ -173,6 +76,28 @@ public struct JobRequest: Codable, Sendable {
     /// children never hold a hidden input: a normal run's child names an
     /// exception's builtin type and nothing more.
     public var fullText = false
+
+    public init(
+        exerciseKey: String, entry: String, filename: String, moduleName: String, tests: [Test], loadCPUSeconds: Double,
+        loadWallSeconds: Double, memoryBytes: UInt64, outputBytes: Int, resultBytes: Int, checkMutation: Bool, freshResult: Bool,
+        checkRules: Bool, wallBudgetSeconds: Double, fullText: Bool = false
+    ) {
+        self.exerciseKey = exerciseKey
+        self.entry = entry
+        self.filename = filename
+        self.moduleName = moduleName
+        self.tests = tests
+        self.loadCPUSeconds = loadCPUSeconds
+        self.loadWallSeconds = loadWallSeconds
+        self.memoryBytes = memoryBytes
+        self.outputBytes = outputBytes
+        self.resultBytes = resultBytes
+        self.checkMutation = checkMutation
+        self.freshResult = freshResult
+        self.checkRules = checkRules
+        self.wallBudgetSeconds = wallBudgetSeconds
+        self.fullText = fullText
+    }
 }
 
 public struct RuleHit: Codable, Sendable, Equatable {
@@ -193,8 +118,12 @@ public struct JobResponse: Codable, Sendable {
     public var syntaxMessage: String?
     public var ruleHits: [RuleHit] = []
     public var load: Load = .notRun
-    /// For a failed load: the status every test gets, and why.
+    /// For a failed load: the status every test gets, and why: the worker's
+    /// code when it stopped the child, else the child's own words (an
+    /// exception; for a missing entry point, which of two things it is),
+    /// candidate-controlled.
     public var loadStatus: TestStatus?
+    public var loadEnding: Ending?
     public var loadMessage: String?
     public var tests: [TestOutcome] = []
     public var timing = JobTiming()
@@ -224,14 +153,18 @@ public struct TestOutcome: Codable, Sendable {
         case tooLarge
         /// Returned one of its own arguments instead of a new object.
         case aliased
-        /// Did not return: `status` says how it ended.
+        /// Did not return: `status` says how it ended, `ending` or `detail` why.
         case error
     }
     public var index: Int
     public var kind: Kind
     public var status: TestStatus?
+    /// For an error: how the child ended, when the worker stopped it.
+    public var ending: Ending?
     public var blob: Int?
     public var digest: String?
+    /// The child's own words, candidate-controlled: an exception it raised
+    /// (`error`), the type of what it returned (`notPlain`).
     public var detail: String?
     public var inputMutated = false
     /// The test's CPU time, all the child's threads, read by the worker from
@@ -243,7 +176,7 @@ public struct TestOutcome: Codable, Sendable {
     public var output: String?
     /// How much of a visible test's output the worker keeps: the one
     /// figure the worker cuts at and every report names.
-    public static let keptOutputBytes = 4096
+    public static let keptOutputBytes = Int(PG_KEPT_OUTPUT_BYTES)
     public var outputBytes = 0
 
     public init(index: Int, kind: Kind) {

@@ -40,7 +40,7 @@ public struct Message: Sendable {
         return out
     }
 
-    static func append<I: FixedWidthInteger>(_ v: I, to out: inout [UInt8]) {
+    package static func append<I: FixedWidthInteger>(_ v: I, to out: inout [UInt8]) {
         withUnsafeBytes(of: v.littleEndian) { out += $0 }
     }
 
@@ -82,7 +82,7 @@ public struct FramedPipe {
         self.writeFD = writeFD
     }
 
-    public func send(_ message: Message) throws(SystemError) {
+    public func send(_ message: Message) throws(ProtocolError) {
         let body = message.serialized()
         var frame: [UInt8] = []
         frame.reserveCapacity(8 + body.count)
@@ -92,37 +92,43 @@ public struct FramedPipe {
     }
 
     /// nil at a clean end of stream.
-    public func receive() throws(SystemError) -> Message? {
+    public func receive() throws(ProtocolError) -> Message? {
         guard let lenBytes = try FramedPipe.readExactly(readFD, 8) else { return nil }
         var len: UInt64 = 0
         for i in 0..<8 { len |= UInt64(lenBytes[i]) << (8 * UInt64(i)) }
-        guard len <= UInt64(maxFrame) else { throw SystemError("frame of \(len) bytes", code: EMSGSIZE) }
-        guard let body = try FramedPipe.readExactly(readFD, Int(len)) else { throw SystemError("read", code: EPIPE) }
-        guard let m = Message.parse(body) else { throw SystemError("malformed frame", code: EPROTO) }
+        guard len <= UInt64(maxFrame) else { throw ProtocolError(.tooLarge, "frame of \(len) bytes") }
+        guard let body = try FramedPipe.readExactly(readFD, Int(len)) else { throw ProtocolError(.truncated, "read") }
+        guard let m = Message.parse(body) else { throw ProtocolError(.malformedFrame, "malformed frame") }
         return m
     }
 
-    public static func writeAll(_ fd: Int32, _ bytes: [UInt8]) throws(SystemError) {
+    public static func writeAll(_ fd: Int32, _ bytes: [UInt8]) throws(ProtocolError) {
         var off = 0
         while off < bytes.count {
-            let n = try retryingOnInterrupt("write") {
-                bytes.withUnsafeBytes { raw in write(fd, raw.baseAddress! + off, raw.count - off) }
-            }
+            let n: Int
+            do {
+                n = try retryingOnInterrupt("write") {
+                    bytes.withUnsafeBytes { raw in write(fd, raw.baseAddress! + off, raw.count - off) }
+                }
+            } catch { throw ProtocolError(error) }
             off += n
         }
     }
 
     /// nil when the stream ends before the first byte.
-    public static func readExactly(_ fd: Int32, _ count: Int) throws(SystemError) -> [UInt8]? {
+    public static func readExactly(_ fd: Int32, _ count: Int) throws(ProtocolError) -> [UInt8]? {
         var out = [UInt8](repeating: 0, count: count)
         var got = 0
         while got < count {
-            let n = try retryingOnInterrupt("read") {
-                out.withUnsafeMutableBytes { raw in read(fd, raw.baseAddress! + got, count - got) }
-            }
+            let n: Int
+            do {
+                n = try retryingOnInterrupt("read") {
+                    out.withUnsafeMutableBytes { raw in read(fd, raw.baseAddress! + got, count - got) }
+                }
+            } catch { throw ProtocolError(error) }
             if n == 0 {
                 if got == 0 { return nil }
-                throw SystemError("read", code: EPIPE)
+                throw ProtocolError(.truncated, "read")
             }
             got += n
         }

@@ -1,0 +1,101 @@
+#ifndef PYGRADE_PROTOCOL_H
+#define PYGRADE_PROTOCOL_H
+
+/*
+ * The facts the job child (C), the worker and the orchestrator (Swift) share,
+ * each written here once: plain C with no Python, so that Swift reads them
+ * through CPygradeSupport (`Int(PG_...)`) and C through CPythonShim.h, which
+ * includes this header by way of CPygradeSupport.h.
+ */
+
+/* Statuses a child or the worker can give a test (PygradeProtocol's
+   TestStatus(code:) decodes these numbers). */
+enum {
+    PG_ST_RUNTIME_ERROR = 1,
+    PG_ST_TIME_LIMIT = 2,
+    PG_ST_MEMORY_LIMIT = 3,
+    PG_ST_OUTPUT_LIMIT = 4,
+    PG_ST_SANDBOX_VIOLATION = 5,
+};
+
+/* Result frame kinds ('r' frames). */
+enum {
+    PG_RES_VALUE = 0,
+    PG_RES_DIGEST = 1,
+    PG_RES_NOT_PLAIN = 2,
+    PG_RES_TOO_LARGE = 3,
+    PG_RES_EXCEPTION = 4,
+    PG_RES_ALIASED = 5,
+};
+
+/* Frames a child writes on fd 3: u32 little-endian length of (kind + head +
+   body), the kind byte, head, body. The worker takes each only where the
+   protocol expects it; anything else is a forged frame.
+
+   A compile child (forked from the worker's base, which holds no test input):
+   CODE, NAMES, then one RULE_HITS (or RULE_FAILED) per rule set asked for,
+   or SYNTAX_ERROR. A job child (forked from an exercise's zygote): SETUP_FAILED,
+   or READY (written before any candidate code runs: only the first frame can
+   be trusted to be the harness's) then LOADED | LOAD_ERROR | MISSING, then
+   one RESULT per test and DONE; RULE_AT_RUN_TIME may come at any point
+   after READY. */
+enum {
+    PG_FRAME_SETUP_FAILED = 'Z',
+    PG_FRAME_READY = 'S',
+    PG_FRAME_CODE = 'K',
+    PG_FRAME_NAMES = 'N',
+    PG_FRAME_SYNTAX_ERROR = 'X',
+    PG_FRAME_RULE_HITS = 'R',
+    PG_FRAME_RULE_FAILED = 'Q',
+    PG_FRAME_LOADED = 'L',
+    PG_FRAME_LOAD_ERROR = 'E',
+    PG_FRAME_MISSING = 'M',
+    PG_FRAME_RESULT = 'r',
+    PG_FRAME_DONE = 'D',
+    PG_FRAME_RULE_AT_RUN_TIME = 'V',
+};
+
+/* The fd a child's frames go to. Descriptor games on it (dup, dup2 or dup3
+   onto or from it, close, fcntl, ioctl) kill the child (seccomp). */
+enum { PG_RESULT_FD = 3 };
+
+/* How a child ended when the worker, not the child, says why a test (or the
+   load) has no result: what the worker sends (PygradeProtocol's Ending) and
+   the orchestrator words (FailureWords). The numbers travel; the words are
+   written once, on the orchestrator's side. */
+enum {
+    PG_END_WALL_LIMIT = 1,       /* ran past its wall-clock limit */
+    PG_END_CPU_LIMIT = 2,        /* its CPU time, as the worker measured it */
+    PG_END_CPU_SIGNAL = 3,       /* killed by SIGXCPU or SIGKILL (the kernel's CPU limit) */
+    PG_END_BUDGET = 4,           /* ran past the exercise's wall budget */
+    PG_END_NOT_RUN_BUDGET = 5,   /* not run: an earlier test spent the budget */
+    PG_END_OUTPUT_LIMIT = 6,     /* printed more than the exercise allows */
+    PG_END_FLOOD = 7,            /* sent more result data than allowed */
+    PG_END_NOT_RUN_FLOOD = 8,    /* not run: an earlier test flooded */
+    PG_END_FORGED_FRAME = 9,     /* wrote a frame where none was allowed */
+    PG_END_CHANNEL_CLOSED = 10,  /* closed its result channel and kept running */
+    PG_END_FILE_SIZE = 11,       /* SIGXFSZ: wrote a file larger than allowed */
+    PG_END_FORBIDDEN_CALL = 12,  /* SIGSYS: a system call seccomp forbids */
+    PG_END_CRASH = 13,           /* a crash signal (parameter: the signal) */
+    PG_END_CRASH_AT_MEMORY = 14, /* a crash signal near the memory limit */
+    PG_END_SIGNAL = 15,          /* any other signal (parameter: the signal) */
+    PG_END_EXIT = 16,            /* exited during the test (parameter: its code) */
+};
+
+/* Limits both sides name. */
+enum {
+    /* The largest result any test may return, encoded: the most a job asks
+       for, and what a zygote encodes its inputs' previews under. */
+    PG_MAX_RESULT_BYTES = 64 << 20,
+    /* How much of a visible test's output the worker keeps (and every
+       report names). */
+    PG_KEPT_OUTPUT_BYTES = 4096,
+    /* Results longer than this, under a checker that allows it, travel and
+       are compared as digests (the child digests them; so does the worker
+       a longer value frame). */
+    PG_DIGEST_THRESHOLD = 64 << 10,
+    /* The most of a test's arguments a zygote sends for a report's call. */
+    PG_ARGUMENT_PREVIEW_BYTES = 16 << 10,
+};
+
+#endif
