@@ -106,10 +106,10 @@ static int compile_main(const pg_compile_job *job) {
     char why[256];
     if (pg_child_setup(job->result_fd, job->output_fd, &job->limits, why, sizeof why)) {
         pg_send_frame(PG_FRAME_SETUP_FAILED, NULL, 0, why, strlen(why));
-        return 70;
+        return PG_CHILD_EXIT_SETUP_FAILED;
     }
     PyObject *src = PyBytes_FromStringAndSize(job->source, (Py_ssize_t)job->source_len);
-    if (!src) return 72;
+    if (!src) return PG_CHILD_EXIT_INTERNAL;
     // With rules to check, one parse serves both: the AST the rules read is
     // the one that gets compiled.
     Py_ssize_t sets = job->rule_sets ? PyTuple_GET_SIZE(job->rule_sets) : 0;
@@ -133,7 +133,7 @@ static int compile_main(const pg_compile_job *job) {
         pg_send_frame(PG_FRAME_SETUP_FAILED, NULL, 0, text, strlen(text));
         Py_DECREF(code);
         Py_XDECREF(tree);
-        return 72;
+        return PG_CHILD_EXIT_INTERNAL;
     }
     pg_send_frame(PG_FRAME_CODE, NULL, 0, PyBytes_AS_STRING(bytes), (size_t)PyBytes_GET_SIZE(bytes));
     Py_DECREF(bytes);

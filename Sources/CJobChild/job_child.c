@@ -33,7 +33,7 @@ static int child_main(const pg_job *job) {
     char why[256];
     if (pg_child_setup(job->result_fd, job->output_fd, &job->limits, why, sizeof why)) {
         pg_send_frame(PG_FRAME_SETUP_FAILED, NULL, 0, why, strlen(why));
-        return 70;
+        return PG_CHILD_EXIT_SETUP_FAILED;
     }
     // Run-time rules: from here on compile/eval/exec and the forbidden
     // builtins and methods report through send_rule_hit. Before any
@@ -42,15 +42,15 @@ static int child_main(const pg_job *job) {
         char failure[300] = "run-time rules: ";
         pg_take_error(failure + strlen(failure), sizeof failure - strlen(failure));
         pg_send_frame(PG_FRAME_SETUP_FAILED, NULL, 0, failure, strlen(failure));
-        return 70;
+        return PG_CHILD_EXIT_SETUP_FAILED;
     }
     // Before any candidate code, so that the worker knows the frames before
     // this one (none) were the harness's.
-    if (pg_send_frame(PG_FRAME_READY, NULL, 0, NULL, 0)) return 71;
+    if (pg_send_frame(PG_FRAME_READY, NULL, 0, NULL, 0)) return PG_CHILD_EXIT_FRAME_UNSENT;
     // The tests, taken before the candidate's code can touch the list.
     Py_ssize_t n = PyList_GET_SIZE(job->tests);
     taken_test *tests = calloc((size_t)(n > 0 ? n : 1), sizeof *tests);
-    if (!tests) return 72;
+    if (!tests) return PG_CHILD_EXIT_INTERNAL;
     for (Py_ssize_t i = 0; i < n; i++) {
         PyObject *t = PyList_GET_ITEM(job->tests, i);
         PyObject *probe = PyTuple_GET_ITEM(t, 0), *kwargs = PyTuple_GET_ITEM(t, 2);
@@ -73,7 +73,7 @@ static int child_main(const pg_job *job) {
     pg_job_wait_output_read();
     pg_send_frame(PG_FRAME_LOADED, NULL, 0, NULL, 0);
     for (Py_ssize_t i = job->start; i < n; i++)
-        if (pg_job_run_test(job, entry, &tests[i], (int)i)) return 71;
+        if (pg_job_run_test(job, entry, &tests[i], (int)i)) return PG_CHILD_EXIT_FRAME_UNSENT;
     pg_send_frame(PG_FRAME_DONE, NULL, 0, NULL, 0);
     return 0;
 }

@@ -110,8 +110,8 @@ static void emit_big_integral(pg_hash128_ctx *ctx, double d) {
 enum { NO_DIGEST_UNORDERED = 1, NO_DIGEST_NAN = 2 };
 
 /* Walks one value from *pp, hashing its normalised form into ctx (if any);
-   advances *pp past it. The normalised form follows Python `==` (README,
-   "Equality"): bool, int and every integral float become the int of the
+   advances *pp past it. The normalised form follows Python `==`
+   (docs/equality.md): bool, int and every integral float become the int of the
    same value, of any size (so -0.0 is 0, 2.0**70 is 2**70); other floats,
    inf included, stay floats; a NaN equals nothing and a dict or set has no
    canonical order, so either leaves the value without a digest (*why). */

@@ -1,8 +1,8 @@
-// The sandbox layers (README, "Sandbox"). The worker enters
+// The sandbox layers (docs/sandbox.md). The worker enters
 // its namespaces once, before Python starts; each job child then applies
 // no_new_privs, Landlock, seccomp and drops its capabilities. Every layer
 // records whether it is active and, when not, why: nothing is skipped
-// silently (README "Sandbox").
+// silently (docs/sandbox.md).
 //
 // This file: the table of layers, what each says, and the ones that hold
 // in every job child by construction.

@@ -16,10 +16,14 @@ public struct SystemError: Error, CustomStringConvertible, Sendable {
     public var description: String { "\(call): \(String(cString: strerror(code)))" }
 }
 
-/// Retries a call interrupted by a signal: the orchestrator's and the
-/// channel's system calls that can be interrupted go through here. (The
-/// worker's watch loops, which must also wake on a deadline, read errno
-/// themselves.)
+/// Retries a call interrupted by a signal (EINTR), and turns any other
+/// failure into a SystemError with its errno. Every Swift system call that
+/// can be interrupted goes through here (the orchestrator's, the channel's,
+/// the worker's waits), with two kinds of exception, each on purpose: the
+/// poll and read loops of ChildWatch and CompileRunner take EINTR
+/// themselves, because an interrupted wait must go back to check its
+/// deadlines rather than wait again; and C code (child_frames.c's
+/// pg_send_frame, sandbox_namespaces.c's waitpid) retries in C.
 @discardableResult
 public func retryingOnInterrupt<T: BinaryInteger>(_ call: String, _ body: () -> T) throws(SystemError) -> T {
     while true {

@@ -1,6 +1,6 @@
 import CPygradeSupport
 
-/// Per-test statuses (README "Statuses").
+/// Per-test statuses (docs/statuses.md).
 public enum TestStatus: String, Codable, Sendable, CaseIterable {
     case passed
     case wrongAnswer = "wrong_answer"

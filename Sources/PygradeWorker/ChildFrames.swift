@@ -1,7 +1,7 @@
 import CJobChild
 import PygradeProtocol
 
-/// The protocol of a job child (child.c) as a pure state machine: the bytes
+/// The protocol of a job child (job_child.c) as a pure state machine: the bytes
 /// it wrote go in, what the worker does next comes out. No process, clock
 /// or descriptor here, so that every order, honest or forged, can be fed to
 /// it with no child at all (PygradeWorkerTests). What only the kernel knows
@@ -155,7 +155,7 @@ struct ChildFrames {
         return .event(event)
     }
 
-    /// Test k's RESULT frame (child.c's send_result: u32 index, u8 kind, the
+    /// Test k's RESULT frame (job_tests.c's send_result: u32 index, u8 kind, the
     /// arguments' digest when mutation is checked, the body by kind), or nil
     /// when it is not one the harness writes for this test.
     private func result(_ k: Int, _ body: ArraySlice<UInt8>) -> (TestOutcome, ArraySlice<UInt8>?)? {
@@ -183,7 +183,7 @@ struct ChildFrames {
                 value = payload
             }
         case PG_RES_DIGEST:
-            // Only where the job allows one (child.c sends it only then):
+            // Only where the job allows one (job_tests.c sends it only then):
             // a digest in place of a value the checker must see is forged.
             guard job.tests[k].digestOK, payload.count == 16 else { return nil }
             outcome.kind = .digest
@@ -194,7 +194,7 @@ struct ChildFrames {
         case PG_RES_TOO_LARGE:
             outcome.kind = .tooLarge
         case PG_RES_ALIASED:
-            // Only where the job asks for a fresh result (child.c).
+            // Only where the job asks for a fresh result (job_tests.c).
             guard job.freshResult else { return nil }
             outcome.kind = .aliased
         case PG_RES_EXCEPTION:

@@ -1,4 +1,4 @@
-/// The frames a child writes on its result channel (child_common.c): u32
+/// The frames a child writes on its result channel (child_frames.c): u32
 /// little-endian length of (kind + head + body), the kind byte, the rest.
 /// Bytes are counted as they arrive, against a cap for the whole job: what
 /// a child sends is candidate-controlled, and neither this worker nor the

@@ -1,7 +1,7 @@
 /// The worker's Python side, run once in the trusted worker before any fork.
 /// It builds test inputs (literal or from the exercise's seeded generators),
 /// loads probes, and turns an exercise's rules into the sets the C walker
-/// (rules.c) checks on a submission's AST in the job child, before any
+/// (rules_walk.c) checks on a submission's AST in the job child, before any
 /// candidate code runs, and the builtins and methods it hooks at run time.
 ///
 /// Everything here is trusted code: candidates' code only ever runs in job
@@ -76,7 +76,7 @@ enum Harness {
             if probes_code:
                 exec(probes_code, probes)
             # Job children call each probe by name from a namespace made afresh
-            # for that test (child.c): what a candidate does to one probe's
+            # for that test (job_tests.c): what a candidate does to one probe's
             # functions or helpers, or to the builtins, is gone by the next.
             # (Run once here to check that every named probe exists.)
             tests = []
@@ -173,7 +173,7 @@ enum Harness {
 
 
         def rule_sets(rules):
-            # What the job child's C walker (rules.c) checks on the submission's
+            # What the job child's C walker (rules_walk.c) checks on the submission's
             # AST: per rule (id, names, attributes, names | attributes, modules,
             # slice_step, targets). A Name whose id is forbidden and means the
             # builtin (no scope binds it), an Attribute whose attr is forbidden, a
@@ -193,7 +193,7 @@ enum Harness {
 
 
         def _runtime_targets(names, attributes):
-            # The builtins a rule forbids by name (rules.c hooks a type's tp_new
+            # The builtins a rule forbids by name (rules_hooks.c hooks a type's tp_new
             # and tp_vectorcall, a C function's definition), and every method of a
             # builtin type named like an attribute it forbids (list.reverse,
             # deque.__reversed__...: their definitions), whichever way the

@@ -1,4 +1,4 @@
-/// The little-endian integers children write (pg_put_u32 in child_common.c):
+/// The little-endian integers children write (pg_put_u32 in child_frames.c):
 /// read here and nowhere else in the worker.
 enum LittleEndian {
     /// The u32 in the first four bytes of `bytes` (which must hold four).

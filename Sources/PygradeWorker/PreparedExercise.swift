@@ -10,7 +10,7 @@ final class PreparedExercise {
     /// for an exercise without probes).
     let probesCode: UnsafeMutablePointer<PyObject>?
     let builtinsItems: UnsafeMutablePointer<PyObject>?
-    /// The exercise's rules (rules.c's format), checked at run time in the
+    /// The exercise's rules (pg_rule_hits' format, CJobChild.h), checked at run time in the
     /// job child too, and their ids in order.
     let rules: UnsafeMutablePointer<PyObject>?
     let ruleIDs: [String]

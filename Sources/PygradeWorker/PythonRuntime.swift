@@ -145,7 +145,7 @@ final class PythonRuntime {
         return problems
     }
 
-    /// An exercise's rules as the C walker reads them (rules.c), or nil when
+    /// An exercise's rules as the C walker reads them (rules_walk.c), or nil when
     /// it has none. Rules are no secret: the worker's base builds them, for
     /// its compile children.
     func ruleSets(json: String) throws(WorkerFailure) -> UnsafeMutablePointer<PyObject>? {

@@ -3,7 +3,9 @@ import Glibc
 /// How a worker process (its base, or one of its zygotes) ends on its own,
 /// as its exit status. The orchestrator sees the channel close and, for a
 /// job, retries once in a fresh worker; the status says which of these it
-/// was (a job child's own statuses are child.c's, read by ChildEnding).
+/// was. (A job child's own exit codes, PG_CHILD_EXIT_* in
+/// pygrade_protocol.h, reuse some of these numbers; they never meet: a
+/// report only ever shows one as "exit code N", from ChildEnding.)
 enum WorkerExit: Int32 {
     /// Nothing went wrong: the channel it answers on was closed (the
     /// orchestrator, or the base of a zygote, is done with it), or a zygote

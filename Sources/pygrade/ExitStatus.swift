@@ -1,5 +1,6 @@
 /// Every exit status pygrade's commands use, defined once: the code that
-/// exits and the `--help` text and README that document it all read here.
+/// exits and the `--help` text that documents it all read here, and
+/// docs/usage.md says the same in words.
 enum ExitStatus: Int32 {
     /// grade: every graded exercise passed; batch: every candidate graded; check: all hold.
     case success = 0

@@ -3,7 +3,9 @@ import TestSupport
 import Testing
 
 /// The third round of attacks, by a candidate who has read the sources
-/// (child.c, sandbox.c, rules.c, ChildWatch.swift, Grader.swift). The ones
+/// (the job child, the sandbox and the rules in C, then child.c, sandbox.c
+/// and rules.c, now split over Sources/CJobChild and Sources/CSandbox; then
+/// ChildWatch.swift and Grader.swift). The ones
 /// that hold stay as regression tests of the exact verdict. The ones that
 /// worked on the code they were written on (marked BROKE, with what they
 /// got) are `withKnownIssue`: each states what a fix must make true, and

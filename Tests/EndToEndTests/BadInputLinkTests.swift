@@ -3,7 +3,7 @@ import TestSupport
 import Testing
 
 /// The orchestrator reads submissions outside any sandbox: nothing inside a
-/// submission folder or a batch folder is followed (docs/usage.md, "Bad input").
+/// submission folder or a batch folder is followed (docs/usage.md#bad-input).
 /// Each attack a red team ran: a folder of links to the references, a link
 /// to a secret file, a FIFO that would hang a naive reader.
 @Suite("Bad input: links, FIFOs")

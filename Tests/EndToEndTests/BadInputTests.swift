@@ -2,7 +2,7 @@ import Foundation
 import TestSupport
 import Testing
 
-/// Every kind of bad input ends in its exit status (docs/usage.md, "Bad input") and
+/// Every kind of bad input ends in its exit status (docs/usage.md#bad-input) and
 /// one clear line on stderr naming the file and the problem, with no stack
 /// trace; or, for an empty or too deeply nested submission, in a graded
 /// report that says why. (A broken `--resume` results file belongs to

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// The rules, in the job child: statically by the C walker over the AST
-/// (Sources/CPythonShim/rules.c), each kind of rule on the constructs it
+/// (Sources/CJobChild/rules_*.c), each kind of rule on the constructs it
 /// must catch with the line of the first hit (what a plain `ast.walk` over
 /// the same trees gives); names resolved through scopes as CPython's
 /// symtable resolves them; and at run time, on what the code compiles and

@@ -165,7 +165,7 @@ struct SandboxAttackTests {
 
     /// Invalid UTF-8, NUL bytes and terminal escapes printed by a candidate
     /// do not break any report: visible tests show them (invalid bytes as
-    /// U+FFFD, taken from the visible-only run: see Grader.report), hidden
+    /// U+FFFD, taken from the visible-only run: see ExerciseReportBuilder), hidden
     /// tests show nothing, the text report escapes the controls.
     @Test func binaryOutputKeepsTheReportValid() throws {
         let (result, report) = try Self.grade("attack_binary_output.py")

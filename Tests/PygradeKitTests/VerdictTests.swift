@@ -8,7 +8,7 @@ import Testing
 @Suite("Status precedence and scores")
 struct VerdictTests {
     /// The conditions that settle an exercise's status, in the order that
-    /// settles it (README "Statuses"; a forged frame, before the rules).
+    /// settles it (docs/statuses.md; a forged frame, before the rules).
     enum Condition: CaseIterable {
         case syntaxError, missing, forged, ruleBroken, failedTest
     }

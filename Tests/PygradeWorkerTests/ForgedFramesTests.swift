@@ -4,7 +4,7 @@ import Testing
 
 @testable import PygradeWorker
 
-/// Frames a candidate who has read child.c could write on fd 3 from its own
+/// Frames a candidate who has read job_child.c could write on fd 3 from its own
 /// code (which runs after READY), each fed to the job child's machine: every
 /// order the harness never writes is refused, and how.
 @Suite struct ForgedFramesTests {
@@ -144,7 +144,7 @@ import Testing
     }
 
     @Test func aDigestWhereTheTestWantsTheValueIsForged() throws {
-        // child.c sends a digest only where digest_ok is set: in its place
+        // job_tests.c sends a digest only where digest_ok is set: in its place
         // a checker that must see the value (or the visible run, which
         // shows it) would get a claim it cannot check.
         var m = F.machine(try F.job(tests: 1, digestOK: false))
@@ -154,7 +154,7 @@ import Testing
     }
 
     @Test func anAliasedResultWhereNoFreshResultIsAskedIsForged() throws {
-        // child.c checks for a returned argument only under fresh_result.
+        // job_tests.c checks for a returned argument only under fresh_result.
         var m = F.machine(try F.job(tests: 1, freshResult: false))
         #expect(m.feed(F.ready + F.loaded + F.result(0, PG_RES_ALIASED)) == ["ready", "loaded", "forged"])
     }

@@ -4,7 +4,7 @@ import PygradeProtocol
 
 @testable import PygradeWorker
 
-/// Frames as a child writes them (child_common.c's pg_send_frame), and the
+/// Frames as a child writes them (child_frames.c's pg_send_frame), and the
 /// jobs and machines the tests feed them to.
 enum FrameBytes {
     static func u32(_ v: Int) -> [UInt8] { (0..<4).map { UInt8(truncatingIfNeeded: v >> (8 * $0)) } }
@@ -16,7 +16,7 @@ enum FrameBytes {
 
     static func frame(_ kind: Int, _ text: String) -> [UInt8] { frame(kind, Array(text.utf8)) }
 
-    /// A RESULT frame (child.c's send_result): u32 index, the result kind,
+    /// A RESULT frame (job_tests.c's send_result): u32 index, the result kind,
     /// the arguments' digest when mutation is checked, the body.
     static func result(_ index: Int, _ kind: Int, digest: [UInt8]? = nil, _ body: [UInt8] = []) -> [UInt8] {
         frame(PG_FRAME_RESULT, u32(index) + [UInt8(kind)] + (digest ?? []) + body)

@@ -4,7 +4,7 @@ import Testing
 
 @testable import PygradeWorker
 
-/// The honest orders of a job child (child.c), frame by frame, and what the
+/// The honest orders of a job child (job_child.c), frame by frame, and what the
 /// worker records of each.
 @Suite struct JobChildFramesTests {
     typealias F = FrameBytes

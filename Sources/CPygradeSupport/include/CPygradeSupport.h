@@ -77,7 +77,7 @@ enum {
 
 /*
  * The 128-bit digest of the value stream normalised so that equal digests
- * mean Python `==` on the decoded values (README.md, "Equality"): bool, int
+ * mean Python `==` on the decoded values (docs/equality.md): bool, int
  * and integral floats of any size become the int of the same value, so
  * `[True, 2.0, -0.0, 2.0**70] == [1, 2, 0, 2**70]` digests alike, while
  * other floats stay floats and list and tuple stay apart. Dicts and sets

@@ -4,7 +4,7 @@
 /*
  * The facts the job child (C), the worker and the orchestrator (Swift) share,
  * each written here once: plain C with no Python, so that Swift reads them
- * through CPygradeSupport (`Int(PG_...)`) and C through CPythonShim.h, which
+ * through CPygradeSupport (`Int(PG_...)`) and C through CJobChild.h, which
  * includes this header by way of CPygradeSupport.h.
  */
 
@@ -80,6 +80,25 @@ enum {
     PG_END_CRASH_AT_MEMORY = 14, /* a crash signal near the memory limit */
     PG_END_SIGNAL = 15,          /* any other signal (parameter: the signal) */
     PG_END_EXIT = 16,            /* exited during the test (parameter: its code) */
+};
+
+/* A child's own exit codes (job and compile children, job_child.c and
+   compile.c), when it stops before its work is done. They share numbers with
+   the worker's WorkerExit (70 to 76) but never meet them: a worker's status
+   is the orchestrator's to read, a child's the worker's. A job child's shows
+   as any other exit would (PG_END_EXIT): "exit code N" in a report; a
+   compile child's is not read (its frames, or their absence, say it all).
+   A child that did its work exits 0. */
+enum {
+    /* Its set-up failed (descriptors, sandbox, limits, or the run-time rules
+       could not go in), after a SETUP_FAILED frame that says why. */
+    PG_CHILD_EXIT_SETUP_FAILED = 70,
+    /* A frame could not be written: the channel to the worker is gone, and
+       nothing more it did could be reported. */
+    PG_CHILD_EXIT_FRAME_UNSENT = 71,
+    /* Its own work failed where no test is to blame: an allocation, or (a
+       compile child) code that does not marshal, after a SETUP_FAILED frame. */
+    PG_CHILD_EXIT_INTERNAL = 72,
 };
 
 /* Limits both sides name. */

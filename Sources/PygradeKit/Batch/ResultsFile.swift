@@ -129,15 +129,17 @@ public final class ResultsFile: @unchecked Sendable {
             let start = lseek(fd, 0, SEEK_END)
             var written = 0
             while written < bytes.count {
-                let n = bytes[written...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-                if n < 0 && errno == EINTR { continue }
-                if n <= 0 {
-                    let error = SystemError("write \(path)")
+                do {
+                    let n = try retryingOnInterrupt("write \(path)") {
+                        bytes[written...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+                    }
+                    guard n > 0 else { throw SystemError("write \(path)") }
+                    written += n
+                } catch {
                     // Never leave half a record behind us if we can help it.
                     if start >= 0 { _ = ftruncate(fd, start) }
                     throw error
                 }
-                written += n
             }
             guard fdatasync(fd) == 0 else { throw SystemError("fdatasync \(path)") }
             if index[submission] != nil {
@@ -170,8 +172,7 @@ public final class ResultsFile: @unchecked Sendable {
         func flush() throws {
             var off = 0
             while off < buffer.count {
-                let w = buffer[off...].withUnsafeBytes { write(out, $0.baseAddress, $0.count) }
-                if w < 0 && errno == EINTR { continue }
+                let w = try retryingOnInterrupt("write \(tmp)") { buffer[off...].withUnsafeBytes { write(out, $0.baseAddress, $0.count) } }
                 guard w > 0 else { throw SystemError("write \(tmp)") }
                 off += w
             }

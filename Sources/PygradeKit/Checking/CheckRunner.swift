@@ -178,7 +178,7 @@ public final class CheckRunner {
     /// test's checker: byte equality would be too strict for an unordered
     /// checker, since set order follows the per-process string hash seed.
     /// Equal bytes are a shortcut only for a value with a digest: a NaN,
-    /// which has none, equals nothing (README.md, "Equality").
+    /// which has none, equals nothing (docs/equality.md).
     static func determinism(_ exercise: Exercise, _ a: ExpectedResults, _ b: ExpectedResults) -> CheckItem {
         let differing = exercise.tests.indices.filter { i in
             guard i < a.values.count, i < b.values.count else { return true }

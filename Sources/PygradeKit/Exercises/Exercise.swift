@@ -26,7 +26,7 @@ public struct Exercise: Sendable {
     public var generatorsSource: String?
     public var probesSource: String?
     /// Stripped of its hidden tests, for the visible-only worker
-    /// (Grader.visibleOnly): only such an exercise's zygote sends back
+    /// (VisibleText.visibleOnly): only such an exercise's zygote sends back
     /// pictures of its tests' arguments.
     public var visibleOnly = false
 

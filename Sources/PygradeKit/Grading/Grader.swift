@@ -252,7 +252,7 @@ public final class Grader {
     // MARK: The pure steps, by the names the tests call
 
     /// Turns a worker's raw outcomes into the exercise's report, applying the
-    /// status precedence (README "Statuses"): ExerciseReportBuilder.
+    /// status precedence (docs/statuses.md): ExerciseReportBuilder.
     public static func report(
         exercise: Exercise, response: JobResponse, blobs: [[UInt8]], expected: ExpectedResults, visibleRun: JobResponse? = nil,
         visibleBlobs: [[UInt8]] = [], arguments: [[UInt8]]? = nil, filename: String? = nil

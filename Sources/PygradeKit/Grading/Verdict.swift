@@ -3,7 +3,7 @@
 /// one precedence rule (`decide`), and its score. Pure: no process, no I/O.
 enum Verdict {
     /// What settles an exercise's status: the first of these that holds, in
-    /// this order (README "Statuses"). `decide` is the only place that
+    /// this order (docs/statuses.md). `decide` is the only place that
     /// applies the order; everything that needs it asks `decide`.
     enum Cause: Equatable, Sendable {
         /// The submission does not compile: nothing ran.

@@ -1,7 +1,7 @@
 /// A plain Python value as it left a job child (see `ValueCodec`).
 ///
-/// Equality is Python's `==` between two freshly decoded values (README.md,
-/// "Equality"): `True == 1 == 1.0`, `2**70 == 2.0**70 != 2**70 + 1`,
+/// Equality is Python's `==` between two freshly decoded values
+/// (docs/equality.md): `True == 1 == 1.0`, `2**70 == 2.0**70 != 2**70 + 1`,
 /// `-0.0 == 0`, `{1} == frozenset({1})`, `[1] != (1,)`, a NaN equals nothing
 /// (not even itself, nor a container holding it), and strings compare by
 /// code point (not by Swift's canonical equivalence, under which "é" and
