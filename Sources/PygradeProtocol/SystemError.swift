@@ -17,13 +17,14 @@ public struct SystemError: Error, CustomStringConvertible, Sendable {
 }
 
 /// Retries a call interrupted by a signal (EINTR), and turns any other
-/// failure into a SystemError with its errno. Every Swift system call that
-/// can be interrupted goes through here (the orchestrator's, the channel's,
-/// the worker's waits), with two kinds of exception, each on purpose: the
-/// poll and read loops of ChildWatch and CompileRunner take EINTR
-/// themselves, because an interrupted wait must go back to check its
-/// deadlines rather than wait again; and C code (child_frames.c's
-/// pg_send_frame, sandbox_namespaces.c's waitpid) retries in C.
+/// failure into a SystemError with its errno. The Swift calls a signal can
+/// interrupt (reads and writes, waits, opens that may block) go through
+/// here, the orchestrator's, the channel's and the worker's, with two kinds
+/// of exception, each on purpose: the poll and read loops of ChildWatch and
+/// CompileRunner take EINTR themselves, because an interrupted wait must go
+/// back to check its deadlines rather than wait again; and C code
+/// (child_frames.c's pg_send_frame, sandbox_namespaces.c's waitpid) retries
+/// in C.
 @discardableResult
 public func retryingOnInterrupt<T: BinaryInteger>(_ call: String, _ body: () -> T) throws(SystemError) -> T {
     while true {
