@@ -243,6 +243,20 @@ const char pg_policy_scratch_tmpfs[] = "size=64m,nr_inodes=4096,mode=1777";
 
 /* ---- Resource limits. ---- */
 
+// A job child runs the candidate's code: CPU and memory are the job's
+// figures; a file it writes in scratch may reach 16 MiB (a candidate has
+// no use for more, and scratch itself is capped above), 64 descriptors,
+// and the process limit stays the worker's (seccomp refuses fork anyway).
+pg_limits pg_policy_job_limits(double cpu_seconds, uint64_t address_space) {
+    return (pg_limits){cpu_seconds, address_space, 16u << 20, 64, 0};
+}
+
+// A compile child runs no candidate code and writes no file: 1 MiB of
+// file size is a tripwire, not a budget.
+pg_limits pg_policy_compile_limits(double cpu_seconds, uint64_t address_space) {
+    return (pg_limits){cpu_seconds, address_space, 1u << 20, 64, 0};
+}
+
 static int set_limit(int resource, rlim_t soft, rlim_t hard) {
     struct rlimit rl = {soft, hard};
     return setrlimit(resource, &rl);

@@ -41,11 +41,7 @@ struct ChildSpawn {
                             var spec = pg_job()
                             spec.result_fd = resultPipe[1]
                             spec.output_fd = outputPipe[1]
-                            spec.limits.cpu_seconds = remainingCPU + 1
-                            spec.limits.address_space = vm + job.memoryBytes
-                            spec.limits.file_size = 16 << 20
-                            spec.limits.open_files = 64
-                            spec.limits.processes = 0
+                            spec.limits = pg_policy_job_limits(remainingCPU + 1, vm + job.memoryBytes)
                             spec.filename = filename
                             spec.module_name = moduleName
                             spec.entry = entry

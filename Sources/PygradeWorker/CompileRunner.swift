@@ -97,10 +97,7 @@ final class CompileRunner {
                 var spec = pg_compile_job()
                 spec.result_fd = resultPipe[1]
                 spec.output_fd = outputPipe[1]
-                spec.limits.cpu_seconds = job.loadCPUSeconds + 1
-                spec.limits.address_space = pg_self_vm_bytes() + job.memoryBytes
-                spec.limits.file_size = 1 << 20
-                spec.limits.open_files = 64
+                spec.limits = pg_policy_compile_limits(job.loadCPUSeconds + 1, pg_self_vm_bytes() + job.memoryBytes)
                 spec.source = src.baseAddress.map { UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self) }
                 spec.source_len = src.count
                 spec.filename = name

@@ -30,6 +30,10 @@ typedef struct {
    them. Every child starts from the recorded ones. */
 void pg_limits_record(void);
 int pg_limits_unchanged(void);
+/* The limits of a job child and of a compile child (sandbox_policy.c):
+   the CPU seconds and address space given, the rest the policy's. */
+pg_limits pg_policy_job_limits(double cpu_seconds, uint64_t address_space);
+pg_limits pg_policy_compile_limits(double cpu_seconds, uint64_t address_space);
 /* In a child: the recorded limits, then the policy's with the job's
    figures. 0, or -1. */
 int pg_sandbox_apply_limits(const pg_limits *limits);
