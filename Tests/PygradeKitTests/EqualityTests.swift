@@ -8,7 +8,7 @@ import Testing
 /// freshly decoded values. python3 builds a table of pairs and says what
 /// `==` (and the unordered checker, in Python's words) answers for each;
 /// every path of the grader must answer the same: the full comparison
-/// (`Checker`), `Grader.verdict` on a plain result (which takes the element
+/// (`Checker`), `Verdict.verdict` on a plain result (which takes the element
 /// digests' fast path for the unordered checker when it can), on a result
 /// sent as a digest (as the job child sends a large one, falling back to the
 /// value when `pg_value_digest` gives none), the digests themselves, and
@@ -80,7 +80,7 @@ struct EqualityTests {
             let expected = try ExpectedResults(encoded: [c.expected, c.expected], referenceCPUms: [0, 0])
             let got = try ValueCodec.decode(c.got)
             func grader(_ index: Int, _ outcome: TestOutcome) -> (TestStatus, String) {
-                Grader.verdict(
+                Verdict.verdict(
                     test: exercise.tests[index], index: index, exercise: exercise, response: JobResponse(), outcome: outcome,
                     blobs: [c.got], expected: expected)
             }

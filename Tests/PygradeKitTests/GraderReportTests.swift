@@ -13,7 +13,7 @@ struct GraderReportTests: VerdictFixture {
 
     @Test func allPassingEarnsAllPoints() {
         let (r, b) = response([value(0, blob: 0), value(1, blob: 1)])
-        let report = Grader.report(exercise: exercise, response: r, blobs: b, expected: expected)
+        let report = ExerciseReportBuilder.build(exercise: exercise, response: r, blobs: b, expected: expected)
         #expect(report.status == .passed && report.score == 20 && report.maxScore == 20)
         #expect(report.tests.map(\.score) == [5, 15])
     }
@@ -23,7 +23,7 @@ struct GraderReportTests: VerdictFixture {
     @Test func aForgedFrameIsASandboxViolationWithNoScore() {
         var (r, b) = response([value(0, blob: 0), value(1, blob: 1)])
         r.forged = true
-        let report = Grader.report(exercise: exercise, response: r, blobs: b, expected: expected)
+        let report = ExerciseReportBuilder.build(exercise: exercise, response: r, blobs: b, expected: expected)
         #expect(report.status == .sandboxViolation && report.score == 0, "\(report.status) \(report.score)")
     }
 
@@ -35,18 +35,18 @@ struct GraderReportTests: VerdictFixture {
         again.compile = .syntaxError
         again.syntaxLine = 3
         again.syntaxMessage = "SyntaxError: invalid syntax"
-        let report = Grader.report(exercise: exercise, response: r, blobs: b, expected: expected, visibleRun: again)
+        let report = ExerciseReportBuilder.build(exercise: exercise, response: r, blobs: b, expected: expected, visibleRun: again)
         #expect(report.status == .syntaxError && report.score == 0 && report.message.contains("line 3"))
         // The compiler's words are about the source alone (the worker takes a
         // syntax-error frame only before any candidate code runs): no re-run.
-        #expect(!Grader.needsVisibleRun(exercise: exercise, response: r))
+        #expect(!VisibleText.needsRun(exercise: exercise, response: r))
     }
 
     @Test func aSyntaxErrorShowsTheCompilersWordsWithoutAVisibleRun() {
         var (r, b) = response([], compile: .syntaxError)
         r.syntaxLine = 12
         r.syntaxMessage = "SyntaxError: expected ':'"
-        let report = Grader.report(exercise: exercise, response: r, blobs: b, expected: expected)
+        let report = ExerciseReportBuilder.build(exercise: exercise, response: r, blobs: b, expected: expected)
         #expect(report.status == .syntaxError)
         #expect(report.message == "the submission does not compile: line 12: SyntaxError: expected ':'")
     }
@@ -55,18 +55,18 @@ struct GraderReportTests: VerdictFixture {
     /// frame: dropped, text and all.
     @Test func unknownRuleIdsAreDropped() {
         let (r, b) = response([value(0, blob: 0), value(1, blob: 1)], rules: [RuleHit(id: "secret-input", line: 1)])
-        let report = Grader.report(exercise: exercise, response: r, blobs: b, expected: expected)
+        let report = ExerciseReportBuilder.build(exercise: exercise, response: r, blobs: b, expected: expected)
         #expect(report.status == .passed && report.rules.isEmpty)
     }
 
     @Test func missingBeatsRuleViolation() {
         let (r, b) = response([], load: .missing, rules: [RuleHit(id: "no-sorted", line: 1)])
-        #expect(Grader.report(exercise: exercise, response: r, blobs: b, expected: expected).status == .missing)
+        #expect(ExerciseReportBuilder.build(exercise: exercise, response: r, blobs: b, expected: expected).status == .missing)
     }
 
     @Test func ruleViolationBeatsTestsAndTakesItsPenalty() {
         let (r, b) = response([value(0, blob: 0), value(1, blob: 1)], rules: [RuleHit(id: "no-sorted", line: 4)])
-        let report = Grader.report(exercise: exercise, response: r, blobs: b, expected: expected)
+        let report = ExerciseReportBuilder.build(exercise: exercise, response: r, blobs: b, expected: expected)
         #expect(report.status == .ruleViolation)
         #expect(report.score == 10)
         #expect(report.rules.first?.line == 4 && report.message == "line 4: sorted() is not allowed")
@@ -74,7 +74,7 @@ struct GraderReportTests: VerdictFixture {
 
     @Test func firstFailingTestInDeclaredOrderDecides() {
         let (r, b) = response([error(0, .timeLimitExceeded, "used all its CPU time"), value(1, blob: 2)])
-        let report = Grader.report(exercise: exercise, response: r, blobs: b, expected: expected)
+        let report = ExerciseReportBuilder.build(exercise: exercise, response: r, blobs: b, expected: expected)
         #expect(report.status == .timeLimitExceeded)
         #expect(report.tests.map(\.status) == [.timeLimitExceeded, .wrongAnswer])
         #expect(report.score == 0)
@@ -86,7 +86,7 @@ struct GraderReportTests: VerdictFixture {
         var foreign = TestOutcome(index: 1, kind: .notPlain)
         foreign.detail = "Anything"
         let (r, b) = response([mutated, foreign])
-        let report = Grader.report(exercise: exercise, response: r, blobs: b, expected: expected)
+        let report = ExerciseReportBuilder.build(exercise: exercise, response: r, blobs: b, expected: expected)
         #expect(report.tests.map(\.status) == [.wrongAnswer, .wrongAnswer])
         #expect(report.message.contains("modified its input"))
     }
@@ -95,7 +95,7 @@ struct GraderReportTests: VerdictFixture {
         var (r, b) = response([], load: .failed)
         r.loadStatus = .memoryLimitExceeded
         r.loadMessage = "raised MemoryError"
-        let report = Grader.report(exercise: exercise, response: r, blobs: b, expected: expected)
+        let report = ExerciseReportBuilder.build(exercise: exercise, response: r, blobs: b, expected: expected)
         #expect(report.status == .memoryLimitExceeded)
         #expect(report.tests.allSatisfy { $0.status == .memoryLimitExceeded })
     }
@@ -106,11 +106,11 @@ struct GraderReportTests: VerdictFixture {
         var bad = TestOutcome(index: 1, kind: .digest)
         bad.digest = String(repeating: "0", count: 32)
         #expect(
-            Grader.verdict(
+            Verdict.verdict(
                 test: exercise.tests[1], index: 1, exercise: exercise, response: JobResponse(), outcome: good, blobs: [], expected: expected
             ).0 == .passed)
         #expect(
-            Grader.verdict(
+            Verdict.verdict(
                 test: exercise.tests[1], index: 1, exercise: exercise, response: JobResponse(), outcome: bad, blobs: [], expected: expected
             ).0 == .wrongAnswer)
     }

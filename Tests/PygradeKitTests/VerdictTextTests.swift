@@ -15,7 +15,7 @@ struct VerdictTextTests: VerdictFixture {
 
     @Test func hiddenTestsNeverShowExceptionText() {
         let (r, b) = response([value(0, blob: 0), error(1, .runtimeError, "raised KeyError: 'secret-input'")])
-        let report = Grader.report(exercise: exercise, response: r, blobs: b, expected: expected)
+        let report = ExerciseReportBuilder.build(exercise: exercise, response: r, blobs: b, expected: expected)
         #expect(report.status == .runtimeError)
         #expect(report.message == "hidden test 'hidden-two' [large input]: raised KeyError")
         #expect(!report.message.contains("secret"))
@@ -26,9 +26,9 @@ struct VerdictTextTests: VerdictFixture {
     @Test func visibleTestsShowOnlyTheTypeFromTheNormalRun() {
         let (r, b) = response([error(0, .runtimeError, "raised ValueError: secret-input"), value(1, blob: 1)])
         #expect(
-            Grader.report(exercise: exercise, response: r, blobs: b, expected: expected).message
+            ExerciseReportBuilder.build(exercise: exercise, response: r, blobs: b, expected: expected).message
                 == "test 'visible-one': raised ValueError")
-        #expect(Grader.needsVisibleRun(exercise: exercise, response: r))
+        #expect(VisibleText.needsRun(exercise: exercise, response: r))
     }
 
     /// A missing entry point names what the file defines (the compile
@@ -37,12 +37,12 @@ struct VerdictTextTests: VerdictFixture {
         var (r, b) = response([], load: .missing)
         r.definedNames = ["find_dupes", "helper"]
         #expect(
-            Grader.report(exercise: exercise, response: r, blobs: b, expected: expected, filename: "hw1.py").message
+            ExerciseReportBuilder.build(exercise: exercise, response: r, blobs: b, expected: expected, filename: "hw1.py").message
                 == "`f` is not defined; hw1.py defines find_dupes, helper")
         r.loadMessage = "is not callable"
         r.definedNames = [String(repeating: "x", count: 50)] + (1...10).map { "g\($0)" }
         #expect(
-            Grader.report(exercise: exercise, response: r, blobs: b, expected: expected, filename: "hw1.py").message
+            ExerciseReportBuilder.build(exercise: exercise, response: r, blobs: b, expected: expected, filename: "hw1.py").message
                 == "`f` is not callable; hw1.py defines \(String(repeating: "x", count: 40))…, g1, g2, g3, g4, g5, g6, g7 and 3 more")
     }
 
@@ -52,18 +52,19 @@ struct VerdictTextTests: VerdictFixture {
         let (r, b) = response([
             error(0, .runtimeError, "raised zq-secret-input: x"), error(1, .timeLimitExceeded, "secret-input"),
         ])
-        let report = Grader.report(exercise: exercise, response: r, blobs: b, expected: expected)
+        let report = ExerciseReportBuilder.build(exercise: exercise, response: r, blobs: b, expected: expected)
         #expect(report.tests[0].message == "raised an exception of a class that is not a builtin one")
         #expect(report.tests[1].message == "time limit exceeded")
         var foreign = TestOutcome(index: 1, kind: .notPlain)
         foreign.detail = "secret-input"
         let (r2, b2) = response([value(0, blob: 0), foreign])
         #expect(
-            Grader.report(exercise: exercise, response: r2, blobs: b2, expected: expected).tests[1].message?.contains("secret") == false)
+            ExerciseReportBuilder.build(exercise: exercise, response: r2, blobs: b2, expected: expected).tests[1].message?.contains(
+                "secret") == false)
         var (r3, b3) = response([], load: .missing)
         r3.loadMessage = "secret-input"
         #expect(
-            Grader.report(exercise: exercise, response: r3, blobs: b3, expected: expected).message
+            ExerciseReportBuilder.build(exercise: exercise, response: r3, blobs: b3, expected: expected).message
                 == "`f` is not defined; the submission defines no function or class")
         // How a child ended is the worker's code, never a child's text: the
         // worker's words in a child's text are not shown, and a number out
@@ -89,7 +90,7 @@ struct VerdictTextTests: VerdictFixture {
         a0.output = String(repeating: "x", count: TestOutcome.keptOutputBytes)
         a0.outputBytes = TestOutcome.keptOutputBytes + 1  // printed more than was kept
         again.tests = [a0]
-        let report = Grader.report(exercise: exercise, response: r, blobs: b, expected: expected, visibleRun: again)
+        let report = ExerciseReportBuilder.build(exercise: exercise, response: r, blobs: b, expected: expected, visibleRun: again)
         #expect(report.message == "test 'visible-one': raised ValueError: bad")
         #expect(report.tests[0].output == a0.output && report.tests[0].outputTruncated == true)
         #expect(report.tests[1].output == nil && report.tests[1].message == "raised KeyError")
@@ -105,7 +106,7 @@ struct VerdictTextTests: VerdictFixture {
         var a0 = error(0, .timeLimitExceeded, "used all its CPU time")
         a0.output = "short"
         again.tests = [a0]
-        let report = Grader.report(exercise: exercise, response: r, blobs: b, expected: expected, visibleRun: again)
+        let report = ExerciseReportBuilder.build(exercise: exercise, response: r, blobs: b, expected: expected, visibleRun: again)
         #expect(report.status == .runtimeError && report.tests[0].status == .runtimeError)
         #expect(
             report.tests[0].message
@@ -115,7 +116,7 @@ struct VerdictTextTests: VerdictFixture {
         var passed = value(0, blob: 0)
         passed.output = "printed"
         again.tests = [passed]
-        let quiet = Grader.report(exercise: exercise, response: r, blobs: b, expected: expected, visibleRun: again)
+        let quiet = ExerciseReportBuilder.build(exercise: exercise, response: r, blobs: b, expected: expected, visibleRun: again)
         #expect(quiet.tests[0].message == "raised ValueError" && quiet.tests[0].output == "printed")
     }
 
@@ -123,33 +124,33 @@ struct VerdictTextTests: VerdictFixture {
         var quiet = value(0, blob: 0)
         quiet.output = ""
         let (r, _) = response([quiet, error(1, .runtimeError, "raised KeyError: secret-input")])
-        #expect(!Grader.needsVisibleRun(exercise: exercise, response: r))
+        #expect(!VisibleText.needsRun(exercise: exercise, response: r))
         var cpu = TestOutcome(index: 0, kind: .error)
         cpu.status = .timeLimitExceeded
         cpu.ending = .cpuLimit
         let (r2, _) = response([cpu, value(1, blob: 1)])
-        #expect(!Grader.needsVisibleRun(exercise: exercise, response: r2))
+        #expect(!VisibleText.needsRun(exercise: exercise, response: r2))
     }
 
     @Test func aFailedLoadTakesItsMessageFromTheVisibleRun() {
         var (r, b) = response([], load: .failed)
         r.loadStatus = .runtimeError
         r.loadMessage = "raised ValueError: secret-input"
-        #expect(Grader.needsVisibleRun(exercise: exercise, response: r))
-        let alone = Grader.report(exercise: exercise, response: r, blobs: b, expected: expected)
+        #expect(VisibleText.needsRun(exercise: exercise, response: r))
+        let alone = ExerciseReportBuilder.build(exercise: exercise, response: r, blobs: b, expected: expected)
         #expect(alone.message == "test 'visible-one': while loading the submission: raised ValueError")
         var again = JobResponse()
         again.compile = .ok
         again.load = .failed
         again.loadStatus = .runtimeError
         again.loadMessage = "raised ValueError: bad config"
-        let report = Grader.report(exercise: exercise, response: r, blobs: b, expected: expected, visibleRun: again)
+        let report = ExerciseReportBuilder.build(exercise: exercise, response: r, blobs: b, expected: expected, visibleRun: again)
         #expect(report.message == "test 'visible-one': while loading the submission: raised ValueError: bad config")
         #expect(report.tests[1].message == "while loading the submission: raised ValueError")
     }
 
     @Test func theVisibleOnlyExerciseHasNoHiddenTestAndAKeyOfItsOwn() {
-        let v = Grader.visibleOnly(exercise)
+        let v = VisibleText.visibleOnly(exercise)
         #expect(v.tests.map(\.name) == ["visible-one"])
         #expect(v.hash != exercise.hash)
         #expect(HarnessSpec(v).tests.count == 1)
@@ -170,7 +171,7 @@ struct VerdictTextTests: VerdictFixture {
         // Keywords by name, whatever order the worker built them in.
         let keywords = PyValue.dict([PyPair(.string("k"), .list([])), PyPair(.string("a"), .none)])
         let arguments = [ValueCodec.encode(.tuple([.tuple([.int(1)]), keywords]))]
-        let report = Grader.report(
+        let report = ExerciseReportBuilder.build(
             exercise: exercise, response: r, blobs: blobs, expected: expected, visibleRun: again, visibleBlobs: visibleBlobs,
             arguments: arguments)
         #expect(report.tests[0].call == "f(1, a=None, k=[])")
@@ -178,17 +179,17 @@ struct VerdictTextTests: VerdictFixture {
         #expect(report.tests[0].got == #"'a\x1b[2J'"#)
         #expect(report.tests[1].call == nil && report.tests[1].expected == nil && report.tests[1].got == nil)
         // Without the visible-only run, the normal run's value is never shown.
-        let alone = Grader.report(exercise: exercise, response: r, blobs: blobs, expected: expected, arguments: arguments)
+        let alone = ExerciseReportBuilder.build(exercise: exercise, response: r, blobs: blobs, expected: expected, arguments: arguments)
         #expect(alone.tests[0].got == nil && alone.tests[0].call == "f(1, a=None, k=[])" && alone.tests[0].expected == "1")
         #expect(!(alone.tests.compactMap(\.got) + report.tests.compactMap(\.got)).contains { $0.contains("secret") })
         // A wrong result has something to show: the visible-only run is asked for.
-        let verdicts = Grader.verdicts(exercise: exercise, response: r, blobs: blobs, expected: expected)
-        #expect(Grader.needsVisibleRun(exercise: exercise, response: r, verdicts: verdicts))
-        #expect(Grader.visibleTestFailed(exercise: exercise, response: r, verdicts: verdicts))
+        let verdicts = Verdict.verdicts(exercise: exercise, response: r, blobs: blobs, expected: expected)
+        #expect(VisibleText.needsRun(exercise: exercise, response: r, verdicts: verdicts))
+        #expect(VisibleText.testFailed(exercise: exercise, response: r, verdicts: verdicts))
         let (passing, _) = response([value(0, blob: 0), value(1, blob: 2)])
-        let fine = Grader.verdicts(exercise: exercise, response: passing, blobs: blobs, expected: expected)
-        #expect(!Grader.needsVisibleRun(exercise: exercise, response: passing, verdicts: fine))
-        #expect(!Grader.visibleTestFailed(exercise: exercise, response: passing, verdicts: fine))
+        let fine = Verdict.verdicts(exercise: exercise, response: passing, blobs: blobs, expected: expected)
+        #expect(!VisibleText.needsRun(exercise: exercise, response: passing, verdicts: fine))
+        #expect(!VisibleText.testFailed(exercise: exercise, response: passing, verdicts: fine))
     }
 
     /// Code that is not deterministic: wrong in the normal run, right when
@@ -200,7 +201,7 @@ struct VerdictTextTests: VerdictFixture {
         again.compile = .ok
         again.load = .ok
         again.tests = [value(0, blob: 0)]
-        let report = Grader.report(
+        let report = ExerciseReportBuilder.build(
             exercise: exercise, response: r, blobs: b, expected: expected, visibleRun: again, visibleBlobs: [ValueCodec.encode(.int(1))])
         #expect(report.tests[0].status == .wrongAnswer && report.tests[0].got == nil && report.tests[0].expected == "1")
         #expect(report.tests[0].message == "returned a list, expected a int (run again with the visible tests alone: passed)")

@@ -248,39 +248,4 @@ public final class Grader {
             throw error
         }
     }
-
-    // MARK: The pure steps, by the names the tests call
-
-    /// Turns a worker's raw outcomes into the exercise's report, applying the
-    /// status precedence (docs/statuses.md): ExerciseReportBuilder.
-    public static func report(
-        exercise: Exercise, response: JobResponse, blobs: [[UInt8]], expected: ExpectedResults, visibleRun: JobResponse? = nil,
-        visibleBlobs: [[UInt8]] = [], arguments: [[UInt8]]? = nil, filename: String? = nil
-    ) -> ExerciseReport {
-        ExerciseReportBuilder.build(
-            exercise: exercise, response: response, blobs: blobs, expected: expected, visibleRun: visibleRun,
-            visibleBlobs: visibleBlobs, arguments: arguments, filename: filename)
-    }
-
-    static func verdicts(exercise: Exercise, response: JobResponse, blobs: [[UInt8]], expected: ExpectedResults) -> [(TestStatus, String)] {
-        Verdict.verdicts(exercise: exercise, response: response, blobs: blobs, expected: expected)
-    }
-
-    static func verdict(
-        test: TestCase, index: Int, exercise: Exercise, response: JobResponse, outcome: TestOutcome?,
-        blobs: [[UInt8]], expected: ExpectedResults
-    ) -> (TestStatus, String) {
-        Verdict.verdict(
-            test: test, index: index, exercise: exercise, response: response, outcome: outcome, blobs: blobs, expected: expected)
-    }
-
-    static func needsVisibleRun(exercise: Exercise, response: JobResponse, verdicts: [(TestStatus, String)] = []) -> Bool {
-        VisibleText.needsRun(exercise: exercise, response: response, verdicts: verdicts)
-    }
-
-    static func visibleTestFailed(exercise: Exercise, response: JobResponse, verdicts: [(TestStatus, String)]) -> Bool {
-        VisibleText.testFailed(exercise: exercise, response: response, verdicts: verdicts)
-    }
-
-    static func visibleOnly(_ exercise: Exercise) -> Exercise { VisibleText.visibleOnly(exercise) }
 }
