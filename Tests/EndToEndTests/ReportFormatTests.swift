@@ -144,27 +144,15 @@ struct ReportFormatTests {
         // The `shout` exercise of VisibleOutputTests: one visible test, two
         // hidden ones whose inputs are distinctive strings.
         let setup = try VisibleOutputTests.Setup(
-            candidate: """
-                import gc, sys
+            candidate: HiddenInputDig.python(keeping: "len(o) > 3", gap: 1)
+                + """
+                import sys
 
                 def shout(s):
                     print("I was given", s)
                     if s == "hello":
                         # Every input is in this process: dig out the hidden ones.
-                        gc.unfreeze()
-                        found, stack, seen = set(), list(gc.get_objects()), set()
-                        while stack:
-                            o = stack.pop()
-                            if id(o) in seen:
-                                continue
-                            seen.add(id(o))
-                            if isinstance(o, str) and o.startswith("zq-") and len(o) > 3:
-                                found.add(o)
-                            elif isinstance(o, (tuple, list)):
-                                stack.extend(o)
-                            elif isinstance(o, dict):
-                                stack.extend(o.values())
-                        print("found", sorted(found))
+                        print("found", dig())
                         sys.stdout.flush()
                     if s.endswith("7731"):
                         raise KeyError(s)

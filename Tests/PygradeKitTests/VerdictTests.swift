@@ -118,3 +118,14 @@ struct VerdictTests {
         #expect(Verdict.score(of: e, tests: all, cause: .ruleViolation, penalties: []) == 0)
     }
 }
+
+/// ExerciseStatus repeats TestStatus's seven names (a raw-value enum cannot
+/// take another's cases): every test status must be an exercise status of
+/// the same name, and the three that come first are none of them.
+@Suite struct StatusNameTests {
+    @Test func everyTestStatusIsAnExerciseStatusOfTheSameName() {
+        for t in TestStatus.allCases { #expect(ExerciseStatus(rawValue: t.rawValue)?.rawValue == t.rawValue) }
+        let own = Set(ExerciseStatus.allCases.map(\.rawValue)).subtracting(TestStatus.allCases.map(\.rawValue))
+        #expect(own == ["syntax_error", "missing", "rule_violation"])
+    }
+}
