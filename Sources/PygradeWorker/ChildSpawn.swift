@@ -7,12 +7,15 @@ import PygradeKit
 /// the worker watches it by.
 struct ChildSpawn {
     let pid: pid_t
-    /// Its result channel and its output (stdout and stderr), non-blocking.
+    /// Its result channel (a socket) and its output (stdout and stderr, a
+    /// pipe), non-blocking.
     let resultFD: Int32
     let outputFD: Int32
     /// Its /proc status and schedstat, or -1 (see procReadable).
     let statusFD: Int32
     let schedFD: Int32
+    /// The secret its frames carry (FrameReader).
+    let secret: [UInt8]
 
     /// Whether /proc is this worker's PID namespace's (Worker.main): per-test
     /// peaks are read there; else a child's peak comes from wait4 alone.
@@ -23,10 +26,15 @@ struct ChildSpawn {
     static func start(
         runtime: PythonRuntime, prepared: PreparedExercise, job: JobRequest, code: [UInt8], start: Int, timing: inout JobTiming
     ) -> Result<ChildSpawn, SystemError> {
+        guard let secret = FrameReader.drawSecret() else { return .failure(SystemError("getrandom")) }
         var resultPipe: [Int32] = [0, 0]
+        guard pg_result_channel(&resultPipe) == 0 else { return .failure(SystemError("socketpair")) }
         var outputPipe: [Int32] = [0, 0]
-        guard pg_pipe_cloexec(&resultPipe) == 0, pg_pipe_cloexec(&outputPipe) == 0 else {
-            return .failure(SystemError("pipe2"))
+        guard pg_pipe_cloexec(&outputPipe) == 0 else {
+            let error = SystemError("pipe2")
+            close(resultPipe[0])
+            close(resultPipe[1])
+            return .failure(error)
         }
         let remainingCPU = job.loadCPUSeconds + job.tests[start...].reduce(0) { $0 + $1.cpuSeconds }
         let digestOK = job.tests.map { UInt8($0.digestOK ? 1 : 0) }
@@ -46,6 +54,7 @@ struct ChildSpawn {
                             spec.limits.file_size = 16 << 20
                             spec.limits.open_files = 64
                             spec.limits.processes = 0
+                            withUnsafeMutableBytes(of: &spec.secret) { $0.copyBytes(from: secret) }
                             spec.filename = filename
                             spec.module_name = moduleName
                             spec.entry = entry
@@ -83,7 +92,8 @@ struct ChildSpawn {
         _ = fcntl(outputPipe[0], F_SETFL, O_NONBLOCK)
         let statusFD = procReadable ? open("/proc/\(pid)/status", O_RDONLY | O_CLOEXEC) : -1
         let schedFD = procReadable ? open("/proc/\(pid)/schedstat", O_RDONLY | O_CLOEXEC) : -1
-        return .success(ChildSpawn(pid: pid, resultFD: resultPipe[0], outputFD: outputPipe[0], statusFD: statusFD, schedFD: schedFD))
+        return .success(
+            ChildSpawn(pid: pid, resultFD: resultPipe[0], outputFD: outputPipe[0], statusFD: statusFD, schedFD: schedFD, secret: secret))
     }
 
     /// Closes what the worker holds of the child (once it is reaped or
