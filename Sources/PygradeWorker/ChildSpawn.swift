@@ -26,7 +26,8 @@ struct ChildSpawn {
     static func start(
         runtime: PythonRuntime, prepared: PreparedExercise, job: JobRequest, code: [UInt8], start: Int, timing: inout JobTiming
     ) -> Result<ChildSpawn, SystemError> {
-        guard let secret = FrameReader.drawSecret() else { return .failure(SystemError("getrandom")) }
+        var secret = pg_job().secret
+        guard FrameReader.draw(into: &secret) else { return .failure(SystemError("getrandom")) }
         var resultPipe: [Int32] = [0, 0]
         guard pg_result_channel(&resultPipe) == 0 else { return .failure(SystemError("socketpair")) }
         var outputPipe: [Int32] = [0, 0]
@@ -54,7 +55,7 @@ struct ChildSpawn {
                             spec.limits.file_size = 16 << 20
                             spec.limits.open_files = 64
                             spec.limits.processes = 0
-                            withUnsafeMutableBytes(of: &spec.secret) { $0.copyBytes(from: secret) }
+                            spec.secret = secret
                             spec.filename = filename
                             spec.module_name = moduleName
                             spec.entry = entry
@@ -93,7 +94,9 @@ struct ChildSpawn {
         let statusFD = procReadable ? open("/proc/\(pid)/status", O_RDONLY | O_CLOEXEC) : -1
         let schedFD = procReadable ? open("/proc/\(pid)/schedstat", O_RDONLY | O_CLOEXEC) : -1
         return .success(
-            ChildSpawn(pid: pid, resultFD: resultPipe[0], outputFD: outputPipe[0], statusFD: statusFD, schedFD: schedFD, secret: secret))
+            ChildSpawn(
+                pid: pid, resultFD: resultPipe[0], outputFD: outputPipe[0], statusFD: statusFD, schedFD: schedFD,
+                secret: FrameReader.bytes(of: secret)))
     }
 
     /// Closes what the worker holds of the child (once it is reaped or

@@ -87,7 +87,8 @@ final class CompileRunner {
             PyTuple_SetItem(sets, i, s)
         }
         defer { pg_decref(sets) }
-        guard let secret = FrameReader.drawSecret() else { return .failure(WorkerFailure(SystemError("getrandom"))) }
+        var secret = pg_compile_job().secret
+        guard FrameReader.draw(into: &secret) else { return .failure(WorkerFailure(SystemError("getrandom"))) }
         // The result channel is a socket, as a job child's (ChildSpawn).
         var resultPipe: [Int32] = [0, 0]
         guard pg_result_channel(&resultPipe) == 0 else { return .failure(WorkerFailure(SystemError("socketpair"))) }
@@ -107,7 +108,7 @@ final class CompileRunner {
                 spec.limits.address_space = pg_self_vm_bytes() + job.memoryBytes
                 spec.limits.file_size = 1 << 20
                 spec.limits.open_files = 64
-                withUnsafeMutableBytes(of: &spec.secret) { $0.copyBytes(from: secret) }
+                spec.secret = secret
                 spec.source = src.baseAddress.map { UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self) }
                 spec.source_len = src.count
                 spec.filename = name
@@ -132,7 +133,7 @@ final class CompileRunner {
             kill(pid, SIGKILL)
             unreaped.append(pid)
         }
-        var frames = CompileFrames(keys: keys, resultBytes: job.resultBytes, secret: secret)
+        var frames = CompileFrames(keys: keys, resultBytes: job.resultBytes, secret: FrameReader.bytes(of: secret))
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         let started = Clock.now
         var why = "ended without a word"

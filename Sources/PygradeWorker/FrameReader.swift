@@ -9,9 +9,8 @@ import CJobChild
 /// a frame is the harness's at all is: only the harness holds the secret.
 struct FrameReader {
     /// The bytes of the secret every frame carries after its kind
-    /// (CJobChild.h), and what a frame takes beyond its head and body.
+    /// (CJobChild.h).
     static let secretBytes = Int(PG_FRAME_SECRET_BYTES)
-    static let overhead = 4 + 1 + secretBytes
 
     /// The largest frame and the most bytes in all this reader takes
     /// (secrets included: the callers' figures are of heads and bodies).
@@ -27,12 +26,19 @@ struct FrameReader {
     private var buffer: [UInt8] = []
     private var pos = 0
 
-    /// A fresh secret for the next child (getrandom), or nil: drawn right
-    /// before each fork and handed to the child in its C job.
-    static func drawSecret() -> [UInt8]? {
-        var secret = [UInt8](repeating: 0, count: secretBytes)
-        return pg_frame_secret_draw(&secret) == 0 ? secret : nil
+    /// Draws a fresh secret (getrandom) into `raw`, a C job's `secret`
+    /// (pg_job, pg_compile_job: a fixed array), right before the fork: on
+    /// the stack, so that the child inherits no heap copy of it. False if
+    /// the kernel gave none.
+    static func draw<Raw>(into raw: inout Raw) -> Bool {
+        withUnsafeMutableBytes(of: &raw) { bytes in
+            precondition(bytes.count == secretBytes, "a frame secret is \(secretBytes) bytes")
+            return pg_frame_secret_draw(bytes.baseAddress!.assumingMemoryBound(to: UInt8.self)) == 0
+        }
     }
+
+    /// The bytes of a secret drawn by `draw`, for the reader (after the fork).
+    static func bytes<Raw>(of raw: Raw) -> [UInt8] { withUnsafeBytes(of: raw) { Array($0) } }
 
     /// `frames`: how many frames the job may send in all, each of which
     /// carries the secret on top of `maxTotal`. `received`: what earlier
