@@ -8,6 +8,9 @@
 /* One frame on fd 3, in one writev. 0, or -1 when the channel is gone. */
 int pg_send_frame(uint8_t kind, const void *head, size_t headlen, const void *body, size_t bodylen);
 void pg_put_u32(uint8_t *p, uint32_t v);
+/* The secret this child's frames carry, copied from its job into C static
+   memory: first thing after fork, before any frame. */
+void pg_frames_use_secret(const uint8_t secret[_Nonnull PG_FRAME_SECRET_BYTES]);
 
 /* Process group, signals, descriptors (stdin /dev/null, output on 1 and 2,
    frames on 3, nothing else), the sandbox, then every resource limit: the

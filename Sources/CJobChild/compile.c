@@ -104,6 +104,7 @@ static void send_defined_names(PyObject *code) {
 
 static int compile_main(const pg_compile_job *job) {
     char why[256];
+    pg_frames_use_secret(job->secret);
     if (pg_child_setup(job->result_fd, job->output_fd, &job->limits, why, sizeof why)) {
         pg_send_frame(PG_FRAME_SETUP_FAILED, NULL, 0, why, strlen(why));
         return PG_CHILD_EXIT_SETUP_FAILED;

@@ -31,6 +31,8 @@ static void send_rule_hit(int rule_index, void *ctx) {
 
 static int child_main(const pg_job *job) {
     char why[256];
+    // Before any frame, even a set-up failure.
+    pg_frames_use_secret(job->secret);
     if (pg_child_setup(job->result_fd, job->output_fd, &job->limits, why, sizeof why)) {
         pg_send_frame(PG_FRAME_SETUP_FAILED, NULL, 0, why, strlen(why));
         return PG_CHILD_EXIT_SETUP_FAILED;

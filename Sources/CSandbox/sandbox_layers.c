@@ -71,7 +71,7 @@ void pg_sandbox_note_child_layers(void) {
     pg_set_layer(PG_LAYER_NO_NEW_PRIVS, 1, "set in every job child");
     pg_set_layer(PG_LAYER_CAPABILITIES, 1, "every capability dropped in every job child");
     pg_set_layer(PG_LAYER_RLIMITS, 1, "CPU (hard = soft + 1), address space, file size, open files, core = 0");
-    pg_set_layer(PG_LAYER_FDS, 1, "a job child keeps stdin (/dev/null), its output pipe and its result pipe only");
+    pg_set_layer(PG_LAYER_FDS, 1, "a job child keeps stdin (/dev/null), its output pipe and its result socket only");
     pg_set_layer(PG_LAYER_ENV, 1, "a job child has an empty environment");
     pg_set_layer(PG_LAYER_PGRP, 1, "a job child leads its own process group, killed whole");
     pg_set_layer(PG_LAYER_PROCESS, 1, "a fresh process per exercise, forked from the worker");

@@ -147,6 +147,20 @@ const pg_policy_syscall pg_policy_syscalls[] = {
     // close_range over it.
     {"close_range", SCMP_ACT_KILL_PROCESS, 2, {{0, SCMP_CMP_LE, 1, 0, 0}, {1, SCMP_CMP_GE, 1, 0, 0}}},
     GUARD("ioctl", 0, SCMP_CMP_EQ),  // FIONBIO and the like
+    // fd 3 is a socket (pg_result_channel, child_frames.c): the socket calls
+    // that change it or speak on it other than by write kill the job too.
+    // shutdown would end the channel (as close); setsockopt could change
+    // its buffers or timeouts under the harness; sendmsg could pass
+    // descriptors (SCM_RIGHTS: the worker reads with read(), which drops
+    // them, but none should travel), and nothing of the harness's sends
+    // any other way than write. Reading it (read, recv*) stays harmless:
+    // the worker's end is shut for writing, so the child's end yields
+    // end-of-file and never a byte of the harness's frames.
+    GUARD("shutdown", 0, SCMP_CMP_EQ),    // the channel ended
+    GUARD("setsockopt", 0, SCMP_CMP_EQ),  // its buffers, its timeouts
+    GUARD("sendmsg", 0, SCMP_CMP_EQ),     // descriptors passed (SCM_RIGHTS)
+    GUARD("sendmmsg", 0, SCMP_CMP_EQ),    // the same, several at once
+    GUARD("sendto", 0, SCMP_CMP_EQ),      // send(): flags write has not
     // fcntl: only F_GETFD (1) and F_GETFL (3) on it.
     {"fcntl", SCMP_ACT_KILL_PROCESS, 2, {{0, SCMP_CMP_EQ, 1, 0, 0}, {1, SCMP_CMP_EQ, 0, F_DUPFD, 0}}},
     {"fcntl", SCMP_ACT_KILL_PROCESS, 2, {{0, SCMP_CMP_EQ, 1, 0, 0}, {1, SCMP_CMP_EQ, 0, F_SETFD, 0}}},

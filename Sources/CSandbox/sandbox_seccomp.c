@@ -75,8 +75,8 @@ int pg_sandbox_prepare_seccomp(int channel_fd) {
     seccomp_program.len = (unsigned short)(got / sizeof(struct sock_filter));
     seccomp_program.filter = code;
     pg_set_layer(PG_LAYER_CHANNEL_GUARD, 1,
-                 "fd %d (the result channel) can only be written: dup, dup2/dup3 onto or from it, close, fcntl and ioctl "
-                 "on it kill the job",
+                 "fd %d (the result channel) can only be written: dup, dup2/dup3 onto or from it, close, fcntl, ioctl, "
+                 "shutdown, setsockopt and the send calls on it kill the job",
                  channel_fd);
     pg_set_layer(PG_LAYER_OTHERS_GUARD, 1,
                  "a job child cannot change another process's limits or scheduling (prlimit, setpriority, "

@@ -13,7 +13,9 @@ import PygradeProtocol
 /// harness's set-up failure; after it, anything out of this order was
 /// written by the candidate's code and ends the exercise as forged. So does
 /// a frame the job did not ask for: a result past the tests asked, a digest
-/// where the test wants the value, a rule hit when rules are not checked.
+/// where the test wants the value, a rule hit when rules are not checked;
+/// and, before any of that, a frame without this child's secret
+/// (FrameReader), which plain Python code in the child cannot read.
 struct ChildFrames {
     enum Phase: Equatable {
         case loading
@@ -80,17 +82,23 @@ struct ChildFrames {
     private var ruleHitsSeen = Set<Int>()
     private var reader: FrameReader
 
+    /// `secret`: the one this child's frames carry (ChildSpawn).
     /// `alreadySent`: what earlier children of the same job sent.
-    init(job: JobRequest, start: Int, argumentDigests: [[UInt8]], ruleIDs: [String], alreadySent: Int = 0) {
+    init(job: JobRequest, start: Int, argumentDigests: [[UInt8]], ruleIDs: [String], secret: [UInt8], alreadySent: Int = 0) {
         self.job = job
         self.start = start
         self.argumentDigests = argumentDigests
         self.ruleIDs = ruleIDs
-        // A job may send its results' worth, plus the frames' own bytes.
+        // A job may send its results' worth, plus the frames' own bytes;
+        // the reader adds each frame's secret. The most frames a job's
+        // children send: one result per test, and per child (a fresh one
+        // resumes after each test that ended its predecessor) a READY, an
+        // end of load, a DONE and each rule once.
         let limits = job.tests.map { $0.resultLimit(in: job) }
+        let tests = job.tests.count
         reader = FrameReader(
-            maxFrame: (limits.max() ?? 0) + 4096, maxTotal: limits.reduce(0, +) + 4096 * (job.tests.count + 8),
-            maxPossible: job.resultBytes + 4096, received: alreadySent)
+            secret: secret, maxFrame: (limits.max() ?? 0) + 4096, maxTotal: limits.reduce(0, +) + 4096 * (tests + 8),
+            maxPossible: job.resultBytes + 4096, frames: tests + (tests + 1) * (3 + ruleIDs.count), received: alreadySent)
     }
 
     /// Every byte the job's children have sent so far.
@@ -109,6 +117,7 @@ struct ChildFrames {
         case .more: return .more
         case .malformed: return .malformed
         case .tooLong: return .tooLong
+        case .forged: return .forged
         case .frame(let kind, let body): return interpret(kind: kind, body: body)
         }
     }

@@ -7,12 +7,15 @@ import PygradeProtocol
 /// the worker watches it by.
 struct ChildSpawn {
     let pid: pid_t
-    /// Its result channel and its output (stdout and stderr), non-blocking.
+    /// Its result channel (a socket) and its output (stdout and stderr, a
+    /// pipe), non-blocking.
     let resultFD: Int32
     let outputFD: Int32
     /// Its /proc status and schedstat, or -1 (see procReadable).
     let statusFD: Int32
     let schedFD: Int32
+    /// The secret its frames carry (FrameReader).
+    let secret: [UInt8]
 
     /// Whether /proc is this worker's PID namespace's (Worker.main): per-test
     /// peaks are read there; else a child's peak comes from wait4 alone.
@@ -23,10 +26,16 @@ struct ChildSpawn {
     static func start(
         runtime: PythonRuntime, prepared: PreparedExercise, job: JobRequest, code: [UInt8], start: Int, timing: inout JobTiming
     ) -> Result<ChildSpawn, SystemError> {
+        var secret = pg_job().secret
+        guard FrameReader.draw(into: &secret) else { return .failure(SystemError("getrandom")) }
         var resultPipe: [Int32] = [0, 0]
+        guard pg_result_channel(&resultPipe) == 0 else { return .failure(SystemError("socketpair")) }
         var outputPipe: [Int32] = [0, 0]
-        guard pg_pipe_cloexec(&resultPipe) == 0, pg_pipe_cloexec(&outputPipe) == 0 else {
-            return .failure(SystemError("pipe2"))
+        guard pg_pipe_cloexec(&outputPipe) == 0 else {
+            let error = SystemError("pipe2")
+            close(resultPipe[0])
+            close(resultPipe[1])
+            return .failure(error)
         }
         let remainingCPU = job.loadCPUSeconds + job.tests[start...].reduce(0) { $0 + $1.cpuSeconds }
         let digestOK = job.tests.map { UInt8($0.digestOK ? 1 : 0) }
@@ -42,6 +51,7 @@ struct ChildSpawn {
                             spec.result_fd = resultPipe[1]
                             spec.output_fd = outputPipe[1]
                             spec.limits = pg_policy_job_limits(remainingCPU + 1, vm + job.memoryBytes)
+                            spec.secret = secret
                             spec.filename = filename
                             spec.module_name = moduleName
                             spec.entry = entry
@@ -79,7 +89,10 @@ struct ChildSpawn {
         _ = fcntl(outputPipe[0], F_SETFL, O_NONBLOCK)
         let statusFD = procReadable ? open("/proc/\(pid)/status", O_RDONLY | O_CLOEXEC) : -1
         let schedFD = procReadable ? open("/proc/\(pid)/schedstat", O_RDONLY | O_CLOEXEC) : -1
-        return .success(ChildSpawn(pid: pid, resultFD: resultPipe[0], outputFD: outputPipe[0], statusFD: statusFD, schedFD: schedFD))
+        return .success(
+            ChildSpawn(
+                pid: pid, resultFD: resultPipe[0], outputFD: outputPipe[0], statusFD: statusFD, schedFD: schedFD,
+                secret: FrameReader.bytes(of: secret)))
     }
 
     /// Closes what the worker holds of the child (once it is reaped or

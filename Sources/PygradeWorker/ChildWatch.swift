@@ -33,7 +33,8 @@ struct ChildWatch {
         self.job = job
         self.budgetEnd = budgetEnd
         frames = ChildFrames(
-            job: job, start: start, argumentDigests: prepared.argumentDigests, ruleIDs: prepared.ruleIDs, alreadySent: alreadySent)
+            job: job, start: start, argumentDigests: prepared.argumentDigests, ruleIDs: prepared.ruleIDs, secret: child.secret,
+            alreadySent: alreadySent)
     }
 
     var limits: (cpu: Double, wall: Double) {

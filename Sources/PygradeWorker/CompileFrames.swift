@@ -26,10 +26,13 @@ struct CompileFrames {
     private var names: [String]?
     private var hits: [String: [RuleHit]] = [:]
 
-    init(keys: [String], resultBytes: Int) {
+    /// `secret`: the one this child's frames carry (CompileRunner).
+    init(keys: [String], resultBytes: Int, secret: [UInt8]) {
         self.keys = keys
+        // CODE, NAMES and one frame per rule set, or one that ends it.
         reader = FrameReader(
-            maxFrame: resultBytes + 4096, maxTotal: resultBytes + 4096 * (keys.count + 2), maxPossible: resultBytes + 4096)
+            secret: secret, maxFrame: resultBytes + 4096, maxTotal: resultBytes + 4096 * (keys.count + 2),
+            maxPossible: resultBytes + 4096, frames: keys.count + 2)
     }
 
     /// Takes what was read. False once the child has sent more than it may.
@@ -43,6 +46,7 @@ struct CompileFrames {
             switch reader.next() {
             case .more: return .more
             case .malformed, .tooLong: return .failed(WorkerFailure(.compileChild, "the compile child sent a malformed frame"))
+            case .forged: return .failed(WorkerFailure(.compileChild, "the compile child sent a frame without its secret"))
             case .frame(let k, let b):
                 kind = k
                 body = b

@@ -87,10 +87,17 @@ final class CompileRunner {
             PyTuple_SetItem(sets, i, s)
         }
         defer { pg_decref(sets) }
+        var secret = pg_compile_job().secret
+        guard FrameReader.draw(into: &secret) else { return .failure(WorkerFailure(SystemError("getrandom"))) }
+        // The result channel is a socket, as a job child's (ChildSpawn).
         var resultPipe: [Int32] = [0, 0]
+        guard pg_result_channel(&resultPipe) == 0 else { return .failure(WorkerFailure(SystemError("socketpair"))) }
         var outputPipe: [Int32] = [0, 0]
-        guard pg_pipe_cloexec(&resultPipe) == 0, pg_pipe_cloexec(&outputPipe) == 0 else {
-            return .failure(WorkerFailure(SystemError("pipe2")))
+        guard pg_pipe_cloexec(&outputPipe) == 0 else {
+            let error = WorkerFailure(SystemError("pipe2"))
+            close(resultPipe[0])
+            close(resultPipe[1])
+            return .failure(error)
         }
         let pid: pid_t = source.withUnsafeBufferPointer { src in
             filename.withCString { name in
@@ -98,6 +105,7 @@ final class CompileRunner {
                 spec.result_fd = resultPipe[1]
                 spec.output_fd = outputPipe[1]
                 spec.limits = pg_policy_compile_limits(job.loadCPUSeconds + 1, pg_self_vm_bytes() + job.memoryBytes)
+                spec.secret = secret
                 spec.source = src.baseAddress.map { UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self) }
                 spec.source_len = src.count
                 spec.filename = name
@@ -122,7 +130,7 @@ final class CompileRunner {
             kill(pid, SIGKILL)
             unreaped.append(pid)
         }
-        var frames = CompileFrames(keys: keys, resultBytes: job.resultBytes)
+        var frames = CompileFrames(keys: keys, resultBytes: job.resultBytes, secret: FrameReader.bytes(of: secret))
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         let started = Clock.now
         var why = "ended without a word"

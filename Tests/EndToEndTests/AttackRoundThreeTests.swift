@@ -9,7 +9,8 @@ import Testing
 /// that hold stay as regression tests of the exact verdict. The ones that
 /// worked on the code they were written on (marked BROKE, with what they
 /// got) are `withKnownIssue`: each states what a fix must make true, and
-/// fails as "known issue not recorded" once it holds, to be unwrapped.
+/// fails as "known issue not recorded" once it holds, to be unwrapped (as
+/// the frame and channel attacks were, by the frame secret and the socket).
 @Suite("Attacks, round three")
 struct AttackRoundThreeTests: VisibleOutputSupport {
     /// `pygrade grade --exercise reverse --format json` of `source`: the
@@ -20,6 +21,16 @@ struct AttackRoundThreeTests: VisibleOutputSupport {
         defer { try? FileManager.default.removeItem(at: file) }
         let run = try PygradeBinary.run(["grade", file.path, "--exercise", "reverse", "--format", "json"])
         return try #require((try run.json()["exercises"] as? [[String: Any]])?.first, "\(run.stdout)\(run.stderr)")
+    }
+
+    /// A forged frame: the job ends there (ChildWatch), the exercise is
+    /// sandbox_violation with no score.
+    static func expectForged(_ exercise: [String: Any], _ what: String) {
+        #expect(exercise["status"] as? String == "sandbox_violation", "\(what): \(exercise["status"] ?? "") \(exercise["message"] ?? "")")
+        #expect(exercise["score"] as? Double == 0, "\(what): \(exercise["score"] ?? "")")
+        #expect(
+            exercise["message"] as? String == "stopped for a forbidden action (wrote forged data into the result channel)",
+            "\(what): \(exercise["message"] ?? "")")
     }
 
     static func expectRuleViolation(_ exercise: [String: Any], _ what: String) {
@@ -70,13 +81,18 @@ struct AttackRoundThreeTests: VisibleOutputSupport {
         }
     }
 
-    /// BROKE: the result channel carries the harness's frames and the
-    /// candidate's alike. At load, the candidate writes the header of a
-    /// LOADED frame whose length takes in the next 11 bytes, then reaches
-    /// `reversed` by getattr: the harness's run-time rule frame (6 bytes)
-    /// and its own LOADED (5) become the body of the candidate's, which the
-    /// worker accepts whatever its body. A rule is reported once per child,
-    /// so every later use goes unsaid. It got passed, 20/20.
+    /// Broke (passed, 20/20) before frames carried the child's secret: the
+    /// result channel carries the harness's frames and the candidate's
+    /// alike. At load, the candidate writes the header of a LOADED frame
+    /// whose length takes in the next 11 bytes, then reaches `reversed` by
+    /// getattr: the harness's run-time rule frame (6 bytes then) and its own
+    /// LOADED (5) became the body of the candidate's, and a rule is reported
+    /// once per child, so every later use went unsaid. Now a frame holds
+    /// at least its kind and the 16 bytes of the secret: a length of 12 is
+    /// no frame's, and the job ends as forged the moment the header is read
+    /// (sandbox_violation, which outranks the rule hit it hid). A header
+    /// sized to swallow the harness's frames whole is forged too, its
+    /// secret's place holding the harness's bytes (FrameSecretTests).
     @Test func aFrameOfTheCandidatesCannotSwallowARuleHitAtLoad() throws {
         let exercise = try Self.gradeReverse(
             """
@@ -91,16 +107,15 @@ struct AttackRoundThreeTests: VisibleOutputSupport {
             def reverse_string(s):
                 return "".join(_flip(s))
             """)
-        withKnownIssue("a LOADED frame of the candidate's swallows the rule frame: graded passed") {
-            Self.expectRuleViolation(exercise, "rule frame swallowed at load")
-        }
+        Self.expectForged(exercise, "rule frame swallowed at load")
     }
 
-    /// BROKE: the same in the first test, for a worker that would refuse a
-    /// LOADED frame with a body: the candidate gives up its first test with
-    /// an exception frame of its own whose text takes in the rule frame
-    /// and the harness's result frame for that test (28 bytes: '' as a
-    /// value, with the argument digest). It got runtime_error, 18.82/20.
+    /// Broke (runtime_error, 18.82/20) before the secret: the same in the
+    /// first test, for a worker that would refuse a LOADED frame with a
+    /// body: the candidate gives up its first test with an exception frame
+    /// of its own whose text takes in the rule frame and the harness's
+    /// result frame for that test. Its frame has no secret: forged as soon
+    /// as its first 21 bytes are in, sandbox_violation, 0.
     @Test func aFrameOfTheCandidatesCannotSwallowARuleHitInATest() throws {
         let exercise = try Self.gradeReverse(
             """
@@ -119,19 +134,18 @@ struct AttackRoundThreeTests: VisibleOutputSupport {
                     _flip = getattr(builtins, "rev" + "ersed")
                 return "".join(_flip(s))
             """)
-        withKnownIssue("an exception frame of the candidate's swallows the rule frame: 18.82/20") {
-            #expect(exercise["score"] as? Double == 0, "\(exercise["status"] ?? "") \(exercise["score"] ?? "")")
-        }
+        Self.expectForged(exercise, "rule frame swallowed in a test")
     }
 
     // MARK: The result channel
 
-    /// BROKE (the channel guard's promise): fd 3 "can only be written", yet
-    /// /proc/self/fd/3 opens again, for reading (the harness's frames can be
-    /// taken out of the pipe) and for writing (a second descriptor on the
+    /// Broke (wrong_answer: both opens succeeded) while the channel was a
+    /// pipe (the channel guard's promise): fd 3 "can only be written", yet
+    /// /proc/self/fd/3 opened again, for reading (the harness's frames could
+    /// be taken out of the pipe) and for writing (a second descriptor on the
     /// channel, which dup would have ended as sandbox_violation). The
-    /// candidate answers right only when that open is refused. It got
-    /// wrong_answer: both opens succeed.
+    /// channel is a socket now, which /proc does not open (ENXIO): both
+    /// opens fail, and the candidate's right answer is passed, 20/20.
     @Test func theResultChannelCannotBeOpenedAgainThroughProc() throws {
         let exercise = try Self.gradeReverse(
             """
@@ -147,8 +161,22 @@ struct AttackRoundThreeTests: VisibleOutputSupport {
                         pass
                 return "".join(s[i] for i in range(len(s) - 1, -1, -1))
             """)
-        withKnownIssue("/proc/self/fd/3 opens for reading and writing") {
-            #expect(["passed", "sandbox_violation"].contains(exercise["status"] as? String ?? ""), "\(exercise)")
-        }
+        #expect(exercise["status"] as? String == "passed", "\(exercise)")
+        #expect(exercise["score"] as? Double == 20, "\(exercise)")
+    }
+
+    /// Broke (passed, 20/20, for a solution that sleeps 10 s a call) before
+    /// the secret: the module writes the whole protocol itself at load time
+    /// (LOADED, one RESULT per test with the right value and the argument
+    /// digest, DONE), so no per-test limit ever applies and the mutation
+    /// check reads its own claim (Fixtures/attack_forged_sequence_at_load.py,
+    /// which `pygrade check` holds to the same status). Without the secret
+    /// its first frame is forged: sandbox_violation, 0.
+    @Test func aWholeSequenceWrittenAtLoadIsForged() throws {
+        let run = try PygradeBinary.run([
+            "grade", PygradeBinary.fixture("attack_forged_sequence_at_load.py"), "--exercise", "reverse", "--format", "json",
+        ])
+        let exercise = try #require((try run.json()["exercises"] as? [[String: Any]])?.first, "\(run.stdout)\(run.stderr)")
+        Self.expectForged(exercise, "a whole sequence at load")
     }
 }

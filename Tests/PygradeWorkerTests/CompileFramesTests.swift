@@ -9,7 +9,7 @@ import Testing
     typealias F = FrameBytes
 
     func answer(_ keys: [String], _ frames: [UInt8]...) -> CompileFrames.Step {
-        var m = CompileFrames(keys: keys, resultBytes: 1 << 20)
+        var m = CompileFrames(keys: keys, resultBytes: 1 << 20, secret: F.secret)
         var step = CompileFrames.Step.more
         for f in frames {
             guard m.take(f[...]) else { return .failed(WorkerFailure(.compileChild, "flood")) }
@@ -75,5 +75,14 @@ import Testing
             return
         }
         #expect(f.description == "the compile child sent a malformed frame")
+    }
+
+    @Test func aFrameWithoutTheChildsSecretIsRefused() throws {
+        let wrong = F.secret.map { $0 ^ 1 }
+        guard case .failed(let f) = answer([], F.frame(PG_FRAME_CODE, [9], secret: wrong)) else {
+            Issue.record("accepted a frame with another secret")
+            return
+        }
+        #expect(f.description == "the compile child sent a frame without its secret")
     }
 }

@@ -88,18 +88,21 @@ import Testing
         // Past anything the harness sends (the job's result limit and a
         // frame's own bytes): no frame's length at all.
         var past = F.machine(try F.job(tests: 1, resultBytes: 1000))
-        #expect(past.feed(F.ready + F.u32(1000 + 4096 + 1)) == ["ready", "malformed"])
+        // The secret every frame carries comes on top.
+        #expect(past.feed(F.ready + F.u32(1000 + 4096 + F.secretBytes + 1)) == ["ready", "malformed"])
         // Within it, but past what this job's tests may return: a flood,
         // judged from the header before the bytes arrive.
         var long = F.machine(try F.job(tests: 1, resultBytes: 1000, testResultBytes: 100))
-        #expect(long.feed(F.ready + F.u32(100 + 4096 + 1)) == ["ready", "tooLong"])
+        #expect(long.feed(F.ready + F.u32(100 + 4096 + F.secretBytes + 1)) == ["ready", "tooLong"])
         var fits = F.machine(try F.job(tests: 1, resultBytes: 1000, testResultBytes: 100))
-        #expect(fits.feed(F.ready + F.u32(100 + 4096)) == ["ready"])
+        #expect(fits.feed(F.ready + F.u32(100 + 4096 + F.secretBytes)) == ["ready"])
     }
 
     @Test func aFloodOfSmallFramesStopsAtTheJobsCap() throws {
-        // One test of 100 bytes: 100 + 4096 * (1 + 8) bytes in all.
-        let cap = 100 + 4096 * 9
+        // One test of 100 bytes: 100 + 4096 * (1 + 8) bytes in all, and the
+        // secrets of the most frames its children send (a result, and per
+        // child, of two, a READY, an end of load, a DONE and the one rule).
+        let cap = 100 + 4096 * 9 + F.secretBytes * (1 + 2 * (3 + 1))
         var m = F.machine(try F.job(tests: 1, resultBytes: 100, checkRules: true), ruleIDs: ["r"])
         #expect(m.feed(F.ready) == ["ready"])
         let hit = F.frame(PG_FRAME_RULE_AT_RUN_TIME, [0])
@@ -110,8 +113,8 @@ import Testing
             if last != ["flood"] { accepted += 1 }
         }
         #expect(last == ["flood"])
-        #expect(m.received == 5 + 6 * (accepted + 1))
-        #expect(m.received > cap && m.received - 6 <= cap)
+        #expect(m.received == F.ready.count + hit.count * (accepted + 1))
+        #expect(m.received > cap && m.received - hit.count <= cap)
     }
 
     @Test func aKindNeverDefinedIsForged() throws {

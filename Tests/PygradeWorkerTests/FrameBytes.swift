@@ -9,9 +9,15 @@ import PygradeProtocol
 enum FrameBytes {
     static func u32(_ v: Int) -> [UInt8] { (0..<4).map { UInt8(truncatingIfNeeded: v >> (8 * $0)) } }
 
-    /// u32 little-endian length of (kind + body), the kind, the body.
-    static func frame(_ kind: Int, _ body: [UInt8] = []) -> [UInt8] {
-        u32(1 + body.count) + [UInt8(truncatingIfNeeded: kind)] + body
+    /// The secret the machines below give their child (ChildSpawn draws a
+    /// random one per child), and the bytes it adds to every frame.
+    static let secret: [UInt8] = (0..<FrameReader.secretBytes).map { UInt8(truncatingIfNeeded: 0x5A + 37 * $0) }
+    static var secretBytes: Int { FrameReader.secretBytes }
+
+    /// u32 little-endian length of (kind + secret + body), the kind, the
+    /// secret (the child's, unless another is given), the body.
+    static func frame(_ kind: Int, _ body: [UInt8] = [], secret: [UInt8] = FrameBytes.secret) -> [UInt8] {
+        u32(1 + secret.count + body.count) + [UInt8(truncatingIfNeeded: kind)] + secret + body
     }
 
     static func frame(_ kind: Int, _ text: String) -> [UInt8] { frame(kind, Array(text.utf8)) }
@@ -55,7 +61,8 @@ enum FrameBytes {
 
     static func machine(_ job: JobRequest, start: Int = 0, ruleIDs: [String] = []) -> ChildFrames {
         ChildFrames(
-            job: job, start: start, argumentDigests: Array(repeating: argumentDigest, count: job.tests.count), ruleIDs: ruleIDs)
+            job: job, start: start, argumentDigests: Array(repeating: argumentDigest, count: job.tests.count), ruleIDs: ruleIDs,
+            secret: secret)
     }
 }
 

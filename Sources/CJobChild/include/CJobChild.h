@@ -76,6 +76,7 @@ typedef struct {
     int result_fd;           /* becomes fd 3 in the child */
     int output_fd;           /* becomes fds 1 and 2 */
     pg_limits limits;
+    uint8_t secret[PG_FRAME_SECRET_BYTES]; /* carried by every frame */
 
     const char *_Nullable filename;    /* shown in tracebacks: "solution.py" */
     const char *_Nullable module_name; /* "solution": its __name__ */
@@ -97,6 +98,14 @@ typedef struct {
     int full_text;           /* exceptions' messages in full (visible-only worker) */
 } pg_job;
 
+/* The worker's side of a child's result channel: an AF_UNIX stream
+   socketpair, both ends close-on-exec; fds[1] becomes the child's fd 3,
+   fds[0] (shut for writing: the worker never speaks on it) the worker's.
+   0, or -1 with errno. */
+int pg_result_channel(int fds[_Nonnull 2]);
+/* A fresh secret for the next child's frames (getrandom). 0, or -1. */
+int pg_frame_secret_draw(uint8_t out[_Nonnull PG_FRAME_SECRET_BYTES]);
+
 /* Forks a job child (with PyOS_BeforeFork/AfterFork), which sets itself up,
    runs, and _exits: it never returns into Swift. Returns the pid or -1. */
 pid_t pg_spawn_job(const pg_job *job);
@@ -105,6 +114,7 @@ typedef struct {
     int result_fd;
     int output_fd;
     pg_limits limits;
+    uint8_t secret[PG_FRAME_SECRET_BYTES]; /* carried by every frame */
     const char *_Nullable source;      /* the submission, as bytes */
     size_t source_len;
     const char *_Nullable filename;

@@ -28,9 +28,10 @@ enum {
     PG_RES_ALIASED = 5,
 };
 
-/* Frames a child writes on fd 3: u32 little-endian length of (kind + head +
-   body), the kind byte, head, body. The worker takes each only where the
-   protocol expects it; anything else is a forged frame.
+/* Frames a child writes on fd 3: u32 little-endian length of (kind + secret
+   + head + body), the kind byte, the child's secret, head, body. The worker
+   takes each only where the protocol expects it and only with the secret it
+   gave that child; anything else is a forged frame.
 
    A compile child (forked from the worker's base, which holds no test input):
    CODE, NAMES, then one RULE_HITS (or RULE_FAILED) per rule set asked for,
@@ -55,8 +56,22 @@ enum {
     PG_FRAME_RULE_AT_RUN_TIME = 'V',
 };
 
-/* The fd a child's frames go to. Descriptor games on it (dup, dup2 or dup3
-   onto or from it, close, fcntl, ioctl) kill the child (seccomp). */
+/* The per-child secret every frame carries right after its kind: random
+   bytes the worker draws (getrandom) before each fork and hands the child
+   in its pg_job / pg_compile_job, which the child keeps in C memory only.
+   The candidate's code shares the child's process and fd 3, but plain
+   Python cannot read C memory: a frame it writes, or a header of its own
+   that swallows the harness's next frames, lacks the secret and is forged.
+   A candidate with arbitrary memory access (ctypes) can find it, as it can
+   rewrite the harness's hooks: this is a check against forging frames from
+   Python, not a wall (docs/sandbox.md). */
+enum { PG_FRAME_SECRET_BYTES = 16 };
+
+/* The fd a child's frames go to: its end of an AF_UNIX stream socketpair
+   (a pipe's write end could be opened again, for reading, through
+   /proc/self/fd/3; a socket cannot). Descriptor games on it (dup, dup2 or
+   dup3 onto or from it, close, fcntl, ioctl, shutdown, setsockopt, send
+   calls) kill the child (seccomp). */
 enum { PG_RESULT_FD = 3 };
 
 /* How a child ended when the worker, not the child, says why a test (or the
