@@ -5,8 +5,10 @@
 
 #include "CJobChild.h"
 
+#pragma clang assume_nonnull begin
+
 /* One frame on fd 3, in one writev. 0, or -1 when the channel is gone. */
-int pg_send_frame(uint8_t kind, const void *head, size_t headlen, const void *body, size_t bodylen);
+int pg_send_frame(uint8_t kind, const void *_Nullable head, size_t headlen, const void *_Nullable body, size_t bodylen);
 void pg_put_u32(uint8_t *p, uint32_t v);
 /* The secret this child's frames carry, copied from its job into C static
    memory: first thing after fork, before any frame. */
@@ -25,5 +27,7 @@ pid_t pg_fork_child(void);
    come from a private region mapped now, not from pages shared with the
    worker. -1 if the region cannot be mapped (nothing changes then). */
 int pg_fresh_arena_open(size_t bytes);
+
+#pragma clang assume_nonnull end
 
 #endif

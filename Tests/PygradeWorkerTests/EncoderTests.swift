@@ -24,7 +24,7 @@ struct EncoderTests {
             defer { pg_buf_free(&buf) }
             return Encoded(
                 code: Int(code), bytes: Array(UnsafeBufferPointer(start: buf.data, count: buf.len)),
-                why: String(cString: why))
+                why: String(decoding: why.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
         }
     }
 

@@ -10,6 +10,10 @@
 extern "C" {
 #endif
 
+/* Pointers are non-null unless marked: a byte range may be NULL only with
+   a length of 0 (Swift's empty buffers have no base address). */
+#pragma clang assume_nonnull begin
+
 /*
  * The value stream: how plain data leaves a job child (see ValueCodec.swift
  * for the decoder). Pre-order, one tag byte per value:
@@ -50,9 +54,9 @@ typedef struct {
 } pg_sha256_ctx;
 
 void pg_sha256_init(pg_sha256_ctx *ctx);
-void pg_sha256_update(pg_sha256_ctx *ctx, const void *data, size_t len);
-void pg_sha256_final(pg_sha256_ctx *ctx, uint8_t out[32]);
-void pg_sha256(const void *data, size_t len, uint8_t out[32]);
+void pg_sha256_update(pg_sha256_ctx *ctx, const void *_Nullable data, size_t len);
+void pg_sha256_final(pg_sha256_ctx *ctx, uint8_t out[_Nonnull 32]);
+void pg_sha256(const void *_Nullable data, size_t len, uint8_t out[_Nonnull 32]);
 
 /* A fast 128-bit digest for values (hash128.c says why not SHA-256). */
 typedef struct {
@@ -63,9 +67,9 @@ typedef struct {
 
 #define PG_DIGEST_LEN 16
 void pg_hash128_init(pg_hash128_ctx *ctx);
-void pg_hash128_update(pg_hash128_ctx *ctx, const void *data, size_t len);
-void pg_hash128_final(pg_hash128_ctx *ctx, uint8_t out[16]);
-void pg_hash128(const void *data, size_t len, uint8_t out[16]);
+void pg_hash128_update(pg_hash128_ctx *ctx, const void *_Nullable data, size_t len);
+void pg_hash128_final(pg_hash128_ctx *ctx, uint8_t out[_Nonnull 16]);
+void pg_hash128(const void *_Nullable data, size_t len, uint8_t out[_Nonnull 16]);
 
 /* Result codes of pg_value_digest. */
 enum {
@@ -87,7 +91,7 @@ enum {
  * the orchestrator (for expected values) both call this one function, so
  * the two sides can never disagree.
  */
-int pg_value_digest(const uint8_t *data, size_t len, uint8_t out[16]);
+int pg_value_digest(const uint8_t *_Nullable data, size_t len, uint8_t out[_Nonnull 16]);
 
 /*
  * For a stream holding a list: the normalised digest of each element, 16
@@ -96,13 +100,13 @@ int pg_value_digest(const uint8_t *data, size_t len, uint8_t out[16]);
  * a set or a NaN (compare decoded values then). The unordered checker compares these
  * instead of decoded values: a hundred thousand elements in milliseconds.
  */
-long pg_list_element_digests(const uint8_t *data, size_t len, uint8_t *out, size_t cap);
+long pg_list_element_digests(const uint8_t *_Nullable data, size_t len, uint8_t *_Nullable out, size_t cap);
 
 /* 0 when `data` holds exactly one well-formed value, -1 otherwise. */
-int pg_value_validate(const uint8_t *data, size_t len);
+int pg_value_validate(const uint8_t *_Nullable data, size_t len);
 
 /* pipe2(fds, O_CLOEXEC): Swift's Glibc module does not export pipe2. */
-int pg_pipe_cloexec(int fds[2]);
+int pg_pipe_cloexec(int fds[_Nonnull 2]);
 
 /* How a process ended, from its wait status: WIFEXITED, WEXITSTATUS,
    WIFSIGNALED and WTERMSIG, which are macros Swift cannot import. */
@@ -122,6 +126,8 @@ int pg_stdout_flush(void);
    locks or allocate: hence C. */
 void pg_interrupt_catch(void);
 int pg_interrupt_requested(void);
+
+#pragma clang assume_nonnull end
 
 #ifdef __cplusplus
 }

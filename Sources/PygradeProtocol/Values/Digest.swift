@@ -6,7 +6,7 @@ public enum Digest {
         var out = [UInt8](repeating: 0, count: 32)
         let array = Array(bytes)
         array.withUnsafeBytes { raw in
-            out.withUnsafeMutableBufferPointer { pg_sha256(raw.baseAddress, raw.count, $0.baseAddress) }
+            pg_sha256(raw.baseAddress, raw.count, &out)
         }
         return out
     }
@@ -28,7 +28,7 @@ public enum Digest {
     public static func value(_ encoded: [UInt8]) -> [UInt8]? {
         var out = [UInt8](repeating: 0, count: 16)
         let rc = encoded.withUnsafeBufferPointer { buf in
-            out.withUnsafeMutableBufferPointer { pg_value_digest(buf.baseAddress, buf.count, $0.baseAddress) }
+            pg_value_digest(buf.baseAddress, buf.count, &out)
         }
         return rc == Int32(PG_DIGEST_OK) ? out : nil
     }
@@ -71,7 +71,7 @@ public enum Digest {
         public mutating func update(_ s: String) { update(Array(s.utf8)) }
         public mutating func finalize() -> [UInt8] {
             var out = [UInt8](repeating: 0, count: 32)
-            out.withUnsafeMutableBufferPointer { pg_sha256_final(&ctx, $0.baseAddress) }
+            pg_sha256_final(&ctx, &out)
             return out
         }
     }
