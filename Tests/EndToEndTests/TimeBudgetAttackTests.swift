@@ -23,6 +23,19 @@ struct TimeBudgetAttackTests {
 
     /// The five exercises' answers, each made to wait in every call by `delay`
     /// (Python statements, `cpu` the test's CPU limit in seconds) first.
+    /// Grades `source` as JSON on warm expected results, expects it done in
+    /// under a minute, and gives its exercises' statuses and its stderr.
+    static func gradedWithinAMinute(_ name: String, _ source: String) throws -> ([String], String) {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("pygrade-\(name)-\(UUID().uuidString).py")
+        try source.write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        try Self.warmExpectedResults()
+        let result = try PygradeBinary.run(["grade", file.path, "--format", "json"], timeout: 600)
+        #expect(result.seconds < 60, "one submission took \(Int(result.seconds)) s")
+        let statuses = (try? result.json()["exercises"] as? [[String: Any]])?.map { $0["status"] as? String ?? "?" } ?? []
+        return (statuses, result.stderr)
+    }
+
     static func everyExercise(delay: String) throws -> String {
         var source = try NextCandidateAttackTests.correctSource()
         for (entry, cpu) in [("find_duplicates", 1), ("flatten_list", 2), ("reverse_string", 1), ("simple_cache", 1), ("are_anagrams", 1)] {
@@ -42,28 +55,16 @@ struct TimeBudgetAttackTests {
     /// time_limit_exceeded: one submission of five exercises takes under a
     /// minute whatever it does.
     @Test func slowSleepingJustUnderEveryWallLimitEndsWithinAMinute() throws {
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("pygrade-sleeper-\(UUID().uuidString).py")
-        try (try Self.everyExercise(delay: "time.sleep(2 * cpu + 1 - 0.2)")).write(to: file, atomically: true, encoding: .utf8)
-        defer { try? FileManager.default.removeItem(at: file) }
-        try Self.warmExpectedResults()
-        let result = try PygradeBinary.run(["grade", file.path, "--format", "json"], timeout: 600)
-        #expect(result.seconds < 60, "one submission took \(Int(result.seconds)) s")
-        let statuses = (try? result.json()["exercises"] as? [[String: Any]])?.map { $0["status"] as? String ?? "?" } ?? []
-        #expect(statuses == Array(repeating: "time_limit_exceeded", count: 5), "\(statuses) \(result.stderr)")
+        let (statuses, stderr) = try Self.gradedWithinAMinute("sleeper", try Self.everyExercise(delay: "time.sleep(2 * cpu + 1 - 0.2)"))
+        #expect(statuses == Array(repeating: "time_limit_exceeded", count: 5), "\(statuses) \(stderr)")
     }
 
     /// Slow on the code it was found on (about 90 s): every call spins until
     /// killed, which costs the full CPU limit of every test, one after the
     /// other. The same budget per exercise ends it within a minute.
     @Test func slowSpinningInEveryCallEndsWithinAMinute() throws {
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("pygrade-spinner-\(UUID().uuidString).py")
-        try (try Self.everyExercise(delay: "while cpu:\n    pass")).write(to: file, atomically: true, encoding: .utf8)
-        defer { try? FileManager.default.removeItem(at: file) }
-        try Self.warmExpectedResults()
-        let result = try PygradeBinary.run(["grade", file.path, "--format", "json"], timeout: 600)
-        #expect(result.seconds < 60, "one submission took \(Int(result.seconds)) s")
-        let statuses = (try? result.json()["exercises"] as? [[String: Any]])?.map { $0["status"] as? String ?? "?" } ?? []
-        #expect(statuses == Array(repeating: "time_limit_exceeded", count: 5), "\(statuses) \(result.stderr)")
+        let (statuses, stderr) = try Self.gradedWithinAMinute("spinner", try Self.everyExercise(delay: "while cpu:\n    pass"))
+        #expect(statuses == Array(repeating: "time_limit_exceeded", count: 5), "\(statuses) \(stderr)")
     }
 
     /// Slow on the code it was found on (about 4 minutes): the module sleeps
@@ -72,19 +73,13 @@ struct TimeBudgetAttackTests {
     /// sleeps) again: the budget must count the loads of respawned children
     /// too, not only the tests.
     @Test func slowSleepingAtLoadAndCrashingInEveryCallEndsWithinAMinute() throws {
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("pygrade-respawner-\(UUID().uuidString).py")
         let source =
             "import os\n"
             + (try Self.everyExercise(delay: "os._exit(0)")).replacingOccurrences(
                 of: "import time\n\n", with: "import time\n\ntime.sleep(2.8)  # the load's wall-clock limit is 3 s (5 s for flatten)\n\n")
-        try source.write(to: file, atomically: true, encoding: .utf8)
-        defer { try? FileManager.default.removeItem(at: file) }
-        try Self.warmExpectedResults()
-        let result = try PygradeBinary.run(["grade", file.path, "--format", "json"], timeout: 600)
-        #expect(result.seconds < 60, "one submission took \(Int(result.seconds)) s")
-        let statuses = (try? result.json()["exercises"] as? [[String: Any]])?.map { $0["status"] as? String ?? "?" } ?? []
+        let (statuses, stderr) = try Self.gradedWithinAMinute("respawner", source)
         #expect(
             statuses.count == 5 && statuses.allSatisfy { ["runtime_error", "time_limit_exceeded"].contains($0) },
-            "\(statuses) \(result.stderr)")
+            "\(statuses) \(stderr)")
     }
 }
