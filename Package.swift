@@ -4,12 +4,25 @@ import PackageDescription
 let package = Package(
     name: "pygrade",
     products: [
-        .executable(name: "pygrade", targets: ["pygrade"])
+        .executable(name: "pygrade", targets: ["pygrade"]),
+        // The service (`pygrade serve`, `pygrade work` exec it): its own
+        // binary, so that the CLI the worker re-executes stays lean.
+        .executable(name: "pygrade-service", targets: ["pygrade-service"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/onevcat/Rainbow", from: "4.2.2"),
+        // The service only (never linked into `pygrade`).
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         // Debian's libpython3 through pkg-config only: no `link` line in the
@@ -72,6 +85,39 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // The job queue of the service: one interface, two drivers (SQLite
+        // in WAL mode, the embedded default; PostgreSQL for many machines).
+        .target(
+            name: "PygradeQueue",
+            dependencies: [
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The service: the HTTP API, the grading node that claims jobs and
+        // grades them with PygradeKit, callbacks and metrics.
+        .target(
+            name: "PygradeService",
+            dependencies: [
+                "PygradeKit",
+                "PygradeQueue",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .executableTarget(
+            name: "pygrade-service",
+            dependencies: [
+                "PygradeService",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
         // Helpers both test targets use (an XML tree over Foundation's parser).
         .target(
             name: "TestSupport",
@@ -87,6 +133,20 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: ["PygradeKit", "pygrade", "TestSupport"]
+        ),
+        .testTarget(
+            name: "PygradeQueueTests",
+            dependencies: ["PygradeQueue", "TestSupport"]
+        ),
+        // Runs the built `pygrade-service` (and `pygrade`) against a real
+        // PostgreSQL and real HTTP clients.
+        .testTarget(
+            name: "ServiceTests",
+            dependencies: [
+                "PygradeService", "PygradeQueue", "PygradeKit", "pygrade", "pygrade-service", "TestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -1,0 +1,3 @@
+import PygradeService
+
+print("pygrade-service \(ServiceVersion.api)")

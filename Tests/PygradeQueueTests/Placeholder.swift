@@ -1,0 +1,4 @@
+import Testing
+@testable import PygradeQueue
+
+@Test func stateNames() { #expect(JobState.allCases.map(\.rawValue) == ["queued", "running", "done", "failed"]) }

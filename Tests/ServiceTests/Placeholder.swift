@@ -1,0 +1,4 @@
+import Testing
+@testable import PygradeService
+
+@Test func apiVersion() { #expect(ServiceVersion.api == "v1") }
