@@ -24,6 +24,7 @@ public struct NewJob: Sendable, Equatable {
     /// Where the report is posted when the job ends (sent by the API node).
     public var callbackURL: String?
     public var maxAttempts: Int
+    /// Claimed lowest first (0 before 5), then oldest first.
     public var priority: Int
 
     public init(
@@ -180,7 +181,9 @@ public struct QueueError: Error, Sendable, CustomStringConvertible {
 public protocol JobQueue: Sendable {
     /// Adds jobs atomically (all or none); with `batchOwner` they also form
     /// one new batch, whose id is returned. Idempotency keys are looked up
-    /// per owner before anything is added.
+    /// per owner before anything is added. When any job is a `.conflict`,
+    /// nothing is added and no batch is made: the outcomes still say which
+    /// jobs conflict, but their `.created` ids name jobs that were not stored.
     func enqueue(_ jobs: [NewJob], batchOwner: String?) async throws -> (outcomes: [EnqueueOutcome], batchID: String?)
 
     func job(_ id: String) async throws -> JobRecord?

@@ -63,13 +63,17 @@ import Testing
 
     @Test func aStoppedServerMakesCallsUnreachable() async throws {
         let server = PostgresServer()
-        let queue = try await QueueLocation(parsing: try await server.createDatabase()).open()
+        guard case .postgres(let endpoint) = try QueueLocation(parsing: try await server.createDatabase()) else {
+            throw QueueTestFailure("the server's URL is not a postgres location")
+        }
+        // A short deadline per call, as the API would set for its 503.
+        let queue = try await PostgresQueue(endpoint, callSeconds: 3)
         _ = try await add(queue)
         #expect(await queue.ping())
         await server.stop()
         #expect(await queue.ping() == false)
         let error = try await #require(throws: QueueError.self) { _ = try await queue.counts() }
-        #expect(error.code == .unreachable)
+        #expect(error.code == .unreachable && error.message.contains(endpoint.redacted))
         await queue.close()
     }
 }

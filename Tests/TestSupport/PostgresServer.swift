@@ -82,7 +82,8 @@ public actor PostgresServer {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pygrade-pg-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let password = UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
-        _ = FileManager.default.createFile(atPath: folder + "/pwfile", contents: Data(password.utf8), attributes: [.posixPermissions: 0o600])
+        _ = FileManager.default.createFile(
+            atPath: folder + "/pwfile", contents: Data(password.utf8), attributes: [.posixPermissions: 0o600])
         if asPostgres {
             guard let user = getpwnam("postgres") else {
                 throw Failure(description: "The tests run as root and this machine has no 'postgres' user to run PostgreSQL as.")
@@ -171,78 +172,101 @@ public actor PostgresServer {
 
 extension PostgresServer {
     /// Runs a program to its end without blocking a thread of the
-    /// cooperative pool; its exit status and what it printed.
+    /// cooperative pool; its exit status and what it printed. Spawned here
+    /// rather than with Foundation's `Process`, which learns that a child
+    /// ended from a socket the child inherits: the server that `pg_ctl start`
+    /// leaves behind would inherit it too, and the start would never end.
     static func run(
         _ program: String, _ arguments: [String], asPostgres: Bool = false, environment: [String: String] = [:]
     ) async throws -> (Int32, String) {
-        let process = command(program, arguments, asPostgres: asPostgres)
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-        let log = FileManager.default.temporaryDirectory.appendingPathComponent("pygrade-pg-\(UUID().uuidString).out")
-        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: log) }
-        let handle = try FileHandle(forWritingTo: log)
-        process.standardOutput = handle
-        process.standardError = handle
-        process.standardInput = FileHandle.nullDevice
-        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
-            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
-            do {
-                try process.run()
-            } catch {
-                process.terminationHandler = nil
-                continuation.resume(throwing: Failure(description: "\(program) cannot be run: \(error)"))
-            }
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent("pygrade-pg-\(UUID().uuidString).out").path
+        guard FileManager.default.createFile(atPath: log, contents: nil) else {
+            throw Failure(description: "No output file for \(program) at \(log).")
         }
-        try? handle.close()
-        return (status, (try? String(contentsOf: log, encoding: .utf8)) ?? "")
+        defer { try? FileManager.default.removeItem(atPath: log) }
+        let pid = try spawn(command(program, arguments, asPostgres: asPostgres), environment: environment, output: log)
+        let status = await withCheckedContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(returning: waitFor(pid)) }
+        }
+        return (status, (try? String(contentsOfFile: log, encoding: .utf8)) ?? "")
     }
 
     /// `program arguments`, through `runuser -u postgres` when asked.
-    static func command(_ program: String, _ arguments: [String], asPostgres: Bool) -> Process {
-        let process = Process()
-        if asPostgres {
-            process.executableURL = URL(fileURLWithPath: "/usr/sbin/runuser")
-            process.arguments = ["-u", "postgres", "--", program] + arguments
-        } else {
-            process.executableURL = URL(fileURLWithPath: program)
-            process.arguments = arguments
+    static func command(_ program: String, _ arguments: [String], asPostgres: Bool) -> [String] {
+        asPostgres ? ["/usr/sbin/runuser", "-u", "postgres", "--", program] + arguments : [program] + arguments
+    }
+
+    /// Starts `argv` with no descriptor of this process but standard input
+    /// from /dev/null and standard output and error to `output`.
+    static func spawn(_ argv: [String], environment: [String: String] = [:], output: String = "/dev/null") throws -> pid_t {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_APPEND, 0)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        closeInheritedDescriptors(&actions)
+        let variables = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }.map { "\($0)=\($1)" }
+        let cArguments = argv.map { strdup($0) } + [nil]
+        let cEnvironment = variables.map { strdup($0) } + [nil]
+        defer { (cArguments + cEnvironment).forEach { free($0) } }
+        var pid = pid_t()
+        let code = posix_spawn(&pid, argv[0], &actions, nil, cArguments, cEnvironment)
+        guard code == 0 else { throw Failure(description: "\(argv[0]) cannot be run: \(String(cString: strerror(code))).") }
+        return pid
+    }
+
+    /// glibc 2.34's `posix_spawn_file_actions_addclosefrom_np`, which Swift
+    /// does not import: found at run time, else every open descriptor is
+    /// named from /proc/self/fd.
+    private static func closeInheritedDescriptors(_ actions: inout posix_spawn_file_actions_t) {
+        typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+        if let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") {
+            _ = unsafeBitCast(symbol, to: CloseFrom.self)(&actions, 3)
+            return
         }
-        return process
+        let open = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
+        for fd in open.compactMap(Int32.init) where fd > 2 {
+            posix_spawn_file_actions_addclose(&actions, fd)
+        }
+    }
+
+    /// Blocks until `pid` ends; its exit status (128 + signal when killed).
+    static func waitFor(_ pid: pid_t) -> Int32 {
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 {
+            if errno != EINTR { return -1 }
+        }
+        let signal = status & 0x7f
+        return signal == 0 ? (status >> 8) & 0xff : 128 + signal
     }
 
     /// The clusters to stop when the process exits.
     nonisolated(unsafe) private static var running: [Cluster] = []
     private static let runningLock = NSLock()
-    /// The watchdogs, kept so that Foundation keeps no claim on them.
-    nonisolated(unsafe) private static var watchdogs: [Process] = []
 
     static func registerCleanup(_ cluster: Cluster) {
         runningLock.withLock {
-            if running.isEmpty && watchdogs.isEmpty { atexit { PostgresServer.stopAllAtExit() } }
+            if running.isEmpty { atexit { PostgresServer.stopAllAtExit() } }
             running.append(cluster)
-            // A shell that waits for this process to end, however it ends,
-            // then stops the cluster and removes its folder.
-            let stop = command(cluster.bin + "/pg_ctl", ["-D", cluster.data, "-m", "immediate", "stop"], asPostgres: cluster.asPostgres)
-            let stopLine = ([stop.executableURL?.path ?? ""] + (stop.arguments ?? [])).map(shellQuoted).joined(separator: " ")
-            let watchdog = Process()
-            watchdog.executableURL = URL(fileURLWithPath: "/bin/sh")
-            watchdog.arguments = [
-                "-c",
-                "while kill -0 \(getpid()) 2>/dev/null; do sleep 1; done; \(stopLine) >/dev/null 2>&1; rm -rf \(shellQuoted(cluster.folder))",
-            ]
-            watchdog.standardInput = FileHandle.nullDevice
-            watchdog.standardOutput = FileHandle.nullDevice
-            watchdog.standardError = FileHandle.nullDevice
-            if (try? watchdog.run()) != nil { watchdogs.append(watchdog) }
         }
+        // A shell that waits for this process to end, however it ends, then
+        // stops the cluster and removes its folder.
+        let stopLine = stopCommand(cluster).map(shellQuoted).joined(separator: " ")
+        let script = "while kill -0 \(getpid()) 2>/dev/null; do sleep 1; done; \(stopLine); rm -rf \(shellQuoted(cluster.folder))"
+        if let pid = try? spawn(["/bin/sh", "-c", script]) {
+            // Reaped when it ends, so that it leaves no zombie behind.
+            DispatchQueue.global().async { _ = waitFor(pid) }
+        }
+    }
+
+    static func stopCommand(_ cluster: Cluster) -> [String] {
+        command(cluster.bin + "/pg_ctl", ["-D", cluster.data, "-m", "immediate", "stop"], asPostgres: cluster.asPostgres)
     }
 
     static func stopNow(_ cluster: Cluster) {
         runningLock.withLock { running.removeAll { $0.folder == cluster.folder } }
-        let stop = command(cluster.bin + "/pg_ctl", ["-D", cluster.data, "-m", "immediate", "stop"], asPostgres: cluster.asPostgres)
-        stop.standardOutput = FileHandle.nullDevice
-        stop.standardError = FileHandle.nullDevice
-        if (try? stop.run()) != nil { stop.waitUntilExit() }
+        if let pid = try? spawn(stopCommand(cluster)) { _ = waitFor(pid) }
         try? FileManager.default.removeItem(atPath: cluster.folder)
     }
 
