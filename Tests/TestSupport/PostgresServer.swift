@@ -91,13 +91,19 @@ public actor PostgresServer {
             for path in [folder, folder + "/pwfile"] { chown(path, user.pointee.pw_uid, user.pointee.pw_gid) }
         }
         var cluster = Cluster(bin: bin, folder: folder, port: 0, password: password, asPostgres: asPostgres)
+        // Before anything runs in the folder: a test process killed during
+        // the start leaves no server and no folder behind either.
+        registerCleanup(cluster)
         let (status, output) = try await run(
             bin + "/initdb",
             [
                 "-D", cluster.data, "-U", "pygrade", "--pwfile=\(folder)/pwfile", "--auth=scram-sha-256", "-E", "UTF8",
                 "--locale=C", "--no-sync",
             ], asPostgres: asPostgres)
-        guard status == 0 else { throw Failure(description: "initdb failed: \(output)") }
+        guard status == 0 else {
+            stopNow(cluster)
+            throw Failure(description: "initdb failed: \(output)")
+        }
         try appendSettings(cluster)
         // A free port can be taken between the probe and the server's bind: try a few.
         var lastOutput = ""
@@ -107,13 +113,10 @@ public actor PostgresServer {
                 bin + "/pg_ctl",
                 ["-D", cluster.data, "-l", folder + "/server.log", "-w", "-t", "60", "-o", "-p \(cluster.port)", "start"],
                 asPostgres: asPostgres)
-            if status == 0 {
-                registerCleanup(cluster)
-                return cluster
-            }
+            if status == 0 { return cluster }
             lastOutput = output + ((try? String(contentsOfFile: folder + "/server.log", encoding: .utf8)) ?? "")
         }
-        try? FileManager.default.removeItem(atPath: folder)
+        stopNow(cluster)
         throw Failure(description: "PostgreSQL did not start: \(lastOutput)")
     }
 
