@@ -52,6 +52,9 @@ import Testing
             #expect(bad.detail.hasPrefix("submissions[1]: "))
             #expect(try await h.queue.counts()[.queued] == 0)
             try await c.send(.post, "/v1/batches", json: #"{"items":[]}"#).expectProblem(.badRequest)
+            let null = try await c.send(.post, "/v1/batches", json: #"{"submissions":[{"source":"x"},{"source":"y","exercises":null}]}"#)
+            null.expectProblem(.badRequest)
+            #expect(null.detail.contains("'submissions[1].exercises' is null"), "\(null.detail)")
             try await c.send(.get, "/v1/batches/bat_nothing").expectProblem(.notFound)
         }
     }

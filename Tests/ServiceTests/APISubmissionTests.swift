@@ -26,6 +26,9 @@ import Testing
             #expect(o["report"] is NSNull)
             #expect(o["finished_at"] is NSNull)
             #expect((o["created_at"] as? String)?.hasSuffix("Z") == true)
+            // metadata is any JSON, null included.
+            let null = try await c.send(.post, "/v1/submissions", json: #"{"source": "x", "metadata": null}"#)
+            #expect(null.status == .created, "\(null.text)")
         }
     }
 
@@ -79,6 +82,9 @@ import Testing
         (#"{"files": {}}"#, "1 to 100 files"),
         (#"{"source": "x", "filename": "a/b.py"}"#, "filename must match"),
         (#"{"source": "x", "assignment": [1]}"#, "assignment must be an object"),
+        (#"{"files": {"a.py": "x"}, "source": null}"#, "'source' is null"),
+        (#"{"source": "x", "callback_url": null}"#, "'callback_url' is null"),
+        (#"{"source": "x", "limits": {"time": null}}"#, "'limits.time' is null"),
     ])
     func malformedBodiesAre400(body: String, words: String) async throws {
         let h = APITestHarness()

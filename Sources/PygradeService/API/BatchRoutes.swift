@@ -5,7 +5,7 @@ import PygradeQueue
 /// `POST /v1/batches` and `GET /v1/batches/{id}`.
 extension APIServer {
     struct BatchRequest: Decodable {
-        var submissions: [SubmissionRequest]
+        var submissions: [StrictSubmission]
     }
 
     private struct BatchCreated: Encodable {
@@ -50,7 +50,7 @@ extension APIServer {
         var jobs: [NewJob] = []
         jobs.reserveCapacity(body.submissions.count)
         for (i, item) in body.submissions.enumerated() {
-            let valid = try await validator.validate(item, prefix: "submissions[\(i)]: ")
+            let valid = try await validator.validate(item.request, prefix: "submissions[\(i)]: ")
             jobs.append(newJob(valid, owner: context.owner, idempotencyKey: nil))
         }
         try await checkQuota(context, adding: jobs.count)

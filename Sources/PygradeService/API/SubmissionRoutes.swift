@@ -10,8 +10,8 @@ extension APIServer {
     func submit(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         let key = try Self.idempotencyKey(request)
         let body = try await Self.decodeBody(
-            SubmissionRequest.self, request, limit: configuration.maxSubmissionBytes, what: "submission")
-        let valid = try await validator.validate(body)
+            StrictSubmission.self, request, limit: configuration.maxSubmissionBytes, what: "submission")
+        let valid = try await validator.validate(body.request)
         try await checkQuota(context, adding: 1)
         let job = newJob(valid, owner: context.owner, idempotencyKey: key)
         let outcome = try await queue.enqueue([job], batchOwner: nil).outcomes.first
