@@ -7,7 +7,7 @@ import Testing
 
 @Suite struct APIBatchTests {
     @Test func aBatchIsCreatedAndReadsBackWithCountsAndSummary() async throws {
-        let h = APITestHarness()
+        let h = try APITestHarness()
         try await h.run { c in
             let body = jsonText(["submissions": [["source": "a"], ["source": "b"], ["files": ["main.py": "c"]], ["source": "d"]]])
             let r = try await c.send(.post, "/v1/batches", json: body)
@@ -42,7 +42,7 @@ import Testing
     }
 
     @Test func aBatchOutside1To1000OrWithABadItemIsRefusedWhole() async throws {
-        let h = APITestHarness { $0.maxBatchSize = 3 }
+        let h = try APITestHarness { $0.maxBatchSize = 3 }
         try await h.run { c in
             try await c.send(.post, "/v1/batches", json: #"{"submissions":[]}"#).expectProblem(.badRequest)
             let four = jsonText(["submissions": Array(repeating: ["source": "x"], count: 4)])
@@ -60,7 +60,7 @@ import Testing
     }
 
     @Test func aBatchBodyOverItsLimitIs413() async throws {
-        let h = APITestHarness { $0.maxBatchBytes = 500 }
+        let h = try APITestHarness { $0.maxBatchBytes = 500 }
         try await h.run { c in
             let body = jsonText(["submissions": Array(repeating: ["source": String(repeating: "x", count: 100)], count: 6)])
             try await c.send(.post, "/v1/batches", json: body).expectProblem(.contentTooLarge)

@@ -53,7 +53,7 @@ import Testing
     @Test func withKeysEveryV1RouteNeedsOneAndTheOpenRoutesDoNot() async throws {
         let folder = TemporaryFolder()
         let keys = try APIKeys.load(Self.keysFile(folder))
-        let h = APITestHarness { $0.keys = keys }
+        let h = try APITestHarness { $0.keys = keys }
         try await h.run { c in
             let none = try await c.send(.post, "/v1/submissions", json: #"{"source":"x"}"#)
             none.expectProblem(.unauthorized)
@@ -75,7 +75,7 @@ import Testing
     @Test func aKeyOverItsRateGets429WithRetryAfter() async throws {
         let folder = TemporaryFolder()
         let keys = try APIKeys.load(Self.keysFile(folder, rate: 2))
-        let h = APITestHarness { $0.keys = keys }
+        let h = try APITestHarness { $0.keys = keys }
         try await h.run { c in
             for _ in 0..<2 { #expect(try await c.send(.get, "/v1/exercises", headers: Self.bearer("alice-secret")).status == .ok) }
             let r = try await c.send(.get, "/v1/exercises", headers: Self.bearer("alice-secret"))
@@ -90,7 +90,7 @@ import Testing
     @Test func aKeyOverItsQueueQuotaGets429UntilAJobEnds() async throws {
         let folder = TemporaryFolder()
         let keys = try APIKeys.load(Self.keysFile(folder, maxQueued: 2))
-        let h = APITestHarness { $0.keys = keys }
+        let h = try APITestHarness { $0.keys = keys }
         try await h.run { c in
             let alice = Self.bearer("alice-secret")
             for _ in 0..<2 {

@@ -8,7 +8,7 @@ import Testing
 /// `GET /v1/submissions/{id}?wait=N`: held until the job ends or N seconds.
 @Suite struct APILongPollTests {
     @Test func aWaitReturnsAsSoonAsTheJobCompletes() async throws {
-        let h = APITestHarness()
+        let h = try APITestHarness()
         try await h.run { c in
             let id = try #require(try await c.send(.post, "/v1/submissions", json: #"{"source":"x"}"#).object["id"] as? String)
             let queue = h.queue
@@ -28,7 +28,7 @@ import Testing
     }
 
     @Test func aWaitOnAJobThatDoesNotEndReturnsAfterNSeconds() async throws {
-        let h = APITestHarness()
+        let h = try APITestHarness()
         try await h.run { c in
             let id = try #require(try await c.send(.post, "/v1/submissions", json: #"{"source":"x"}"#).object["id"] as? String)
             let start = ContinuousClock.now
@@ -46,7 +46,7 @@ import Testing
 
     @Test(arguments: ["61", "-1", "soon", "nan", "inf"])
     func aWaitOutside0To60Is400(wait: String) async throws {
-        let h = APITestHarness()
+        let h = try APITestHarness()
         try await h.run { c in
             let id = try #require(try await c.send(.post, "/v1/submissions", json: #"{"source":"x"}"#).object["id"] as? String)
             let r = try await c.send(.get, "/v1/submissions/\(id)?wait=\(wait)")

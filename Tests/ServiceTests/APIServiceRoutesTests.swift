@@ -10,7 +10,7 @@ import Testing
 /// the queue cannot be reached.
 @Suite struct APIServiceRoutesTests {
     @Test func healthReadinessAndExercises() async throws {
-        let h = APITestHarness { $0.grades = true }
+        let h = try APITestHarness { $0.grades = true }
         try await h.run { c in
             #expect(try await c.send(.get, "/healthz").object["status"] as? String == "ok")
             #expect(try await c.send(.get, "/readyz").status == .ok)
@@ -23,7 +23,7 @@ import Testing
     }
 
     @Test func readinessIs503WhenTheWorkersAreDown() async throws {
-        let h = APITestHarness {
+        let h = try APITestHarness {
             $0.grades = true
             $0.workersUp = { false }
         }
@@ -36,7 +36,7 @@ import Testing
     }
 
     @Test func anUnreachableQueueIs503WithRetryAfter() async throws {
-        let h = APITestHarness(queue: InMemoryQueue(unreachable: true))
+        let h = try APITestHarness(queue: APIUnreachableQueue())
         try await h.run { c in
             for r in [
                 try await c.send(.post, "/v1/submissions", json: #"{"source":"x"}"#),
@@ -52,7 +52,7 @@ import Testing
     }
 
     @Test func metricsNameEveryServiceMetric() async throws {
-        let h = APITestHarness()
+        let h = try APITestHarness()
         try await h.run { c in
             _ = try await c.send(.post, "/v1/submissions", json: #"{"source":"x"}"#)
             let r = try await c.send(.get, "/metrics")
@@ -69,7 +69,7 @@ import Testing
 
     @Test func theOpenAPIDocumentIsServedByteForByte() async throws {
         let committed = try Data(contentsOf: APITestHarness.openAPIPath)
-        let h = APITestHarness()
+        let h = try APITestHarness()
         try await h.run { c in
             let r = try await c.send(.get, "/openapi.json")
             #expect(r.status == .ok)

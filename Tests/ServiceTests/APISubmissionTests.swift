@@ -10,7 +10,7 @@ import Testing
     static let body = jsonText(["source": "def reverse(s):\n    return s[::-1]\n", "exercises": ["reverse"]])
 
     @Test func submitAnswers201WithLocationAndTheJobReadsBack() async throws {
-        let h = APITestHarness()
+        let h = try APITestHarness()
         try await h.run { c in
             let r = try await c.send(.post, "/v1/submissions", json: Self.body)
             #expect(r.status == .created, "\(r.text)")
@@ -33,7 +33,7 @@ import Testing
     }
 
     @Test func theReportIsServedByteForByteWithMetadata() async throws {
-        let h = APITestHarness()
+        let h = try APITestHarness()
         let report = fakeReport(verdict: "passed", score: 87.5)
         try await h.run { c in
             let body = jsonText(["source": "x = 1\n", "metadata": ["candidate": "ana", "n": 3]])
@@ -49,7 +49,7 @@ import Testing
     }
 
     @Test func anIdempotencyKeyGivesTheSameIdForTheSameBodyAndConflictsForAnother() async throws {
-        let h = APITestHarness()
+        let h = try APITestHarness()
         try await h.run { c in
             let key: HTTPFields = idempotency("abc-123")
             let first = try await c.send(.post, "/v1/submissions", json: Self.body, headers: key)
@@ -87,7 +87,7 @@ import Testing
         (#"{"source": "x", "limits": {"time": null}}"#, "'limits.time' is null"),
     ])
     func malformedBodiesAre400(body: String, words: String) async throws {
-        let h = APITestHarness()
+        let h = try APITestHarness()
         try await h.run { c in
             let r = try await c.send(.post, "/v1/submissions", json: body)
             r.expectProblem(.badRequest)
@@ -96,7 +96,7 @@ import Testing
     }
 
     @Test func moreThanAHundredFilesIs400() async throws {
-        let h = APITestHarness()
+        let h = try APITestHarness()
         var files: [String: String] = [:]
         for i in 0...100 { files["f\(i).py"] = "" }
         let tooMany = jsonText(["files": files])
@@ -109,7 +109,7 @@ import Testing
     }
 
     @Test func aBodyOverTheLimitIs413() async throws {
-        let h = APITestHarness { $0.maxSubmissionBytes = 1000 }
+        let h = try APITestHarness { $0.maxSubmissionBytes = 1000 }
         try await h.run { c in
             let big = jsonText(["source": String(repeating: "#", count: 2000)])
             let r = try await c.send(.post, "/v1/submissions", json: big)
@@ -119,7 +119,7 @@ import Testing
     }
 
     @Test func metadataOver16KiBIs413() async throws {
-        let h = APITestHarness()
+        let h = try APITestHarness()
         try await h.run { c in
             let body = jsonText(["source": "x", "metadata": ["note": String(repeating: "a", count: 17 * 1024)]])
             let r = try await c.send(.post, "/v1/submissions", json: body)
@@ -129,7 +129,7 @@ import Testing
     }
 
     @Test func unknownSubmissionsAndRoutesAre404() async throws {
-        let h = APITestHarness()
+        let h = try APITestHarness()
         try await h.run { c in
             try await c.send(.get, "/v1/submissions/sub_doesnotexist").expectProblem(.notFound)
             try await c.send(.get, "/v1/submissions/..%2Fetc").expectProblem(.notFound)
@@ -142,7 +142,7 @@ import Testing
     }
 
     @Test func requeueTakesBackAFailedJobAndRefusesAnotherWith409() async throws {
-        let h = APITestHarness { $0.maxAttempts = 1 }
+        let h = try APITestHarness { $0.maxAttempts = 1 }
         try await h.run { c in
             let id = try #require(try await c.send(.post, "/v1/submissions", json: Self.body).object["id"] as? String)
             try await c.send(.post, "/v1/submissions/\(id)/requeue").expectProblem(.conflict)

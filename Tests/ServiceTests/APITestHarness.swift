@@ -29,10 +29,16 @@ struct APITestHarness {
     let folder = TemporaryFolder(prefix: "pygrade-api")
     var configuration: APIConfiguration
 
-    init(queue: any JobQueue = InMemoryQueue(), edit: (inout APIConfiguration) -> Void = { _ in }) {
-        self.queue = queue
+    init(queue: (any JobQueue)? = nil, edit: (inout APIConfiguration) -> Void = { _ in }) throws {
+        self.queue = try queue ?? Self.makeQueue(in: folder)
         configuration = APIConfiguration(dataFolder: folder.url, openAPIPath: Self.openAPIPath)
         edit(&configuration)
+    }
+
+    /// The queue the tests run against. In memory until SQLiteQueue lands;
+    /// then: `try SQLiteQueue(path: folder.path("queue.sqlite"))`.
+    static func makeQueue(in folder: TemporaryFolder) throws -> any JobQueue {
+        InMemoryQueue()
     }
 
     /// Runs `body` with a client of the running application.

@@ -8,7 +8,7 @@ import Testing
 /// 422: requests that are well formed but that this server cannot grade.
 @Suite struct APIValidationTests {
     func expect422(_ body: Any, contains words: String, edit: (inout APIConfiguration) -> Void = { _ in }) async throws {
-        let h = APITestHarness(edit: edit)
+        let h = try APITestHarness(edit: edit)
         let text = jsonText(body)
         try await h.run { c in
             let r = try await c.send(.post, "/v1/submissions", json: text)
@@ -32,7 +32,7 @@ import Testing
     }
 
     @Test func aGoodInlineAssignmentIsAcceptedAndLeavesNoFileBehind() async throws {
-        let h = APITestHarness()
+        let h = try APITestHarness()
         try await h.run { c in
             let body = ["source": "x", "assignment": ["name": "w3", "exercises": ["reverse", ["id": "flatten", "points": 30]]]]
             let r = try await c.send(.post, "/v1/submissions", json: jsonText(body))
@@ -56,7 +56,7 @@ import Testing
     }
 
     @Test func limitsWithinTheMaximaAreAccepted() async throws {
-        let h = APITestHarness()
+        let h = try APITestHarness()
         try await h.run { c in
             let r = try await c.send(
                 .post, "/v1/submissions", json: jsonText(["source": "x", "limits": ["time": 2, "memory": 512, "budget": 30]]))
@@ -70,7 +70,7 @@ import Testing
         try await expect422(
             ["source": "x", "callback_url": "http://10.0.0.1/hook"], contains: "a private address",
             edit: { $0.callbackPolicy = CallbackPolicyClosure { url in url.host == "10.0.0.1" ? "a private address." : nil } })
-        let h = APITestHarness { $0.callbackPolicy = CallbackPolicyClosure { _ in nil } }
+        let h = try APITestHarness { $0.callbackPolicy = CallbackPolicyClosure { _ in nil } }
         try await h.run { c in
             let r = try await c.send(.post, "/v1/submissions", json: jsonText(["source": "x", "callback_url": "https://example.com/hook"]))
             #expect(r.status == .created)

@@ -3,20 +3,13 @@ import PygradeQueue
 
 /// A `JobQueue` in memory, for the API tests until SQLiteQueue lands (the
 /// coordinator switches the tests to it at merge). Same semantics as the
-/// interface says, minus persistence; `unreachable` makes every call fail
-/// as a lost database would.
+/// interface says, minus persistence.
 actor InMemoryQueue: JobQueue {
     private var jobs: [String: JobRecord] = [:]
     private var order: [String] = []
     private var keys: [String: (id: String, sha: String)] = [:]
     private var batches: [String: (owner: String, ids: [String], created: Date)] = [:]
     private var tokens: [String: String] = [:]
-    let unreachable: Bool
-
-    init(unreachable: Bool = false) { self.unreachable = unreachable }
-
-    private func check() throws { if unreachable { throw QueueError(.unreachable, "the test queue is unreachable") } }
-
     static func newID(_ prefix: String) -> String {
         let alphabet = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
         var g = SystemRandomNumberGenerator()
@@ -24,7 +17,6 @@ actor InMemoryQueue: JobQueue {
     }
 
     func enqueue(_ new: [NewJob], batchOwner: String?) async throws -> (outcomes: [EnqueueOutcome], batchID: String?) {
-        try check()
         var outcomes: [EnqueueOutcome] = []
         let batchID = batchOwner.map { _ in Self.newID("bat_") }
         for job in new {
@@ -45,13 +37,9 @@ actor InMemoryQueue: JobQueue {
         return (outcomes, batchID)
     }
 
-    func job(_ id: String) async throws -> JobRecord? {
-        try check()
-        return jobs[id]
-    }
+    func job(_ id: String) async throws -> JobRecord? { jobs[id] }
 
     func batch(_ id: String) async throws -> BatchRecord? {
-        try check()
         guard let b = batches[id] else { return nil }
         var counts: [JobState: Int] = [:]
         for s in JobState.allCases { counts[s] = 0 }
@@ -60,7 +48,6 @@ actor InMemoryQueue: JobQueue {
     }
 
     func claim(worker: String, exercisesSHA256: String, leaseSeconds: Double) async throws -> Lease? {
-        try check()
         guard let id = order.first(where: { jobs[$0]?.state == .queued && jobs[$0]?.exercisesSHA256 == exercisesSHA256 }),
             var job = jobs[id]
         else { return nil }
@@ -76,7 +63,6 @@ actor InMemoryQueue: JobQueue {
     func heartbeat(_ lease: Lease, leaseSeconds: Double) async throws -> Bool { tokens[lease.jobID] == lease.token }
 
     func complete(_ lease: Lease, result: Data) async throws -> Bool {
-        try check()
         guard tokens[lease.jobID] == lease.token, var job = jobs[lease.jobID] else { return false }
         job.state = .done
         job.result = result
@@ -87,7 +73,6 @@ actor InMemoryQueue: JobQueue {
     }
 
     func fail(_ lease: Lease, reason: String, retry: Bool) async throws -> Bool {
-        try check()
         guard tokens[lease.jobID] == lease.token, var job = jobs[lease.jobID] else { return false }
         job.state = retry && job.attempts < job.maxAttempts ? .queued : .failed
         job.error = reason
@@ -106,7 +91,6 @@ actor InMemoryQueue: JobQueue {
     }
 
     func requeue(_ id: String) async throws -> Bool {
-        try check()
         guard var job = jobs[id], job.state == .failed else { return false }
         job.state = .queued
         job.attempts = 0
@@ -117,7 +101,6 @@ actor InMemoryQueue: JobQueue {
     }
 
     func counts() async throws -> [JobState: Int] {
-        try check()
         var counts: [JobState: Int] = [:]
         for s in JobState.allCases { counts[s] = 0 }
         for j in jobs.values { counts[j.state, default: 0] += 1 }
@@ -125,14 +108,13 @@ actor InMemoryQueue: JobQueue {
     }
 
     func pending(owner: String) async throws -> Int {
-        try check()
-        return jobs.values.filter { $0.owner == owner && ($0.state == .queued || $0.state == .running) }.count
+        jobs.values.filter { $0.owner == owner && ($0.state == .queued || $0.state == .running) }.count
     }
 
     func claimCallbacks(limit: Int, leaseSeconds: Double) async throws -> [CallbackTask] { [] }
     func callbackFinished(_ task: CallbackTask, delivered: Bool, reason: String?) async throws {}
     func callbackRetry(_ task: CallbackTask, delay: Double, reason: String) async throws {}
     func waitForJobs(timeout: Double) async {}
-    func ping() async -> Bool { !unreachable }
+    func ping() async -> Bool { true }
     func close() async {}
 }
