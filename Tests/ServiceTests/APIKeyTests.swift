@@ -33,7 +33,7 @@ import Testing
 
     @Test func theKeysFileLoadsAndKeysAreFoundByHash() throws {
         let folder = TemporaryFolder()
-        let keys = try APIKeys.load(Self.keysFile(folder))
+        let keys = try APIKeys.load(path: Self.keysFile(folder))
         #expect(keys.keys.map(\.id) == ["alice", "bob"])
         #expect(keys.key(presented: "alice-secret")?.id == "alice")
         #expect(keys.key(presented: "bob-secret")?.id == "bob")
@@ -44,15 +44,15 @@ import Testing
     @Test func aBrokenKeysFileIsRefusedNamingIt() {
         let folder = TemporaryFolder()
         let bad = folder.write("k.yaml", "keys:\n  - id: a\n    sha256: nothex\n    rate_per_minute: 1\n    max_queued: 1\n").path
-        let e1 = #expect(throws: APIKeysError.self) { try APIKeys.load(bad) }
+        let e1 = #expect(throws: APIKeysError.self) { try APIKeys.load(path: bad) }
         #expect(e1?.description.contains("k.yaml") == true && e1?.description.contains("64 hex digits") == true)
-        let e2 = #expect(throws: APIKeysError.self) { try APIKeys.load(folder.path("missing.yaml")) }
+        let e2 = #expect(throws: APIKeysError.self) { try APIKeys.load(path: folder.path("missing.yaml")) }
         #expect(e2?.description.contains("missing or unreadable") == true)
     }
 
     @Test func withKeysEveryV1RouteNeedsOneAndTheOpenRoutesDoNot() async throws {
         let folder = TemporaryFolder()
-        let keys = try APIKeys.load(Self.keysFile(folder))
+        let keys = try APIKeys.load(path: Self.keysFile(folder))
         let h = try APITestHarness { $0.keys = keys }
         try await h.run { c in
             let none = try await c.send(.post, "/v1/submissions", json: #"{"source":"x"}"#)
@@ -74,7 +74,7 @@ import Testing
 
     @Test func aKeyOverItsRateGets429WithRetryAfter() async throws {
         let folder = TemporaryFolder()
-        let keys = try APIKeys.load(Self.keysFile(folder, rate: 2))
+        let keys = try APIKeys.load(path: Self.keysFile(folder, rate: 2))
         let h = try APITestHarness { $0.keys = keys }
         try await h.run { c in
             for _ in 0..<2 { #expect(try await c.send(.get, "/v1/exercises", headers: Self.bearer("alice-secret")).status == .ok) }
@@ -89,7 +89,7 @@ import Testing
 
     @Test func aKeyOverItsQueueQuotaGets429UntilAJobEnds() async throws {
         let folder = TemporaryFolder()
-        let keys = try APIKeys.load(Self.keysFile(folder, maxQueued: 2))
+        let keys = try APIKeys.load(path: Self.keysFile(folder, maxQueued: 2))
         let h = try APITestHarness { $0.keys = keys }
         try await h.run { c in
             let alice = Self.bearer("alice-secret")

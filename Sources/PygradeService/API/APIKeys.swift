@@ -47,7 +47,7 @@ public struct APIKeys: Sendable {
 
     private struct File: Decodable { var keys: [APIKey] }
 
-    public static func load(_ path: String) throws(APIKeysError) -> APIKeys {
+    public static func load(path: String) throws(APIKeysError) -> APIKeys {
         guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
             throw APIKeysError(description: "\(path): missing or unreadable")
         }

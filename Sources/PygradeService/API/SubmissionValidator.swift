@@ -125,7 +125,9 @@ struct SubmissionValidator: Sendable {
         do throws(DefinitionError) {
             assignment = try AssignmentLoader.load(file.path, catalog: catalog)
         } catch {
-            throw .unprocessable("bad-assignment", prefix + "assignment: \(error.problem)")
+            // The file is ours: the client knows it as "assignment" only.
+            let problem = error.problem.replacingOccurrences(of: file.path, with: "assignment")
+            throw .unprocessable("bad-assignment", prefix + "assignment: \(problem)")
         }
         let m = configuration.limitMaxima
         for entry in assignment.entries {
