@@ -35,10 +35,10 @@ struct APITestHarness {
         edit(&configuration)
     }
 
-    /// The queue the tests run against. In memory until SQLiteQueue lands;
-    /// then: `try SQLiteQueue(path: folder.path("queue.sqlite"))`.
+    /// The queue the tests run against: the embedded default, a real SQLite
+    /// file in the test's folder.
     static func makeQueue(in folder: TemporaryFolder) throws -> any JobQueue {
-        InMemoryQueue()
+        try SQLiteQueue(path: folder.path("queue.sqlite"))
     }
 
     /// Runs `body` with a client of the running application.
@@ -48,7 +48,15 @@ struct APITestHarness {
         logger.logLevel = .warning
         let app = APIServer.makeApplication(
             configuration: configuration, queue: queue, metrics: ServiceMetrics(), catalog: Self.catalog, logger: logger)
-        return try await app.test(.live) { client in try await body(client) }
+        let queue = self.queue
+        do {
+            let value = try await app.test(.live) { client in try await body(client) }
+            await queue.close()
+            return value
+        } catch {
+            await queue.close()
+            throw error
+        }
     }
 }
 
