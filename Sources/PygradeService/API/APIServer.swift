@@ -1,0 +1,105 @@
+import Foundation
+import Hummingbird
+import Logging
+import PygradeKit
+import PygradeQueue
+
+/// The HTTP API of the service. `makeApplication` is the one entry point
+/// the executable uses; the routes live in the extensions of this type.
+public struct APIServer: Sendable {
+    let configuration: APIConfiguration
+    let queue: any JobQueue
+    let metrics: ServiceMetrics
+    let catalog: ExerciseCatalog
+    let catalogHash: String
+    let validator: SubmissionValidator
+    let rateLimiter = RateLimiter()
+    /// `docs/openapi.json`, read once at start.
+    let openAPIDocument: Data?
+
+    /// Long-poll: how often the job is read again while a client waits.
+    static let pollInterval: Duration = .milliseconds(75)
+    static let maxWaitSeconds = 60.0
+
+    init(configuration: APIConfiguration, queue: any JobQueue, metrics: ServiceMetrics, catalog: ExerciseCatalog) {
+        self.configuration = configuration
+        self.queue = queue
+        self.metrics = metrics
+        self.catalog = catalog
+        catalogHash = CatalogHash.of(catalog)
+        validator = SubmissionValidator(configuration: configuration, catalog: catalog, catalogHash: catalogHash)
+        openAPIDocument = configuration.openAPIPath.flatMap { FileManager.default.contents(atPath: $0.path) }
+    }
+
+    /// The application: listen on the configured address, answer the routes.
+    public static func makeApplication(
+        configuration: APIConfiguration, queue: any JobQueue, metrics: ServiceMetrics, catalog: ExerciseCatalog,
+        logger: Logger = Logger(label: "pygrade.api")
+    ) -> some ApplicationProtocol {
+        let server = APIServer(configuration: configuration, queue: queue, metrics: metrics, catalog: catalog)
+        return Application(
+            router: server.makeRouter(),
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "pygrade"),
+            logger: logger)
+    }
+
+    func makeRouter() -> Router<APIRequestContext> {
+        let router = Router(context: APIRequestContext.self)
+        let v1 = "/\(ServiceVersion.api)"
+        let routes: [(method: HTTPRequest.Method, path: String)] = [
+            (.post, "\(v1)/submissions"), (.get, "\(v1)/submissions/:id"), (.post, "\(v1)/submissions/:id/requeue"),
+            (.post, "\(v1)/batches"), (.get, "\(v1)/batches/:id"), (.get, "\(v1)/exercises"), (.get, "/healthz"),
+            (.get, "/readyz"), (.get, "/metrics"), (.get, "/openapi.json"),
+        ]
+        router.add(middleware: ProblemMiddleware(routes: routes))
+        router.add(middleware: APIKeyMiddleware(keys: configuration.keys, rateLimiter: rateLimiter))
+        router.post("\(v1)/submissions") { request, context in try await submit(request, context) }
+        router.get("\(v1)/submissions/:id") { request, context in try await submission(request, context) }
+        router.post("\(v1)/submissions/:id/requeue") { request, context in try await requeue(request, context) }
+        router.post("\(v1)/batches") { request, context in try await submitBatch(request, context) }
+        router.get("\(v1)/batches/:id") { request, context in try await batch(request, context) }
+        router.get("\(v1)/exercises") { _, _ in exercises() }
+        router.get("/healthz") { _, _ in Self.json(.ok, Data(#"{"status":"ok"}"#.utf8)) }
+        router.get("/readyz") { _, _ in try await ready() }
+        router.get("/metrics") { _, _ in try await metricsText() }
+        router.get("/openapi.json") { _, _ in try openAPI() }
+        return router
+    }
+
+    /// A JSON response.
+    static func json(_ status: HTTPResponse.Status, _ data: Data, headers: HTTPFields = [:]) -> Response {
+        var h = headers
+        h[.contentType] = "application/json"
+        return Response(status: status, headers: h, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    static func encode(_ value: some Encodable) -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? encoder.encode(value)) ?? Data("{}".utf8)
+    }
+
+    /// The path parameter `name`, which routes always have.
+    static func parameter(_ name: String, _ context: APIRequestContext) throws(Problem) -> String {
+        guard let value = context.parameters.get(name) else { throw Problem.badRequest("The path lacks its \(name).") }
+        return value
+    }
+
+    /// Reads a JSON body of at most `limit` bytes and decodes it.
+    static func decodeBody<T: Decodable>(_ type: T.Type, _ request: Request, limit: Int, what: String) async throws -> T {
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
+            throw Problem.tooLarge("The \(what) is over \(limit) bytes.")
+        }
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: limit)
+        } catch let e as any HTTPResponseError where e.status == .contentTooLarge {
+            throw Problem.tooLarge("The \(what) is over \(limit) bytes.")
+        }
+        do {
+            return try JSONDecoder().decode(T.self, from: Data(buffer.readableBytesView))
+        } catch let error as DecodingError {
+            throw Problem.badRequest(BodyErrorText.sentence(error, what: what))
+        }
+    }
+}
