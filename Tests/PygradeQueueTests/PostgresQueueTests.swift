@@ -1,0 +1,75 @@
+import Foundation
+import TestSupport
+import Testing
+
+@testable import PygradeQueue
+
+/// What only the PostgreSQL driver has: NOTIFY between clients, and a
+/// server that cannot be reached.
+@Suite struct PostgresQueueTests {
+    @Test func waitForJobsWakesPromptlyOnAnotherClientsEnqueue() async throws {
+        try await withQueue(.postgres) { store, queue in
+            let other = try await store.open()
+            let clock = ContinuousClock()
+            for _ in 0..<3 {
+                async let woke: ContinuousClock.Instant = {
+                    await queue.waitForJobs(timeout: 20)
+                    return clock.now
+                }()
+                try await pause(0.3)
+                let sent = clock.now
+                _ = try await add(other)
+                let wokenAt = await woke
+                #expect(wokenAt - sent < .seconds(1))
+            }
+            // A requeue notifies too.
+            let lease = try #require(try await other.claim(worker: "w", exercisesSHA256: "ex-A", leaseSeconds: 30))
+            #expect(try await other.fail(lease, reason: "refused", retry: false))
+            async let woke: ContinuousClock.Instant = {
+                await queue.waitForJobs(timeout: 20)
+                return clock.now
+            }()
+            try await pause(0.3)
+            let sent = clock.now
+            #expect(try await other.requeue(lease.jobID))
+            #expect(await woke - sent < .seconds(1))
+            await other.close()
+        }
+    }
+
+    @Test func aServerThatIsNotThereIsUnreachable() async throws {
+        let url = try await PostgresServer.shared.url()
+        let location = try QueueLocation(parsing: url)
+        guard case .postgres(var endpoint) = location else { throw QueueTestFailure("\(url) is not a postgres location") }
+        // The port is free again once this probe's socket is closed.
+        endpoint.port = 1
+        let clock = ContinuousClock()
+        let start = clock.now
+        let error = try await #require(throws: QueueError.self) { _ = try await QueueLocation.postgres(endpoint).open() }
+        #expect(error.code == .unreachable)
+        #expect(error.message.contains("127.0.0.1:1") && !error.message.contains(endpoint.password ?? "-"))
+        #expect(clock.now - start < .seconds(12))
+    }
+
+    @Test func aWrongPasswordIsUnreachableWithTheServersReason() async throws {
+        let location = try QueueLocation(parsing: try await PostgresServer.shared.url())
+        guard case .postgres(var endpoint) = location else { throw QueueTestFailure("not a postgres location") }
+        endpoint.password = "wrong-password"
+        let error = try await #require(throws: QueueError.self) { _ = try await QueueLocation.postgres(endpoint).open() }
+        #expect(error.code == .unreachable)
+        #expect(error.message.contains("password authentication failed"))
+        #expect(!error.message.contains("wrong-password"))
+    }
+
+    @Test func aStoppedServerMakesCallsUnreachable() async throws {
+        let server = PostgresServer()
+        let queue = try await QueueLocation(parsing: try await server.createDatabase()).open()
+        _ = try await add(queue)
+        #expect(await queue.ping())
+        await server.stop()
+        #expect(await queue.ping() == false)
+        let error = try await #require(throws: QueueError.self) { _ = try await queue.counts() }
+        #expect(error.code == .unreachable)
+        await queue.close()
+    }
+}
