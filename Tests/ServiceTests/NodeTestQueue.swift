@@ -164,8 +164,12 @@ actor NodeTestQueue: JobQueue {
     func ping() async -> Bool { true }
     func close() async {}
 
-    /// Test hook: another worker takes the job's lease (as after an expiry).
-    func stealLease(_ id: String) { jobs[id]?.leaseToken = "stolen" }
+    /// Test hook: another worker takes the job's lease (as after an expiry)
+    /// and keeps it.
+    func stealLease(_ id: String) {
+        jobs[id]?.leaseToken = "stolen"
+        jobs[id]?.record.leaseExpiresAt = .distantFuture
+    }
 
     /// Test hook: a job, as the API would add it.
     func add(_ request: SubmissionRequestPayload, exercisesSHA256: String, callbackURL: String? = nil, maxAttempts: Int = 3) async throws
