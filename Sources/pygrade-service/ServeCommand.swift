@@ -12,7 +12,7 @@ struct ServeCommand: AsyncParsableCommand {
         abstract: "Run the HTTP API over the job queue, with grading workers of its own (--workers 0: none)."
     )
 
-    @Option(help: "HOST:PORT to listen on (default 127.0.0.1:8080; without --keys, loopback only).")
+    @Option(help: "HOST:PORT to listen on (without --keys, a loopback address only).")
     var listen: String = "127.0.0.1:8080"
 
     @OptionGroup var common: ServiceOptions

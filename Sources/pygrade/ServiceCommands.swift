@@ -25,7 +25,7 @@ enum ServiceForwarding {
 struct ServeForwardCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Run the grading service (HTTP API, queue, workers); see `pygrade serve --help` of pygrade-service.",
+        abstract: "Run the grading service: an HTTP API over a job queue, with grading workers (pygrade-service serve).",
         discussion: "[--listen HOST:PORT] [--data DIR] [--queue sqlite:PATH|postgres://...] [--workers N] ... (runs pygrade-service serve)"
     )
 
@@ -38,7 +38,7 @@ struct ServeForwardCommand: ParsableCommand {
 struct WorkForwardCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "work",
-        abstract: "Grade submissions from a shared queue (a worker for pygrade serve).",
+        abstract: "Grade submissions from a shared queue: a worker for pygrade serve (pygrade-service work).",
         discussion: "--queue postgres://... [--jobs N] ... (runs pygrade-service work)"
     )
 

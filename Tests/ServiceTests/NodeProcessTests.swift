@@ -109,3 +109,51 @@ struct NodeProcessTests {
         #expect(await second.terminate() == 0, "\(second.stderr)")
     }
 }
+
+/// Each binary needs the other next to it, and says so in one line.
+@Suite(.serialized)
+struct NodeBinaryPairTests {
+    /// A folder beside the built binaries (the same file system: hard links
+    /// work) holding only `name`.
+    static func alone(_ name: String) throws -> (folder: URL, binary: String) {
+        let folder = NodeFixture.binaries.appendingPathComponent("node-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let binary = folder.appendingPathComponent(name).path
+        try FileManager.default.linkItem(atPath: NodeFixture.binaries.appendingPathComponent(name).path, toPath: binary)
+        return (folder, binary)
+    }
+
+    static func run(_ binary: String, _ arguments: [String]) throws -> (status: Int32, stderr: String) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: binary)
+        p.arguments = arguments
+        let err = Pipe()
+        p.standardError = err
+        p.standardOutput = FileHandle.nullDevice
+        try p.run()
+        let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        return (p.terminationStatus, text)
+    }
+
+    @Test func pygradeWithoutPygradeServiceSaysHowToBuildIt() throws {
+        let (folder, binary) = try Self.alone("pygrade")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let out = try Self.run(binary, ["serve"])
+        #expect(out.status == 2)
+        #expect(out.stderr == "pygrade: pygrade-service not found next to pygrade: build it with `swift build --product pygrade-service`\n")
+    }
+
+    @Test func pygradeServiceWithoutPygradeRefusesToGrade() throws {
+        let (folder, binary) = try Self.alone("pygrade-service")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let data = TemporaryFolder(prefix: "pygrade-service")
+        let out = try Self.run(
+            binary,
+            ["work", "--queue", "sqlite:\(data.path("q.sqlite3"))", "--data", data.path, "--exercises-dir", NodeFixture.exercises.path])
+        #expect(out.status == 2)
+        let expected =
+            "pygrade-service: \(folder.path)/pygrade is missing: pygrade-service grades with the pygrade binary next to it (swift build --product pygrade)\n"
+        #expect(out.stderr == expected)
+    }
+}
