@@ -83,6 +83,14 @@ struct CallbackAddressGuardTests {
         #expect(target.address == "93.184.216.34")
     }
 
+    @Test func theConnectionGoesToTheCheckedAddress() async throws {
+        let target = try await Self.guarded().check(try #require(URL(string: "https://public.example/hook"))).get()
+        let config = CallbackDispatcher.clientConfiguration(for: target, timeout: 10)
+        #expect(config.dnsOverride == ["public.example": "93.184.216.34"])
+        let allowed = try await Self.guarded(allow: ["localhost"]).check(try #require(URL(string: "http://localhost/"))).get()
+        #expect(CallbackDispatcher.clientConfiguration(for: allowed, timeout: 10).dnsOverride.isEmpty)
+    }
+
     @Test func aHostTheOperatorNamedIsAllowedWhateverItResolvesTo() async throws {
         let g = Self.guarded(allow: ["127.0.0.1", "LocalHost"])
         let literal = try await g.check(try #require(URL(string: "http://127.0.0.1:9000/hook"))).get()

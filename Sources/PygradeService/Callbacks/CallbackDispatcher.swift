@@ -79,6 +79,17 @@ public final class CallbackDispatcher: Service, Sendable {
         case failed(String, permanent: Bool)
     }
 
+    /// One client per send: `dnsOverride` pins the URL's host to the address
+    /// just checked, for http and https alike (TLS still sends the name and
+    /// verifies the certificate for it); no redirect is followed.
+    static func clientConfiguration(for target: CallbackAddressGuard.Target, timeout: Double) -> HTTPClient.Configuration {
+        var config = HTTPClient.Configuration(
+            redirectConfiguration: .disallow,
+            timeout: .init(connect: .seconds(Int64(timeout)), read: .seconds(Int64(timeout))))
+        if let address = target.address { config.dnsOverride = [target.host: address] }
+        return config
+    }
+
     private func send(_ task: CallbackTask) async -> Outcome {
         let job: JobRecord
         do {
@@ -107,13 +118,9 @@ public final class CallbackDispatcher: Service, Sendable {
                 name: CallbackSignature.headerName, value: CallbackSignature.header(secret: secret, timestamp: t, body: body))
         }
         request.body = .bytes(ByteBuffer(bytes: body))
-        // One client per send: `dnsOverride` pins this host to the address
-        // just checked (TLS still verifies the certificate for the name).
-        var config = HTTPClient.Configuration(
-            redirectConfiguration: .disallow,
-            timeout: .init(connect: .seconds(Int64(configuration.timeout)), read: .seconds(Int64(configuration.timeout))))
-        if let address = target.address { config.dnsOverride = [target.host: address] }
-        let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: config)
+        let client = HTTPClient(
+            eventLoopGroup: HTTPClient.defaultEventLoopGroup,
+            configuration: Self.clientConfiguration(for: target, timeout: configuration.timeout))
         let outcome: Outcome
         do {
             let response = try await client.execute(request, timeout: .seconds(Int64(configuration.timeout)))

@@ -25,7 +25,7 @@ public struct NodeConfiguration: Sendable {
     public var sandbox: SandboxPolicy
 
     public init(
-        slots: Int, leaseSeconds: Double = 60, gracePeriod: Double = 30, pollSeconds: Double = 1, workerName: String,
+        slots: Int, leaseSeconds: Double = 60, gracePeriod: Double = 30, pollSeconds: Double = 0.5, workerName: String,
         dataFolder: URL, workerExecutable: String, maxSubmissionBytes: Int = Submission.defaultMaxBytes,
         sandbox: SandboxPolicy = .default
     ) {
