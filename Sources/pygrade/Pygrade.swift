@@ -45,6 +45,9 @@ struct PygradeCommand: ParsableCommand {
         commandName: "pygrade",
         abstract: "Grade Python solutions to coding exercises, in a sandbox.",
         version: PygradeVersion.current,
-        subcommands: [GradeCommand.self, BatchCommand.self, CheckCommand.self, ListCommand.self, DoctorCommand.self]
+        subcommands: [
+            GradeCommand.self, BatchCommand.self, CheckCommand.self, ListCommand.self, DoctorCommand.self, ServeForwardCommand.self,
+            WorkForwardCommand.self,
+        ]
     )
 }

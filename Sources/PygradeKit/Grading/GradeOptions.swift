@@ -19,6 +19,9 @@ public struct GradeOptions: Sendable {
     public var resultBytes = JobRequest.maxResultBytes
     /// `strict` refuses to grade when a sandbox layer is missing.
     public var sandbox = SandboxPolicy.default
+    /// The binary started as `<it> __worker` (nil: this process's own, from
+    /// /proc/self/exe). The service is not that binary: it names `pygrade`.
+    public var workerExecutable: String?
 
     public init() {}
 }

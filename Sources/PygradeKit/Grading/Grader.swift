@@ -37,7 +37,7 @@ public final class Grader {
     public init(catalog: ExerciseCatalog, options: GradeOptions, store: ExpectedStore = ExpectedStore()) throws(GradeError) {
         self.catalog = catalog
         self.options = options
-        workers = GradingWorkers(sandbox: options.sandbox)
+        workers = GradingWorkers(sandbox: options.sandbox, executable: options.workerExecutable)
         plan = JobPlan(options: options)
         references = ReferenceResults(store: store)
         visibleText = VisibleText(workers: workers, plan: plan)

@@ -5,11 +5,16 @@
 /// refused, and a job's failure inside either is worded once (`run`).
 final class GradingWorkers {
     let sandbox: SandboxPolicy
+    /// What is started as a worker (nil: this process's own binary).
+    let executable: String?
     private(set) var normal: WorkerClient?
     /// Started on first need; only ever sent visible-only exercises.
     private(set) var visible: WorkerClient?
 
-    init(sandbox: SandboxPolicy) { self.sandbox = sandbox }
+    init(sandbox: SandboxPolicy, executable: String? = nil) {
+        self.sandbox = sandbox
+        self.executable = executable
+    }
 
     /// A new normal worker (the grader checks the definitions in it).
     func startNormal() throws(GradeError) -> WorkerClient {
@@ -29,7 +34,7 @@ final class GradingWorkers {
     private func startWorker() throws(GradeError) -> WorkerClient {
         let w: WorkerClient
         do {
-            w = try WorkerClient()
+            w = try WorkerClient(executable: executable ?? WorkerClient.currentExecutable())
         } catch {
             throw GradeError("cannot start a worker: \(error)")
         }

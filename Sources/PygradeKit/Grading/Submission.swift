@@ -151,34 +151,10 @@ public struct Submission: Sendable {
             // Hidden files (`._hw1.py`, what macOS leaves in an archive) are no candidate's source.
             if kind == .regular && entry.name.hasSuffix(".py") && !entry.name.hasPrefix(".") { sources.append(entry.name) }
         }
-        let named = Set(exerciseIDs.map { "\($0).py" })
-        let present = Set(entries.map(\.name))
-        var shared = Submission.sharedNames.first { present.contains($0) }
-        if shared == nil && present.isDisjoint(with: named) {
-            // Nothing is named for grading: the only .py file is, or the
-            // folder is bad input (never a silent 0 on every exercise).
-            switch sources.count {
-            case 0:
-                throw SubmissionError(
-                    path: path, entries.isEmpty ? "the folder is empty: no .py file to grade" : "the folder holds no .py file to grade")
-            case 1:
-                shared = sources[0]
-            default:
-                let listed = sources.prefix(5).joined(separator: ", ") + (sources.count > 5 ? ", …" : "")
-                throw SubmissionError(
-                    path: path,
-                    "\(sources.count) .py files (\(listed)) and none is \(Submission.sharedNames.joined(separator: ", ")) or "
-                        + "<exercise>.py: cannot tell which file to grade")
-            }
-        } else if shared == nil && sources.count == 1 {
-            // A folder holding one exercise's file alone: it is the folder's
-            // only source, graded for the other exercises too (as that file
-            // given by itself would be).
-            shared = sources[0]
-        }
+        let (shared, wanted) = try folderChoice(
+            sources: sources, present: Set(entries.map(\.name)), exerciseIDs: exerciseIDs, path: path)
         var files: [String: [UInt8]] = [:]
         var total = 0
-        let wanted = named.union(shared.map { [$0] } ?? [])
         for entry in entries where wanted.contains(entry.name) {
             let fd: Int32
             do { fd = try folder.openForReading(entry) } catch {
@@ -244,12 +220,18 @@ public struct Submission: Sendable {
             if n == 0 { break }
             bytes += chunk[0..<n]
         }
+        try checkText(bytes, path: path, maxBytes: maxBytes)
+        return bytes
+    }
+
+    /// What every source must be, however it came: within the size limit,
+    /// no NUL byte, UTF-8 unless a coding line says otherwise.
+    static func checkText(_ bytes: [UInt8], path: String, maxBytes: Int) throws(SubmissionError) {
         guard bytes.count <= maxBytes else { throw SubmissionError(path: path, "over the size limit of \(maxBytes) bytes") }
         if bytes.contains(0) { throw SubmissionError(path: path, "binary content (NUL bytes), not Python source") }
         if String(validating: bytes, as: UTF8.self) == nil && !declaresEncoding(bytes) {
             throw SubmissionError(path: path, "not UTF-8 text (and no PEP 263 coding line)")
         }
-        return bytes
     }
 
     /// A PEP 263 `coding:` comment on line 1 or 2 makes other encodings legal.

@@ -1,0 +1,74 @@
+import Foundation
+import Hummingbird
+import PygradeKit
+import PygradeQueue
+import ServiceLifecycle
+
+/// What the HTTP side of `serve` is made from.
+public struct HTTPFrontEndInputs: Sendable {
+    public var host: String
+    public var port: Int
+    public var dataFolder: URL
+    /// `--keys FILE` (nil: no keys, owner `local`, loopback only).
+    public var keysFile: String?
+    public var maxAttempts: Int
+    public var callbackGuard: CallbackAddressGuard
+    /// Whether this node grades (then /readyz asks `workersUp`).
+    public var grades: Bool
+    public var workersUp: @Sendable () -> Bool
+    public var queue: any JobQueue
+    public var metrics: ServiceMetrics
+    public var catalog: ExerciseCatalog
+    public var exercisesSHA256: String
+
+    public init(
+        host: String, port: Int, dataFolder: URL, keysFile: String?, maxAttempts: Int, callbackGuard: CallbackAddressGuard,
+        grades: Bool, workersUp: @escaping @Sendable () -> Bool, queue: any JobQueue, metrics: ServiceMetrics,
+        catalog: ExerciseCatalog, exercisesSHA256: String
+    ) {
+        self.host = host
+        self.port = port
+        self.dataFolder = dataFolder
+        self.keysFile = keysFile
+        self.maxAttempts = maxAttempts
+        self.callbackGuard = callbackGuard
+        self.grades = grades
+        self.workersUp = workersUp
+        self.queue = queue
+        self.metrics = metrics
+        self.catalog = catalog
+        self.exercisesSHA256 = exercisesSHA256
+    }
+}
+
+// MERGE SEAM (coordinator): `make` is to return helper API's application:
+//     let keys = try inputs.keysFile.map { try APIKeys.load(path: $0) } ?? APIKeys()
+//     let configuration = APIConfiguration(
+//         host: inputs.host, port: inputs.port, dataFolder: inputs.dataFolder, keys: keys,
+//         callbackPolicy: inputs.callbackGuard, maxAttempts: inputs.maxAttempts,
+//         grades: inputs.grades, workersUp: inputs.workersUp,
+//         openAPIPath: APIConfiguration.openAPIDocument(nextTo: inputs.catalog.folder))
+//     return APIServer.makeApplication(configuration: configuration, queue: inputs.queue,
+//                                      metrics: inputs.metrics, catalog: inputs.catalog)
+// (CallbackAddressGuard gets `: CallbackAddressPolicy`). Until then, the
+// interim front end below answers /healthz, /readyz and /metrics only.
+
+/// The HTTP side of `serve`.
+public enum HTTPFrontEnd {
+    public static func make(_ inputs: HTTPFrontEndInputs) throws -> any Service {
+        let router = Router()
+        router.get("/healthz") { _, _ in "ok\n" }
+        router.get("/readyz") { _, _ -> Response in
+            let ready = await inputs.queue.ping() && (!inputs.grades || inputs.workersUp())
+            return Response(
+                status: ready ? .ok : .serviceUnavailable, body: .init(byteBuffer: ByteBuffer(string: ready ? "ready\n" : "not ready\n")))
+        }
+        router.get("/metrics") { _, _ -> Response in
+            let text = try await inputs.metrics.render(queue: inputs.queue)
+            var headers = HTTPFields()
+            headers[.contentType] = "text/plain; version=0.0.4"
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
+        }
+        return Application(router: router, configuration: .init(address: .hostname(inputs.host, port: inputs.port)))
+    }
+}

@@ -1,3 +1,0 @@
-import PygradeService
-
-print("pygrade-service \(ServiceVersion.api)")

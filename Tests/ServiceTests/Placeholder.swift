@@ -1,4 +1,0 @@
-import Testing
-@testable import PygradeService
-
-@Test func apiVersion() { #expect(ServiceVersion.api == "v1") }
