@@ -102,6 +102,7 @@ let package = Package(
             dependencies: [
                 "PygradeKit",
                 "PygradeQueue",
+                .product(name: "Yams", package: "Yams"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

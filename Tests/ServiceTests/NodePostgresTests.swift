@@ -36,7 +36,7 @@ struct NodePostgresTests {
         let (url, queue) = try await Self.database()
         let workers = try (0..<2).map { _ in try ServiceProcess("work", ["--queue", url, "--jobs", "1"]) }
         for w in workers { try await w.waitUntilUp() }
-        let hash = NodeCatalogHash.of(try NodeFixture.catalog())
+        let hash = CatalogHash.of(try NodeFixture.catalog())
         let jobs = try (0..<300).map { i in
             NewJob(
                 payload: try JSONEncoder().encode(

@@ -14,7 +14,7 @@ struct NodeProcessTests {
     static func queue(_ data: TemporaryFolder) throws -> SQLiteQueue { try SQLiteQueue(path: data.path("queue.sqlite3")) }
 
     static func enqueue(_ queue: any JobQueue, _ request: SubmissionRequest, callbackURL: String? = nil) async throws -> String {
-        let hash = NodeCatalogHash.of(try NodeFixture.catalog())
+        let hash = CatalogHash.of(try NodeFixture.catalog())
         let job = NewJob(
             payload: try JSONEncoder().encode(request), exercisesSHA256: hash, owner: "local", requestSHA256: "", callbackURL: callbackURL)
         return try await queue.enqueue([job], batchOwner: nil).outcomes[0].id

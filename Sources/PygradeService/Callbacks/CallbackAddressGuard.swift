@@ -13,7 +13,7 @@ import Foundation
 ///
 /// Conforms, once the branches merge, to the API's `CallbackAddressPolicy`
 /// (`refusal(for:)` has its signature).
-public struct CallbackAddressGuard: Sendable {
+public struct CallbackAddressGuard: CallbackAddressPolicy {
     /// Host names (or address literals) allowed whatever they resolve to, lowercased.
     public let allowedHosts: Set<String>
     /// How names are resolved (tests give their own).

@@ -104,10 +104,8 @@ public final class CallbackDispatcher: Service, Sendable {
         case .success(let t): target = t
         case .failure(let refusal): return .failed(refusal.reason, permanent: refusal.permanent)
         }
-        let body: [UInt8]
-        do { body = try CallbackDocument.encode(job) } catch {
-            return .failed("the submission document cannot be encoded: \(error)", permanent: true)
-        }
+        // The same bytes GET /v1/submissions/{id} answers.
+        let body = [UInt8](SubmissionDocument.encode(job))
         var request = HTTPClientRequest(url: task.url)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")

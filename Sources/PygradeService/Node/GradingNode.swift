@@ -35,7 +35,7 @@ public final class GradingNode: Service, Sendable {
     ) {
         self.queue = queue
         self.catalog = catalog
-        self.exercisesSHA256 = exercisesSHA256 ?? NodeCatalogHash.of(catalog)
+        self.exercisesSHA256 = exercisesSHA256 ?? CatalogHash.of(catalog)
         self.configuration = configuration
         self.metrics = metrics
         self.logger = logger

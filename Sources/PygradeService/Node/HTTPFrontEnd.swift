@@ -41,34 +41,17 @@ public struct HTTPFrontEndInputs: Sendable {
     }
 }
 
-// MERGE SEAM (coordinator): `make` is to return helper API's application:
-//     let keys = try inputs.keysFile.map { try APIKeys.load(path: $0) } ?? APIKeys()
-//     let configuration = APIConfiguration(
-//         host: inputs.host, port: inputs.port, dataFolder: inputs.dataFolder, keys: keys,
-//         callbackPolicy: inputs.callbackGuard, maxAttempts: inputs.maxAttempts,
-//         grades: inputs.grades, workersUp: inputs.workersUp,
-//         openAPIPath: APIConfiguration.openAPIDocument(nextTo: inputs.catalog.folder))
-//     return APIServer.makeApplication(configuration: configuration, queue: inputs.queue,
-//                                      metrics: inputs.metrics, catalog: inputs.catalog)
-// (CallbackAddressGuard gets `: CallbackAddressPolicy`). Until then, the
-// interim front end below answers /healthz, /readyz and /metrics only.
-
-/// The HTTP side of `serve`.
+/// The HTTP side of `serve`: the API (Sources/PygradeService/API) over
+/// this node's queue, metrics and catalog.
 public enum HTTPFrontEnd {
     public static func make(_ inputs: HTTPFrontEndInputs) throws -> any Service {
-        let router = Router()
-        router.get("/healthz") { _, _ in "ok\n" }
-        router.get("/readyz") { _, _ -> Response in
-            let ready = await inputs.queue.ping() && (!inputs.grades || inputs.workersUp())
-            return Response(
-                status: ready ? .ok : .serviceUnavailable, body: .init(byteBuffer: ByteBuffer(string: ready ? "ready\n" : "not ready\n")))
-        }
-        router.get("/metrics") { _, _ -> Response in
-            let text = try await inputs.metrics.render(queue: inputs.queue)
-            var headers = HTTPFields()
-            headers[.contentType] = "text/plain; version=0.0.4"
-            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
-        }
-        return Application(router: router, configuration: .init(address: .hostname(inputs.host, port: inputs.port)))
+        let keys = try inputs.keysFile.map { path throws(APIKeysError) in try APIKeys.load(path: path) } ?? APIKeys()
+        let configuration = APIConfiguration(
+            host: inputs.host, port: inputs.port, dataFolder: inputs.dataFolder, keys: keys,
+            callbackPolicy: inputs.callbackGuard, maxAttempts: inputs.maxAttempts,
+            grades: inputs.grades, workersUp: inputs.workersUp,
+            openAPIPath: APIConfiguration.openAPIDocument(nextTo: inputs.catalog.folder))
+        return APIServer.makeApplication(
+            configuration: configuration, queue: inputs.queue, metrics: inputs.metrics, catalog: inputs.catalog)
     }
 }
