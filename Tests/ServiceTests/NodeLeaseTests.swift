@@ -11,10 +11,13 @@ import Testing
 @Suite(.serialized)
 struct NodeLeaseTests {
     /// Loads for `seconds` (wall time, no CPU) before defining the entry point.
+    /// A test's wall limit is twice its CPU limit plus one second: a CPU
+    /// limit of 15 s keeps a 20 s sleep from ending early as a time limit
+    /// on a loaded machine.
     static func sleeper(_ seconds: Double) -> SubmissionRequest {
         SubmissionRequest(
             source: "import time\ntime.sleep(\(seconds))\n" + NodeFixture.reverseSolution, exercises: ["reverse"],
-            limits: RequestLimits(budget: 30))
+            limits: RequestLimits(time: 15, budget: 60))
     }
 
     @Test func aShutdownReleasesAJobStillRunningAfterTheGracePeriod() async throws {
