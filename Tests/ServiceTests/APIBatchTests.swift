@@ -6,8 +6,8 @@ import Testing
 @testable import PygradeService
 
 @Suite struct APIBatchTests {
-    @Test func aBatchIsCreatedAndReadsBackWithCountsAndSummary() async throws {
-        let h = try APITestHarness()
+    @Test(arguments: APIQueueDriver.allCases) func aBatchIsCreatedAndReadsBackWithCountsAndSummary(driver: APIQueueDriver) async throws {
+        let h = try await APITestHarness.with(driver)
         try await h.run { c in
             let body = jsonText(["submissions": [["source": "a"], ["source": "b"], ["files": ["main.py": "c"]], ["source": "d"]]])
             let r = try await c.send(.post, "/v1/batches", json: body)

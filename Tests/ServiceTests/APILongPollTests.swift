@@ -7,8 +7,8 @@ import Testing
 
 /// `GET /v1/submissions/{id}?wait=N`: held until the job ends or N seconds.
 @Suite struct APILongPollTests {
-    @Test func aWaitReturnsAsSoonAsTheJobCompletes() async throws {
-        let h = try APITestHarness()
+    @Test(arguments: APIQueueDriver.allCases) func aWaitReturnsAsSoonAsTheJobCompletes(driver: APIQueueDriver) async throws {
+        let h = try await APITestHarness.with(driver)
         try await h.run { c in
             let id = try #require(try await c.send(.post, "/v1/submissions", json: #"{"source":"x"}"#).object["id"] as? String)
             let queue = h.queue
@@ -27,8 +27,8 @@ import Testing
         }
     }
 
-    @Test func aWaitOnAJobThatDoesNotEndReturnsAfterNSeconds() async throws {
-        let h = try APITestHarness()
+    @Test(arguments: APIQueueDriver.allCases) func aWaitOnAJobThatDoesNotEndReturnsAfterNSeconds(driver: APIQueueDriver) async throws {
+        let h = try await APITestHarness.with(driver)
         try await h.run { c in
             let id = try #require(try await c.send(.post, "/v1/submissions", json: #"{"source":"x"}"#).object["id"] as? String)
             let start = ContinuousClock.now

@@ -9,8 +9,8 @@ import Testing
 @Suite struct APISubmissionTests {
     static let body = jsonText(["source": "def reverse(s):\n    return s[::-1]\n", "exercises": ["reverse"]])
 
-    @Test func submitAnswers201WithLocationAndTheJobReadsBack() async throws {
-        let h = try APITestHarness()
+    @Test(arguments: APIQueueDriver.allCases) func submitAnswers201WithLocationAndTheJobReadsBack(driver: APIQueueDriver) async throws {
+        let h = try await APITestHarness.with(driver)
         try await h.run { c in
             let r = try await c.send(.post, "/v1/submissions", json: Self.body)
             #expect(r.status == .created, "\(r.text)")
@@ -32,8 +32,8 @@ import Testing
         }
     }
 
-    @Test func theReportIsServedByteForByteWithMetadata() async throws {
-        let h = try APITestHarness()
+    @Test(arguments: APIQueueDriver.allCases) func theReportIsServedByteForByteWithMetadata(driver: APIQueueDriver) async throws {
+        let h = try await APITestHarness.with(driver)
         let report = fakeReport(verdict: "passed", score: 87.5)
         try await h.run { c in
             let body = jsonText(["source": "x = 1\n", "metadata": ["candidate": "ana", "n": 3]])
@@ -48,8 +48,10 @@ import Testing
         }
     }
 
-    @Test func anIdempotencyKeyGivesTheSameIdForTheSameBodyAndConflictsForAnother() async throws {
-        let h = try APITestHarness()
+    @Test(arguments: APIQueueDriver.allCases) func anIdempotencyKeyGivesTheSameIdForTheSameBodyAndConflictsForAnother(
+        driver: APIQueueDriver
+    ) async throws {
+        let h = try await APITestHarness.with(driver)
         try await h.run { c in
             let key: HTTPFields = idempotency("abc-123")
             let first = try await c.send(.post, "/v1/submissions", json: Self.body, headers: key)
@@ -128,8 +130,8 @@ import Testing
         }
     }
 
-    @Test func unknownSubmissionsAndRoutesAre404() async throws {
-        let h = try APITestHarness()
+    @Test(arguments: APIQueueDriver.allCases) func unknownSubmissionsAndRoutesAre404(driver: APIQueueDriver) async throws {
+        let h = try await APITestHarness.with(driver)
         try await h.run { c in
             try await c.send(.get, "/v1/submissions/sub_doesnotexist").expectProblem(.notFound)
             try await c.send(.get, "/v1/submissions/..%2Fetc").expectProblem(.notFound)
@@ -141,8 +143,9 @@ import Testing
         }
     }
 
-    @Test func requeueTakesBackAFailedJobAndRefusesAnotherWith409() async throws {
-        let h = try APITestHarness { $0.maxAttempts = 1 }
+    @Test(arguments: APIQueueDriver.allCases)
+    func requeueTakesBackAFailedJobAndRefusesAnotherWith409(driver: APIQueueDriver) async throws {
+        let h = try await APITestHarness.with(driver) { $0.maxAttempts = 1 }
         try await h.run { c in
             let id = try #require(try await c.send(.post, "/v1/submissions", json: Self.body).object["id"] as? String)
             try await c.send(.post, "/v1/submissions/\(id)/requeue").expectProblem(.conflict)

@@ -41,6 +41,17 @@ struct APITestHarness {
         try SQLiteQueue(path: folder.path("queue.sqlite"))
     }
 
+    /// A harness on a new queue of `driver`: a SQLite file in the test's
+    /// folder, or a new database of the tests' throw-away PostgreSQL.
+    static func with(_ driver: APIQueueDriver, edit: (inout APIConfiguration) -> Void = { _ in }) async throws -> APITestHarness {
+        switch driver {
+        case .sqlite: return try APITestHarness(edit: edit)
+        case .postgres:
+            let url = try await PostgresServer.shared.createDatabase()
+            return try APITestHarness(queue: try await QueueLocation(parsing: url).open(), edit: edit)
+        }
+    }
+
     /// Runs `body` with a client of the running application.
     func run<T: Sendable>(_ body: @Sendable (any TestClientProtocol) async throws -> T) async throws -> T {
         // Warnings and errors only: a start-up line per test is noise.
@@ -58,6 +69,11 @@ struct APITestHarness {
             throw error
         }
     }
+}
+
+/// The queue drivers the API's queue-backed behaviour is tested on.
+enum APIQueueDriver: String, CaseIterable, Sendable {
+    case sqlite, postgres
 }
 
 extension TestClientProtocol {
