@@ -21,7 +21,12 @@ struct SchemathesisTests {
 
     /// Checks left out, each with its reason; every other check runs,
     /// `not_a_server_error` and `response_schema_conformance` among them.
-    static let excludedChecks: [String] = []
+    static let excludedChecks = [
+        // "Every schema-valid request gets 2xx": a schema cannot list the
+        // exercises a server has, so a valid-looking `exercises` or
+        // `assignment` naming none of them is rightly 422.
+        "positive_data_acceptance"
+    ]
 
     @Test(.timeLimit(.minutes(6)))
     func noServerErrorAndEveryAnswerAsDocumented() async throws {
@@ -51,9 +56,12 @@ struct SchemathesisTests {
             "--header", "Authorization: Bearer \(Self.key)",
             // Bounded and repeatable: 25 cases an operation, one seed.
             "--max-examples", "25", "--seed", "15",
-            // `?wait=60` may hold a request for a minute.
-            "--request-timeout", "75",
-            "--workers", "2",
+            // `?wait=60` holds a request up to a minute, as documented;
+            // past 75 s an answer is a hang.
+            "--request-timeout", "75", "--max-response-time", "75",
+            // One thread: schemathesis 4.32.5's coverage phase on two threads
+            // fails inside Python 3.11's `ast` (not thread-safe there).
+            "--workers", "1",
             "--generation-database", "none",
             "--no-color",
         ]
