@@ -67,7 +67,7 @@ import Testing
             throw QueueTestFailure("the server's URL is not a postgres location")
         }
         // A short deadline per call, as the API would set for its 503.
-        let queue = try await PostgresQueue(endpoint, callSeconds: 3)
+        let queue = try await PostgresQueue(endpoint, callSeconds: 10)
         _ = try await add(queue)
         #expect(await queue.ping())
         await server.stop()

@@ -33,6 +33,12 @@ struct Store: Sendable {
 
 /// Runs `body` with a queue on a fresh store of `driver`, closed after.
 func withQueue(_ driver: Driver, _ body: (Store, any JobQueue) async throws -> Void) async throws {
+    // Off the cooperative pool (see DedicatedExecutor): the timing checks
+    // must not wait for other tests that block it.
+    try await withTaskExecutorPreference(DedicatedExecutor.shared) { try await withQueueOnThisExecutor(driver, body) }
+}
+
+private func withQueueOnThisExecutor(_ driver: Driver, _ body: (Store, any JobQueue) async throws -> Void) async throws {
     let store = try await driver.makeStore()
     let queue = try await store.open()
     do {

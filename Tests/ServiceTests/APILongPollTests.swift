@@ -41,7 +41,7 @@ import Testing
             // No wait: at once.
             let quick = ContinuousClock.now
             #expect(try await c.send(.get, "/v1/submissions/\(id)").object["state"] as? String == "queued")
-            #expect(ContinuousClock.now - quick < .seconds(3))
+            #expect(ContinuousClock.now - quick < .seconds(10))
         }
     }
 

@@ -61,7 +61,10 @@ struct APITestHarness {
             configuration: configuration, queue: queue, metrics: ServiceMetrics(), catalog: Self.catalog, logger: logger)
         let queue = self.queue
         do {
-            let value = try await app.test(.live) { client in try await body(client) }
+            // Off the cooperative pool: see DedicatedExecutor.
+            let value = try await withTaskExecutorPreference(DedicatedExecutor.shared) {
+                try await app.test(.live) { client in try await body(client) }
+            }
             await queue.close()
             return value
         } catch {

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
+import TestSupport
 import Testing
 
 /// A loopback HTTP receiver for callback tests: records what it is sent
@@ -40,8 +41,11 @@ actor CallbackReceiver {
             return Response(status: status, headers: headers)
         }
         let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
-        try await app.test(.live) { client in
-            try await body(try #require(client.port))
+        // Off the cooperative pool: see DedicatedExecutor.
+        try await withTaskExecutorPreference(DedicatedExecutor.shared) {
+            try await app.test(.live) { client in
+                try await body(try #require(client.port))
+            }
         }
     }
 }

@@ -74,7 +74,12 @@ enum NodeFixture {
     }
 
     /// Runs `pygrade` with `arguments` in `directory`; its status and stdout.
-    static func runPygrade(_ arguments: [String], in directory: URL) throws -> (status: Int32, stdout: Data) {
+    /// (On a thread of its own: see Blocking.)
+    static func runPygrade(_ arguments: [String], in directory: URL) async throws -> (status: Int32, stdout: Data) {
+        try await Blocking.run { try runPygradeBlocking(arguments, in: directory) }
+    }
+
+    private static func runPygradeBlocking(_ arguments: [String], in directory: URL) throws -> (status: Int32, stdout: Data) {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: pygrade)
         p.arguments = arguments

@@ -30,7 +30,7 @@ struct NodeGradingTests {
     @Test func aFileGetsTheReportGradeGives() async throws {
         let folder = TemporaryFolder(prefix: "pygrade-node")
         folder.write("sol.py", NodeFixture.reverseSolution)
-        let cli = try NodeFixture.runPygrade(
+        let cli = try await NodeFixture.runPygrade(
             ["grade", "--format", "json", "--exercises-dir", NodeFixture.exercises.path, "sol.py"], in: folder.url)
         #expect(cli.status == 1, "one exercise of several is answered: graded and failed")
 

@@ -52,7 +52,7 @@ struct NodeProcessTests {
     @Test func aFileGradedByPygradeWorkGetsTheReportGradeGives() async throws {
         let folder = TemporaryFolder(prefix: "pygrade-node")
         folder.write("sol.py", NodeFixture.reverseSolution)
-        let cli = try NodeFixture.runPygrade(
+        let cli = try await NodeFixture.runPygrade(
             ["grade", "--format", "json", "--exercises-dir", NodeFixture.exercises.path, "sol.py"], in: folder.url)
         let data = TemporaryFolder(prefix: "pygrade-service")
         let work = try ServiceProcess(

@@ -66,7 +66,8 @@ struct SchemathesisTests {
             "--no-color",
         ]
         if !Self.excludedChecks.isEmpty { arguments += ["--exclude-checks", Self.excludedChecks.joined(separator: ",")] }
-        let run = try SchemathesisServer.run(schemathesis, arguments, in: folder.url, timeout: 300)
+        let (program, args, folderURL) = (schemathesis, arguments, folder.url)
+        let run = try await Blocking.run { try SchemathesisServer.run(program, args, in: folderURL, timeout: 300) }
         #expect(
             run.status == 0,
             "schemathesis exited \(run.status):\n\(run.output)\n--- the server's log (tail) ---\n\(server.logTail())")

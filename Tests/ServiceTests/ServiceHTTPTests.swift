@@ -28,7 +28,7 @@ struct ServiceHTTPTests {
     @Test func aFilePostedToServeOnPostgresGetsTheReportGradeGives() async throws {
         let folder = TemporaryFolder(prefix: "pygrade-http")
         folder.write("sol.py", NodeFixture.reverseSolution)
-        let cli = try NodeFixture.runPygrade(
+        let cli = try await NodeFixture.runPygrade(
             ["grade", "--format", "json", "--exercises-dir", NodeFixture.exercises.path, "sol.py"], in: folder.url)
         let url = try await PostgresServer.shared.createDatabase()
         let serve = try ServiceProcess("serve", ["--queue", url, "--workers", "1"])
