@@ -185,4 +185,26 @@ import Testing
             #expect(try await h.queue.pending(owner: "alice") == 1)
         }
     }
+    /// Many nested arrays inside one body: refused on its bytes, at once,
+    /// rather than decoded for a minute (each level of `JSONValue` costs
+    /// failed tries that carry the whole coding path).
+    @Test func aBodyOfManyNestedValuesIsRefusedQuickly() async throws {
+        let h = try Self.keyed()
+        try await h.run { c in
+            let manyDeep = Array(repeating: Self.nested(64), count: 7000).joined(separator: ",")
+            let manyShallow = Array(repeating: Self.nested(30), count: 14_000).joined(separator: ",")
+            for (name, items) in [("deep", manyDeep), ("shallow", manyShallow)] {
+                let start = ContinuousClock.now
+                let r = try await c.send(.post, "/v1/submissions", json: #"{"source":"x","metadata":[\#(items)]}"#, headers: Self.alice)
+                r.expectProblem(.badRequest)
+                #expect(ContinuousClock.now - start < .seconds(5), "\(name) took \(ContinuousClock.now - start)")
+                let batch = #"{"submissions":[{"source":"x","assignment":[\#(items)]}]}"#
+                let b = try await c.send(.post, "/v1/batches", json: batch, headers: Self.alice)
+                b.expectProblem(.badRequest)
+            }
+            // What a real request nests still goes through.
+            let fine = #"{"source":"x","metadata":{"a":{"b":[1,[2,{"c":3}]]}}}"#
+            #expect(try await c.send(.post, "/v1/submissions", json: fine, headers: Self.alice).status == .created)
+        }
+    }
 }

@@ -96,6 +96,7 @@ public struct APIServer: Sendable {
         } catch let e as any HTTPResponseError where e.status == .contentTooLarge {
             throw Problem.tooLarge("The \(what) is over \(limit) bytes.")
         }
+        if let refusal = JSONNesting.refusal(buffer.readableBytesView) { throw Problem.badRequest(refusal) }
         do {
             return try JSONDecoder().decode(T.self, from: Data(buffer.readableBytesView))
         } catch let error as DecodingError {
