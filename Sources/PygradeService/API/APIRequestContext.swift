@@ -28,7 +28,7 @@ struct APIKeyMiddleware: RouterMiddleware {
     let rateLimiter: RateLimiter
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard !keys.isEmpty, request.uri.path.hasPrefix("/\(ServiceVersion.api)/") else { return try await next(request, context) }
+        guard !keys.isEmpty, Self.isV1(request.uri.path) else { return try await next(request, context) }
         guard let header = request.headers[.authorization] else {
             throw Problem(.unauthorized, "unauthorized", "This server needs an API key as 'Authorization: Bearer KEY'.")
         }
@@ -46,5 +46,12 @@ struct APIKeyMiddleware: RouterMiddleware {
         var context = context
         context.key = key
         return try await next(request, context)
+    }
+
+    /// Whether the router reads `path` as one under `/v1`: it skips empty
+    /// segments (`//v1/submissions` is the submissions route), so the
+    /// first non-empty segment decides, not the text's prefix.
+    static func isV1(_ path: String) -> Bool {
+        path.split(separator: "/", omittingEmptySubsequences: true).first == Substring(ServiceVersion.api)
     }
 }

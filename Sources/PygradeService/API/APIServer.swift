@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import NIOCore
 import PygradeKit
 import PygradeQueue
 
@@ -20,6 +21,10 @@ public struct APIServer: Sendable {
     /// Long-poll: how often the job is read again while a client waits.
     static let pollInterval: Duration = .milliseconds(75)
     static let maxWaitSeconds = 60.0
+    /// A connection that sends no request (or no full head) for this long
+    /// is closed: idle ones would otherwise be held open for good, until
+    /// the process runs out of descriptors. A long-poll is not idle.
+    static let idleTimeout: TimeAmount = .seconds(30)
 
     init(configuration: APIConfiguration, queue: any JobQueue, metrics: ServiceMetrics, catalog: ExerciseCatalog) {
         self.configuration = configuration
@@ -38,7 +43,7 @@ public struct APIServer: Sendable {
     ) -> some ApplicationProtocol {
         let server = APIServer(configuration: configuration, queue: queue, metrics: metrics, catalog: catalog)
         return Application(
-            router: server.makeRouter(),
+            router: server.makeRouter(), server: .http1(configuration: .init(idleTimeout: idleTimeout)),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "pygrade"),
             logger: logger)
     }
@@ -96,6 +101,7 @@ public struct APIServer: Sendable {
         } catch let e as any HTTPResponseError where e.status == .contentTooLarge {
             throw Problem.tooLarge("The \(what) is over \(limit) bytes.")
         }
+        if let refusal = JSONNesting.refusal(buffer.readableBytesView) { throw Problem.badRequest(refusal) }
         do {
             return try JSONDecoder().decode(T.self, from: Data(buffer.readableBytesView))
         } catch let error as DecodingError {

@@ -44,6 +44,8 @@ extension APIServer {
     func requeue(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         let id = try Self.parameter("id", context)
         guard let job = try await ownedJob(id, context) else { throw Problem.notFound("submission \(SubmissionValidator.clip(id))") }
+        // Queued again, it counts against the key's quota like a new one.
+        if job.state == .failed { try await checkQuota(context, adding: 1) }
         guard job.state == .failed, try await queue.requeue(id) else {
             throw Problem(.conflict, "not-failed", "Only a failed submission can be requeued; this one is \(job.state.rawValue).")
         }

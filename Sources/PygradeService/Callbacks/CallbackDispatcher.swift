@@ -86,7 +86,14 @@ public final class CallbackDispatcher: Service, Sendable {
         var config = HTTPClient.Configuration(
             redirectConfiguration: .disallow,
             timeout: .init(connect: .seconds(Int64(timeout)), read: .seconds(Int64(timeout))))
-        if let address = target.address { config.dnsOverride = [target.host: address] }
+        if let address = target.address {
+            // The client looks the override up by the URL's host as written,
+            // not lowercased: without that spelling, a host in other case
+            // would be resolved again (DNS rebinding past the check).
+            let asWritten = target.url.host.map(CallbackAddressGuard.bare) ?? target.host
+            config.dnsOverride = [target.host: address]
+            config.dnsOverride[asWritten] = address
+        }
         return config
     }
 
