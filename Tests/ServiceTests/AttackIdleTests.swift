@@ -42,11 +42,13 @@ import Testing
             // few threads the concurrency pool has.
             let seconds = await withCheckedContinuation { (done: CheckedContinuation<Double?, Never>) in
                 Thread {
-                    done.resume(returning: Self.secondsUntilClosed(port: port, sending: "GET /healthz HTTP/1.1\r\nHost: x\r\n", limit: 50))
+                    done.resume(returning: Self.secondsUntilClosed(port: port, sending: "GET /healthz HTTP/1.1\r\nHost: x\r\n", limit: 90))
                 }.start()
             }
-            let s = try #require(seconds, "the server still held the connection after 50 s")
-            #expect(s < 45)
+            let s = try #require(seconds, "the server still held the connection after 90 s")
+            // 30 s of idle time, and slack for a machine whose two cores
+            // the rest of the suite keeps busy.
+            #expect(s >= 29 && s < 80)
         }
     }
 }
