@@ -62,6 +62,7 @@ public struct APIConfiguration: Sendable {
     public var openAPIPath: URL?
 
     public static let defaultSubmissionBytes = 1 << 20
+    public static let defaultBatchBytes = 64 << 20
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, dataFolder: URL, maxSubmissionBytes: Int = defaultSubmissionBytes,
@@ -74,7 +75,11 @@ public struct APIConfiguration: Sendable {
         self.port = port
         self.dataFolder = dataFolder
         self.maxSubmissionBytes = maxSubmissionBytes
-        self.maxBatchBytes = maxBatchBytes ?? maxSubmissionBytes * maxBatchSize
+        // A batch body is buffered whole before it is decoded: 64 MiB by
+        // default (a thousand submissions of 64 KiB), not a thousand times
+        // the largest submission, so that a few batches at once cannot take
+        // the node's memory.
+        self.maxBatchBytes = maxBatchBytes ?? min(maxSubmissionBytes * maxBatchSize, Self.defaultBatchBytes)
         self.maxBatchSize = maxBatchSize
         self.maxMetadataBytes = maxMetadataBytes
         self.limitMaxima = limitMaxima
