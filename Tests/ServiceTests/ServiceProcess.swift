@@ -23,7 +23,7 @@ final class ServiceProcess: @unchecked Sendable {
         executable: String = NodeFixture.service
     ) throws {
         self.data = data ?? TemporaryFolder(prefix: "pygrade-service")
-        port = try Self.freePort()
+        port = try LoopbackPort.free()
         var args = [subcommand, "--data", self.data.path, "--exercises-dir", NodeFixture.exercises.path]
         if subcommand == "serve" { args += ["--listen", "127.0.0.1:\(port)"] }
         process.executableURL = URL(fileURLWithPath: executable)
@@ -48,31 +48,16 @@ final class ServiceProcess: @unchecked Sendable {
     var stderr: String { lock.withLock { stderrText } }
     var baseURL: String { "http://127.0.0.1:\(port)" }
 
-    /// A port nothing listens on now (bound to 0, then closed).
-    static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        addr.sin_port = 0
-        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) == 0 && getsockname(fd, $0, &len) == 0 }
-        }
-        guard bound else { throw ServiceProcessError("no free port: \(String(cString: strerror(errno)))") }
-        return Int(UInt16(bigEndian: addr.sin_port))
-    }
-
-    /// Waits until /healthz answers 200 (serve) or the start-up line is
-    /// written (work); throws with stderr when the process ends first.
-    func waitUntilUp(timeout: Double = 60) async throws {
+    /// Waits until `probe` (/healthz; /readyz to wait for the workers too)
+    /// answers 200 (serve) or the start-up line is written (work); throws
+    /// with stderr when the process ends first.
+    func waitUntilUp(timeout: Double = 60, probe: String = "/healthz") async throws {
         let end = Date().addingTimeInterval(timeout)
         while Date() < end {
             guard process.isRunning else { throw ServiceProcessError("the service ended (\(process.terminationStatus)): \(stderr)") }
             if process.arguments?.first == "work" {
                 if stderr.contains("pygrade-service: working on") { return }
-            } else if (try? await get("/healthz").status) == 200 {
+            } else if (try? await get(probe).status) == 200 {
                 return
             }
             try await Task.sleep(for: .milliseconds(100))

@@ -108,7 +108,7 @@ public actor PostgresServer {
         // A free port can be taken between the probe and the server's bind: try a few.
         var lastOutput = ""
         for _ in 0..<5 {
-            cluster.port = try freePort()
+            cluster.port = try LoopbackPort.free()
             let (status, output) = try await run(
                 bin + "/pg_ctl",
                 ["-D", cluster.data, "-l", folder + "/server.log", "-w", "-t", "60", "-o", "-p \(cluster.port)", "start"],
@@ -150,24 +150,6 @@ public actor PostgresServer {
         defer { try? handle.close() }
         try handle.seekToEnd()
         try handle.write(contentsOf: Data(settings.utf8))
-    }
-
-    private static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw Failure(description: "No socket for a free port: errno \(errno).") }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { socketAddress in
-                bind(fd, socketAddress, length) == 0 && getsockname(fd, socketAddress, &length) == 0
-            }
-        }
-        guard bound else { throw Failure(description: "No free loopback port: errno \(errno).") }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }
 
