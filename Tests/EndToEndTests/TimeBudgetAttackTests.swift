@@ -25,12 +25,17 @@ struct TimeBudgetAttackTests {
     /// (Python statements, `cpu` the test's CPU limit in seconds) first.
     /// Grades `source` as JSON on warm expected results, expects it done in
     /// under a minute, and gives its exercises' statuses and its stderr.
+    /// With a wall budget of 4 s per exercise (`--wall-budget`), five
+    /// exercises owe 20 s and the visible-only re-runs that follow: the
+    /// minute leaves room for a machine whose two cores the rest of the
+    /// suite (the service's tests among them) keeps busy, where the default
+    /// 10 s budget left under 10 s for everything else.
     static func gradedWithinAMinute(_ name: String, _ source: String) throws -> ([String], String) {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("pygrade-\(name)-\(UUID().uuidString).py")
         try source.write(to: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: file) }
         try Self.warmExpectedResults()
-        let result = try PygradeBinary.run(["grade", file.path, "--format", "json"], timeout: 600)
+        let result = try PygradeBinary.run(["grade", file.path, "--format", "json", "--wall-budget", "4"], timeout: 600)
         #expect(result.seconds < 60, "one submission took \(Int(result.seconds)) s")
         let statuses = (try? result.json()["exercises"] as? [[String: Any]])?.map { $0["status"] as? String ?? "?" } ?? []
         return (statuses, result.stderr)
