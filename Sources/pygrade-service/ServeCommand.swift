@@ -114,7 +114,6 @@ struct ListenAddress {
         self.port = port
     }
 
-    var isLoopback: Bool {
-        host == "localhost" || host == "::1" || host.hasPrefix("127.")
-    }
+    /// (`127.example.com` is a name, not a loopback address.)
+    var isLoopback: Bool { APIConfiguration.isLoopback(host) }
 }

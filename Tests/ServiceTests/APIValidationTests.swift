@@ -93,7 +93,7 @@ import Testing
         for host in ["127.0.0.1", "127.1.2.3", "localhost", "::1", "[::1]"] {
             #expect(APIConfiguration(host: host, dataFolder: folder).startupRefusal() == nil, "\(host)")
         }
-        for host in ["0.0.0.0", "10.0.0.1", "::", "example.com", "127.0.0.1.example.com"] {
+        for host in ["0.0.0.0", "10.0.0.1", "::", "example.com", "127.0.0.1.example.com", "127.example.com"] {
             #expect(APIConfiguration(host: host, dataFolder: folder).startupRefusal()?.contains("loopback only") == true, "\(host)")
         }
         let keys = APIKeys([APIKey(id: "a", sha256: String(repeating: "0", count: 64), ratePerMinute: 1, maxQueued: 1)])

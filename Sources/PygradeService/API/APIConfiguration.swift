@@ -100,7 +100,9 @@ public struct APIConfiguration: Sendable {
             "Refusing to listen on \(host): a server without API keys (--keys FILE) listens on loopback only (127.0.0.1, ::1, localhost)."
     }
 
-    static func isLoopback(_ host: String) -> Bool {
+    /// Whether `host` is a loopback address (127.0.0.0/8 written as four
+    /// numbers, ::1, localhost): the one test, for the API and `--listen`.
+    public static func isLoopback(_ host: String) -> Bool {
         let h = host.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
         if h == "localhost" || h == "::1" { return true }
         let parts = h.split(separator: ".", omittingEmptySubsequences: false)
