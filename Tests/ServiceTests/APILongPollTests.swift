@@ -17,13 +17,15 @@ import Testing
                 return try await completeNext(queue)
             }
             let start = ContinuousClock.now
-            let r = try await c.send(.get, "/v1/submissions/\(id)?wait=20")
+            let r = try await c.send(.get, "/v1/submissions/\(id)?wait=60")
             let took = ContinuousClock.now - start
             #expect(try await grader.value == id)
             #expect(r.object["state"] as? String == "done")
             #expect(r.object["report"] is [String: Any])
             #expect(took >= .milliseconds(350), "returned before the job ended: \(took)")
-            #expect(took < .seconds(5), "held long after the job ended: \(took)")
+            // Well under the 60 s asked for: the wait ended with the job. (Not
+            // tighter: the whole suite grades in parallel on two cores.)
+            #expect(took < .seconds(30), "held long after the job ended: \(took)")
         }
     }
 

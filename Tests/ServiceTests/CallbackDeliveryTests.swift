@@ -21,16 +21,18 @@ struct CallbackDeliveryTests {
         return id
     }
 
-    /// Runs a dispatcher until `done` holds (or 30 s pass).
+    /// Runs a dispatcher until `done` holds (or two minutes pass). Each send
+    /// may take 30 s: the receiver shares two cores with the whole suite, and
+    /// a send that times out would be a retry the test does not expect.
     func dispatch(_ queue: NodeTestQueue, allow: [String], tries: Int = 5, until done: @escaping @Sendable () async -> Bool) async {
         let metrics = ServiceMetrics()
         let dispatcher = CallbackDispatcher(
             queue: queue,
             configuration: CallbackConfiguration(
-                secret: Self.secret, tries: tries, timeout: 5, pollSeconds: 0.1, addressGuard: CallbackAddressGuard(allowedHosts: allow)),
+                secret: Self.secret, tries: tries, timeout: 30, pollSeconds: 0.1, addressGuard: CallbackAddressGuard(allowedHosts: allow)),
             metrics: metrics)
         let running = Task { try await dispatcher.run() }
-        _ = await NodeFixture.eventually(timeout: 30) { await done() }
+        _ = await NodeFixture.eventually(timeout: 120) { await done() }
         running.cancel()
         _ = try? await running.value
     }

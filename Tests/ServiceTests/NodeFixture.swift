@@ -97,7 +97,10 @@ enum NodeFixture {
     }
 
     /// Whether `condition` holds within `timeout` seconds (asked every 50 ms).
-    static func eventually(timeout: Double = 60, _ condition: () async -> Bool) async -> Bool {
+    /// The default is long: the whole suite runs in parallel on two cores,
+    /// and a node starts its warm worker before it claims anything. Only a
+    /// failing test waits that long.
+    static func eventually(timeout: Double = 180, _ condition: () async -> Bool) async -> Bool {
         let end = Date().addingTimeInterval(timeout)
         while Date() < end {
             if await condition() { return true }
