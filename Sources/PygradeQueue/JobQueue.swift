@@ -223,6 +223,11 @@ public protocol JobQueue: Sendable {
     /// Returns when a job may have been added (LISTEN/NOTIFY where the
     /// driver has it), or after `timeout` seconds: polling is the fallback.
     func waitForJobs(timeout: Double) async
+    /// Returns when job `id` may have ended (`done` or `failed`): this
+    /// process's own writes signal it, and so does NOTIFY where the driver
+    /// has it; otherwise after `timeout` seconds (polling is the fallback).
+    /// The API's long-poll waits here.
+    func waitForEnd(of id: String, timeout: Double) async
     /// Whether the store answers (for /readyz).
     func ping() async -> Bool
     func close() async

@@ -4,20 +4,28 @@ import PostgresNIO
 import Synchronization
 
 /// Holds one pooled connection that LISTENs on the queue's channel and fires
-/// the wake signal on every notification. When the connection drops it
-/// wakes the waiters (who then poll) and listens again a second later.
+/// the wake signal on every notification of claimable jobs, and the ends
+/// signal, keyed by the job's id, on every notification of an ended job.
+/// When the connection drops it wakes all waiters (who then poll) and
+/// listens again a second later.
 final class PostgresListener: Sendable {
     private let task = Mutex<Task<Void, Never>?>(nil)
     private let listening = Atomic<Bool>(false)
 
-    func start(client: PostgresClient, channel: String, wake: WakeSignal, logger: Logger) {
+    func start(client: PostgresClient, channel: String, wake: WakeSignal, ends: WakeSignal, logger: Logger) {
         let started = Task {
             while !Task.isCancelled {
                 do {
                     try await client.withConnection { connection in
                         try await connection.listen(on: channel) { notifications in
                             self.listening.store(true, ordering: .releasing)
-                            for try await _ in notifications { wake.fire() }
+                            for try await notification in notifications {
+                                if notification.payload.hasPrefix(PostgresQueue.endPrefix) {
+                                    ends.fire(key: String(notification.payload.dropFirst(PostgresQueue.endPrefix.count)))
+                                } else {
+                                    wake.fire()
+                                }
+                            }
                         }
                     }
                 } catch {
@@ -25,6 +33,7 @@ final class PostgresListener: Sendable {
                 }
                 self.listening.store(false, ordering: .releasing)
                 wake.fire()
+                ends.fire()
                 try? await Task.sleep(for: .seconds(1))
             }
         }

@@ -50,11 +50,13 @@ extension PostgresQueue {
     }
 
     public func complete(_ lease: Lease, result: Data) async throws -> Bool {
-        try await changed(
+        let done = try await changed(
             """
             UPDATE pygrade_jobs SET state = 'done', result = \(result), error = NULL, finished_at = now(),
                 lease_token = NULL, lease_owner = NULL, lease_expires_at = NULL, \(unescaped: Self.callbackOnEnd)
             """, lease)
+        if done { try await notifyEnd(lease.jobID) }
+        return done
     }
 
     public func fail(_ lease: Lease, reason: String, retry: Bool) async throws -> Bool {
@@ -75,7 +77,7 @@ extension PostgresQueue {
             """
         ) { try $0.decode(Bool.self) }
         guard let again = outcome.first else { return false }
-        if again { try await notify() }
+        if again { try await notify() } else { try await notifyEnd(lease.jobID) }
         return true
     }
 

@@ -11,6 +11,9 @@ public final class PostgresQueue: JobQueue {
     let client: PostgresClient
     let logger: Logger
     let wake = WakeSignal()
+    /// Wakes `waitForEnd`: fired by the notifications of ended jobs, which
+    /// name the job (`end:<id>`), from whichever node ended it.
+    let ends = WakeSignal()
     /// How long one call may take before it is reported unreachable.
     let callSeconds: Double
     private let runTask: Task<Void, Never>
@@ -18,8 +21,10 @@ public final class PostgresQueue: JobQueue {
     private let closed = Atomic<Bool>(false)
 
     /// The channel NOTIFY'd when jobs become claimable (added, requeued,
-    /// released, failed with attempts left).
+    /// released, failed with attempts left: an empty payload) and when a job
+    /// ends (`end:<id>`). One channel, so that one connection listens.
     static let channel = "pygrade_jobs"
+    static let endPrefix = "end:"
 
     /// Connects, creates the tables when missing, and starts listening.
     public init(_ endpoint: PostgresEndpoint, callSeconds: Double = 10, logger: Logger = Logger(label: "pygrade.queue")) async throws {
@@ -47,7 +52,7 @@ public final class PostgresQueue: JobQueue {
         let client = PostgresClient(configuration: endpoint.clientConfiguration(), backgroundLogger: logger)
         self.client = client
         runTask = Task { await client.run() }
-        listener.start(client: client, channel: PostgresQueue.channel, wake: wake, logger: logger)
+        listener.start(client: client, channel: PostgresQueue.channel, wake: wake, ends: ends, logger: logger)
         await listener.waitUntilListening(timeout: 5)
     }
 
@@ -78,7 +83,12 @@ public final class PostgresQueue: JobQueue {
     /// Wakes the waiting workers of every node (sent when the statement's
     /// transaction commits).
     func notify() async throws {
-        _ = try await rows("SELECT pg_notify('pygrade_jobs', '')") { _ in true }
+        _ = try await rows("SELECT pg_notify(\(Self.channel), '')") { _ in true }
+    }
+
+    /// Wakes the long-polls on job `id`, on every API node.
+    func notifyEnd(_ id: String) async throws {
+        _ = try await rows("SELECT pg_notify(\(Self.channel), \(Self.endPrefix + id))") { _ in true }
     }
 
     static func timeout(_ endpoint: PostgresEndpoint, seconds: Double) -> QueueError {
@@ -162,6 +172,7 @@ public final class PostgresQueue: JobQueue {
     // MARK: Life
 
     public func waitForJobs(timeout: Double) async { await wake.wait(timeout: timeout) }
+    public func waitForEnd(of id: String, timeout: Double) async { await ends.wait(key: id, timeout: timeout) }
 
     public func ping() async -> Bool {
         (try? await rows("SELECT 1") { try $0.decode(Int.self) }) == [1]
@@ -170,6 +181,7 @@ public final class PostgresQueue: JobQueue {
     public func close() async {
         guard !closed.exchange(true, ordering: .acquiringAndReleasing) else { return }
         wake.fire()
+        ends.fire()
         let listening = listener.stop()
         await listening?.value
         runTask.cancel()

@@ -55,11 +55,13 @@ extension SQLiteQueue {
     }
 
     public func complete(_ lease: Lease, result: Data) async throws -> Bool {
-        try await changed(
+        let done = try await changed(
             """
             UPDATE pygrade_jobs SET state = 'done', result = :result, error = NULL, finished_at = :now,
                 lease_token = NULL, lease_owner = NULL, lease_expires_at = NULL, \(Self.callbackOnEnd)
             """, lease, ["result": result.databaseValue])
+        if done { ends.fire(key: lease.jobID) }
+        return done
     }
 
     public func fail(_ lease: Lease, reason: String, retry: Bool) async throws -> Bool {
@@ -76,6 +78,7 @@ extension SQLiteQueue {
             [(requeue, "AND :retry AND attempts < max_attempts"), (kill, "")], lease,
             ["reason": reason.databaseValue, "retry": retry.databaseValue])
         if outcome == 0 { wake.fire() }
+        if outcome == 1 { ends.fire(key: lease.jobID) }
         return outcome != nil
     }
 

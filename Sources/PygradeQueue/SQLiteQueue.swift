@@ -10,6 +10,9 @@ public final class SQLiteQueue: JobQueue {
     let pool: DatabasePool
     /// Wakes `waitForJobs` in this process; other processes poll.
     let wake = WakeSignal()
+    /// Wakes `waitForEnd` in this process (`serve` with workers of its own);
+    /// a job ended by another process is seen by polling.
+    let ends = WakeSignal()
 
     /// Opens (and creates when missing) the queue file and its folder.
     public init(path: String) throws {
@@ -199,6 +202,7 @@ public final class SQLiteQueue: JobQueue {
     // MARK: Life
 
     public func waitForJobs(timeout: Double) async { await wake.wait(timeout: timeout) }
+    public func waitForEnd(of id: String, timeout: Double) async { await ends.wait(key: id, timeout: timeout) }
 
     public func ping() async -> Bool {
         (try? await read { db in try Int.fetchOne(db, sql: "SELECT 1") }) == 1
@@ -206,6 +210,7 @@ public final class SQLiteQueue: JobQueue {
 
     public func close() async {
         wake.fire()
+        ends.fire()
         try? pool.close()
     }
 }

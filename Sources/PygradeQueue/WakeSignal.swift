@@ -1,8 +1,10 @@
 import Synchronization
 
-/// Wakes the tasks waiting in `waitForJobs` of one queue object: fired when
-/// this process adds jobs (SQLite) or when PostgreSQL sends a notification.
-/// A waiter also wakes after its timeout, which is the polling fallback.
+/// Wakes the tasks waiting on one queue object: in `waitForJobs` (fired when
+/// this process adds jobs, or when PostgreSQL sends a notification), or in
+/// `waitForEnd` (keyed by the job's id: a long-poll wakes when its own job
+/// ends, not at every job's end). A waiter also wakes after its timeout,
+/// which is the polling fallback.
 final class WakeSignal: Sendable {
     /// A waiter is known from the start of `wait`, before its continuation
     /// exists, so that a wake-up (fire, timer, cancellation) arriving in
@@ -15,18 +17,23 @@ final class WakeSignal: Sendable {
     private struct State {
         var nextID = 0
         var slots: [Int: Slot] = [:]
+        /// The key each waiter waits for (absent: any fire()).
+        var keys: [Int: String] = [:]
     }
     private let state = Mutex(State())
 
-    /// Wakes every task waiting now.
-    func fire() {
+    /// Wakes every task waiting now (with `key`: those waiting for it, and
+    /// those waiting for no key in particular).
+    func fire(key: String? = nil) {
         let waiting = state.withLock { state in
             var waiting: [CheckedContinuation<Void, Never>] = []
             for (id, slot) in state.slots {
+                if let key, let wanted = state.keys[id], wanted != key { continue }
                 switch slot {
                 case .waiting(let continuation):
                     waiting.append(continuation)
                     state.slots.removeValue(forKey: id)
+                    state.keys.removeValue(forKey: id)
                 case .starting: state.slots[id] = .woken
                 case .woken: break
                 }
@@ -36,12 +43,13 @@ final class WakeSignal: Sendable {
         for continuation in waiting { continuation.resume() }
     }
 
-    /// Returns at the next `fire()`, after `timeout` seconds, or when the
-    /// task is cancelled, whichever comes first.
-    func wait(timeout: Double) async {
+    /// Returns at the next `fire()` (of `key`, when one is given), after
+    /// `timeout` seconds, or when the task is cancelled, whichever comes first.
+    func wait(key: String? = nil, timeout: Double) async {
         let id = state.withLock { state in
             state.nextID += 1
             state.slots[state.nextID] = .starting
+            state.keys[state.nextID] = key
             return state.nextID
         }
         let timer = Task {
@@ -53,6 +61,7 @@ final class WakeSignal: Sendable {
                 let resumeNow = state.withLock { state in
                     if case .woken = state.slots[id] {
                         state.slots.removeValue(forKey: id)
+                        state.keys.removeValue(forKey: id)
                         return true
                     }
                     state.slots[id] = .waiting(continuation)
@@ -71,6 +80,7 @@ final class WakeSignal: Sendable {
             switch state.slots[id] {
             case .waiting(let continuation):
                 state.slots.removeValue(forKey: id)
+                state.keys.removeValue(forKey: id)
                 return continuation
             case .starting:
                 state.slots[id] = .woken

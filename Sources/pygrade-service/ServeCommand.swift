@@ -17,7 +17,10 @@ struct ServeCommand: AsyncParsableCommand {
 
     @OptionGroup var common: ServiceOptions
 
-    @Option(help: "The job queue: sqlite:PATH (default sqlite:<data>/queue.sqlite3) or postgres://user:password@host:port/db.")
+    @Option(
+        help:
+            "The job queue: sqlite:PATH (default sqlite:<data>/queue.sqlite3) or postgres://user[:password]@host:port/db (no password: $PGPASSWORD)."
+    )
     var queue: String?
 
     @Option(help: "Grading slots of this node (default: the number of cores; 0: an API-only node).")

@@ -50,13 +50,22 @@ struct ServiceOptions: ParsableArguments {
         return catalog
     }
 
-    /// `--queue`, else `sqlite:<data>/queue.sqlite3`.
+    /// `--queue`, else `sqlite:<data>/queue.sqlite3`. A PostgreSQL URL
+    /// without a password takes `PGPASSWORD` from the environment, as
+    /// PostgreSQL's own tools do: a command line is visible to every local
+    /// user in the process list, the environment is not.
     func queueLocation(_ given: String?, data: URL) throws -> QueueLocation {
+        let location: QueueLocation
         do {
-            return try QueueLocation(parsing: given ?? "sqlite:\(data.appendingPathComponent("queue.sqlite3").path)")
+            location = try QueueLocation(parsing: given ?? "sqlite:\(data.appendingPathComponent("queue.sqlite3").path)")
         } catch {
             throw ServiceStartError("\(error)")
         }
+        guard case .postgres(var endpoint) = location, endpoint.password == nil,
+            let password = ProcessInfo.processInfo.environment["PGPASSWORD"]
+        else { return location }
+        endpoint.password = password
+        return .postgres(endpoint)
     }
 
     /// The queue, opened (its tables made when missing).

@@ -15,7 +15,10 @@ struct WorkCommand: AsyncParsableCommand {
         abstract: "Grade submissions from a shared queue (no HTTP): a grading worker for a pygrade serve node."
     )
 
-    @Option(help: "The job queue: postgres://user:password@host:port/db, or sqlite:PATH shared with serve on this machine.")
+    @Option(
+        help:
+            "The job queue: postgres://user[:password]@host:port/db (no password: $PGPASSWORD), or sqlite:PATH shared with serve on this machine."
+    )
     var queue: String
 
     @Option(help: "Grading slots (default: the number of cores).")

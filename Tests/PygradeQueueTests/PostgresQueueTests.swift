@@ -37,6 +37,45 @@ import Testing
         }
     }
 
+    /// A long-poll on one API node wakes when a worker on another ends its
+    /// job (done, or failed for good): the NOTIFY names the job, and a
+    /// waiter on another job sleeps on.
+    @Test func waitForEndWakesOnAnotherClientsCompletionOfThatJobOnly() async throws {
+        try await withQueue(.postgres) { store, queue in
+            let other = try await store.open()
+            let clock = ContinuousClock()
+            let first = try await add(other)
+            let second = try await add(other)
+            let a = try #require(try await other.claim(worker: "w", exercisesSHA256: "ex-A", leaseSeconds: 30))
+            let b = try #require(try await other.claim(worker: "w", exercisesSHA256: "ex-A", leaseSeconds: 30))
+            #expect(Set([a.jobID, b.jobID]) == [first, second])
+            let start = clock.now
+            async let onFirst: ContinuousClock.Instant = {
+                await queue.waitForEnd(of: first, timeout: 20)
+                return clock.now
+            }()
+            async let onSecond: ContinuousClock.Instant = {
+                await queue.waitForEnd(of: second, timeout: 3)
+                return clock.now
+            }()
+            try await pause(0.3)
+            let sent = clock.now
+            #expect(try await other.complete(a.jobID == first ? a : b, result: Data("{}".utf8)))
+            #expect(await onFirst - sent < .seconds(1))
+            #expect(await onSecond - start >= .seconds(3), "woken by another job's end")
+            // A job failed for good ends too.
+            async let failed: ContinuousClock.Instant = {
+                await queue.waitForEnd(of: second, timeout: 20)
+                return clock.now
+            }()
+            try await pause(0.3)
+            let failedAt = clock.now
+            #expect(try await other.fail(a.jobID == second ? a : b, reason: "refused", retry: false))
+            #expect(await failed - failedAt < .seconds(1))
+            await other.close()
+        }
+    }
+
     @Test func aServerThatIsNotThereIsUnreachable() async throws {
         let url = try await PostgresServer.shared.url()
         let location = try QueueLocation(parsing: url)

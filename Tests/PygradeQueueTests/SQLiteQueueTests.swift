@@ -51,6 +51,32 @@ import Testing
         }
     }
 
+    /// `serve` with workers of its own: a long-poll wakes when the job it
+    /// waits on ends in this process, and only then.
+    @Test func waitForEndWakesWhenThisProcessEndsThatJob() async throws {
+        try await withQueue(.sqlite) { _, queue in
+            let clock = ContinuousClock()
+            let id = try await add(queue)
+            let other = try await add(queue)
+            let lease = try #require(try await queue.claim(worker: "w", exercisesSHA256: "ex-A", leaseSeconds: 30))
+            #expect(lease.jobID == id)
+            let start = clock.now
+            async let onIt: ContinuousClock.Instant = {
+                await queue.waitForEnd(of: id, timeout: 20)
+                return clock.now
+            }()
+            async let onOther: ContinuousClock.Instant = {
+                await queue.waitForEnd(of: other, timeout: 2)
+                return clock.now
+            }()
+            try await pause(0.3)
+            let sent = clock.now
+            #expect(try await queue.complete(lease, result: Data("{}".utf8)))
+            #expect(await onIt - sent < .seconds(1))
+            #expect(await onOther - start >= .seconds(2), "woken by another job's end")
+        }
+    }
+
     @Test func aFolderThatCannotBeMadeIsUnreachable() async throws {
         let folder = TemporaryFolder(prefix: "pygrade-queue")
         folder.write("file", "not a folder")

@@ -21,6 +21,7 @@ struct APIUnreachableQueue: JobQueue {
     func callbackFinished(_ task: CallbackTask, delivered: Bool, reason: String?) async throws { throw lost() }
     func callbackRetry(_ task: CallbackTask, delay: Double, reason: String) async throws { throw lost() }
     func waitForJobs(timeout: Double) async {}
+    func waitForEnd(of id: String, timeout: Double) async {}
     func ping() async -> Bool { false }
     func close() async {}
 }

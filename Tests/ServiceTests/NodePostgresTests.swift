@@ -32,6 +32,28 @@ struct NodePostgresTests {
         await queue.close()
     }
 
+    /// The password need not be on the command line, where every local user
+    /// can read it: a URL without one takes PGPASSWORD, as psql does.
+    @Test func aQueueURLWithoutItsPasswordTakesPGPASSWORD() async throws {
+        let (url, queue) = try await Self.database()
+        var parts = try #require(URLComponents(string: url))
+        let password = try #require(parts.password)
+        parts.password = nil
+        let bare = try #require(parts.string)
+        #expect(!bare.contains(password))
+        let refused = try ServiceProcess("work", ["--queue", bare, "--jobs", "1"], environment: ["PGPASSWORD": ""])
+        let status = await refused.waitForExit(timeout: 60)
+        #expect(status > 0, "no password: the queue cannot be opened")
+        #expect(refused.stderr.contains("cannot be opened"), "\(refused.stderr)")
+        let worker = try ServiceProcess("work", ["--queue", bare, "--jobs", "1"], environment: ["PGPASSWORD": password])
+        try await worker.waitUntilUp()
+        let id = try await NodeProcessTests.enqueue(queue, SubmissionRequest(source: NodeFixture.reverseSolution, exercises: ["reverse"]))
+        let job = try await NodeProcessTests.finished(queue, id)
+        #expect(job?.state == .done, "\(job?.error ?? "") \(worker.stderr)")
+        #expect(await worker.terminate() == 0, "\(worker.stderr)")
+        await queue.close()
+    }
+
     @Test func twoWorkProcessesShare300SubmissionsNoneLostNoneGradedTwice() async throws {
         let (url, queue) = try await Self.database()
         let workers = try (0..<2).map { _ in try ServiceProcess("work", ["--queue", url, "--jobs", "1"]) }

@@ -161,6 +161,7 @@ actor NodeTestQueue: JobQueue {
     }
 
     func waitForJobs(timeout: Double) async { try? await Task.sleep(for: .seconds(min(timeout, 0.05))) }
+    func waitForEnd(of id: String, timeout: Double) async { try? await Task.sleep(for: .seconds(min(timeout, 0.05))) }
     func ping() async -> Bool { true }
     func close() async {}
 

@@ -20,7 +20,7 @@ final class ServiceProcess: @unchecked Sendable {
     /// its forwarding.
     init(
         _ subcommand: String, _ arguments: [String] = [], data: TemporaryFolder? = nil,
-        executable: String = NodeFixture.service
+        executable: String = NodeFixture.service, environment: [String: String] = [:]
     ) throws {
         self.data = data ?? TemporaryFolder(prefix: "pygrade-service")
         port = try LoopbackPort.free()
@@ -30,6 +30,7 @@ final class ServiceProcess: @unchecked Sendable {
         process.arguments = args + arguments
         var env = ProcessInfo.processInfo.environment
         env["PYGRADE_CACHE"] = NodeFixture.cache
+        env.merge(environment) { _, given in given }
         process.environment = env
         process.standardOutput = FileHandle.nullDevice
         process.standardError = stderrPipe

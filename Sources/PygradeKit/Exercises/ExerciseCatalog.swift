@@ -51,6 +51,17 @@ public struct ExerciseCatalog: Sendable {
 
     public func exercise(_ id: String) -> Exercise? { exercises.first { $0.id == id } }
 
+    /// SHA-256 (lowercase hex) over each exercise's `"<id>=<hash>\n"`, in the
+    /// order given: which hidden tests a report (or a queued job) stands for.
+    /// An exercise's hash already covers every file of its folder and the
+    /// engine. The one definition of that hash: a report's
+    /// `exercises_sha256` and the service's catalog hash are both this.
+    public static func sha256(of exercises: some Sequence<Exercise>) -> String {
+        var h = Digest.Hasher()
+        for e in exercises { h.update("\(e.id)=\(e.hash)\n") }
+        return Digest.hex(h.finalize())
+    }
+
     /// `Exercises/` next to the working directory, else next to the binary's
     /// package checkout (for `swift run` from elsewhere), else the env var.
     public static func defaultFolder() -> URL {

@@ -18,8 +18,9 @@ public struct APIServer: Sendable {
     /// `docs/openapi.json`, read once at start.
     let openAPIDocument: Data?
 
-    /// Long-poll: how often the job is read again while a client waits.
-    static let pollInterval: Duration = .milliseconds(75)
+    /// Long-poll: how often the job is read again while a client waits, when
+    /// no signal of its end came (see `JobQueue.waitForEnd`).
+    static let endPollSeconds = 0.25
     static let maxWaitSeconds = 60.0
     /// A connection that sends no request (or no full head) for this long
     /// is closed: idle ones would otherwise be held open for good, until

@@ -31,10 +31,17 @@ extension APIServer {
         let id = try Self.parameter("id", context)
         let wait = try Self.waitSeconds(request)
         guard var job = try await ownedJob(id, context) else { throw Problem.notFound("submission \(SubmissionValidator.clip(id))") }
-        // Long-poll: read the job again until it ends or the wait is over.
+        // Long-poll: woken when the job ends (by this process's own workers,
+        // or a NOTIFY from another node), read again at least every
+        // `endPollSeconds` for the ends no one signals (another process on
+        // the same SQLite file, a lease that ran out).
         let deadline = ContinuousClock.now + .milliseconds(Int(wait * 1000))
-        while job.state == .queued || job.state == .running, ContinuousClock.now < deadline {
-            try await Task.sleep(for: min(Self.pollInterval, deadline - ContinuousClock.now))
+        while job.state == .queued || job.state == .running {
+            let left = deadline - ContinuousClock.now
+            guard left > .zero else { break }
+            let seconds = Double(left.components.seconds) + Double(left.components.attoseconds) / 1e18
+            await queue.waitForEnd(of: id, timeout: min(Self.endPollSeconds, seconds))
+            try Task.checkCancellation()
             guard let again = try await queue.job(id) else { break }
             job = again
         }

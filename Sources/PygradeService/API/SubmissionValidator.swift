@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import PygradeKit
 import PygradeQueue
@@ -65,7 +64,7 @@ struct SubmissionValidator: Sendable {
         let payload: Data
         do { payload = try encoder.encode(r) } catch { throw bad("The submission cannot be encoded as JSON.") }
         return ValidSubmission(
-            payload: payload, requestSHA256: CatalogHash.hex(SHA256.hash(data: payload)), callbackURL: r.callbackURL)
+            payload: payload, requestSHA256: Digest.hex(Digest.sha256(payload)), callbackURL: r.callbackURL)
     }
 
     /// `^[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}$`, ending in `.py`: no path, no
