@@ -28,6 +28,25 @@ struct CheckerTests {
         #expect(Checker.check(.unorderedUnique, got: .list([.int(1), .bool(true), .int(2)]), expected: want) != .pass)
     }
 
+    /// Found by the attacker: `[float("nan")] * 110_000` under the unordered
+    /// checker held the grader for minutes (every NaN hashes alike and
+    /// equals nothing). A value unequal to itself is refused as it is seen,
+    /// nested ones too, in linear time.
+    @Test func aResultOfNaNsIsRefusedInLinearTime() {
+        let want = PyValue.list((0..<10).map { PyValue.int($0) })
+        let clock = ContinuousClock()
+        let start = clock.now
+        for item in [PyValue.float(.nan), .tuple([.float(.nan)]), .list([.int(1), .float(.nan)])] {
+            let got = PyValue.list(Array(repeating: item, count: 110_000))
+            #expect(Checker.check(.unorderedUnique, got: got, expected: want) == .fail("the result holds values that should not be there"))
+        }
+        #expect(clock.now - start < .seconds(5), "\(clock.now - start)")
+        // A NaN after good values is refused the same way.
+        #expect(
+            Checker.check(.unorderedUnique, got: .list([.int(0), .float(.nan)]), expected: want)
+                == .fail("the result holds values that should not be there"))
+    }
+
     @Test func digestPathAgreesWithDecodedPath() throws {
         let want = try #require(Digest.elements(ValueCodec.encode(.list([.int(1), .string("a")]))))
         let cases: [PyValue] = [

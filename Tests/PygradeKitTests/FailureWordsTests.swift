@@ -39,6 +39,22 @@ struct FailureWordsTests {
         }
     }
 
+    /// A child that held hidden inputs (the normal run) chooses its exit
+    /// code and signal per test: those words keep the kind, not the number.
+    @Test func theNormalRunsWordsCarryNoNumberTheChildChose() {
+        #expect(FailureWords.words(.exit(3), loading: false, exact: false) == "the process exited during the test")
+        #expect(FailureWords.words(.signal(7), loading: false, exact: false) == "killed by a signal")
+        #expect(FailureWords.words(.crash(signal: SIGSEGV), loading: false, exact: false) == "crashed")
+        #expect(FailureWords.words(.crashAtMemoryLimit(signal: SIGABRT), loading: false, exact: false) == "crashed at the memory limit")
+        #expect(FailureWords.words(.signal(65), loading: false, exact: false) == nil)
+        for (ending, loading, text) in Self.words {
+            switch ending {
+            case .exit, .signal, .crash, .crashAtMemoryLimit: continue
+            default: #expect(FailureWords.words(ending, loading: loading, exact: false) == text)
+            }
+        }
+    }
+
     /// A number no process can have is not said; a code no worker sends
     /// does not decode.
     @Test func numbersOutOfRangeAreNotSaid() {

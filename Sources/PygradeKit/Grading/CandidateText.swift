@@ -7,55 +7,41 @@ import Foundation
 /// back: an exception's message, the name of a class it defined (`type(secret,
 /// (Exception,), {})`), or a whole frame written straight into the result
 /// channel (fd 3). So no text of that run reaches a report as it came: only
-/// what this type rebuilds from a fixed vocabulary (the names of the builtin
-/// exceptions and types); how the worker saw a child end is a code it sends,
-/// worded by FailureWords.
+/// what this type rebuilds from a fixed vocabulary; how the worker saw a
+/// child end is a code it sends, worded by FailureWords.
+///
+/// Even a name from a fixed vocabulary is a choice the candidate makes per
+/// test: 69 builtin exceptions are about 6 bits of a hidden input per test
+/// (`raise [ValueError, KeyError, ...][ord(s[0]) % 69]`). So the normal run
+/// names only what the interpreter raises or returns on its own at a limit
+/// or by a common mistake (`sayableExceptions`, `sayableTypes`): a hidden
+/// test's words then carry its status and one of a few kinds, no more.
 /// Candidate-controlled text is shown only from the visible-only run, whose
 /// worker never held a hidden input (Grader.grade).
 public enum CandidateText {
-    /// Python's builtin exception classes: the only exception names the
-    /// normal run may report. Any other name is the candidate's to choose.
-    static let builtinExceptions: Set<String> = [
-        "ArithmeticError", "AssertionError", "AttributeError", "BaseException", "BaseExceptionGroup", "BlockingIOError",
-        "BrokenPipeError", "BufferError", "BytesWarning", "ChildProcessError", "ConnectionAbortedError", "ConnectionError",
-        "ConnectionRefusedError", "ConnectionResetError", "DeprecationWarning", "EOFError", "EncodingWarning", "EnvironmentError",
-        "Exception", "ExceptionGroup", "FileExistsError", "FileNotFoundError", "FloatingPointError", "FutureWarning",
-        "GeneratorExit", "IOError", "ImportError", "ImportWarning", "IndentationError", "IndexError", "InterruptedError",
-        "IsADirectoryError", "KeyError", "KeyboardInterrupt", "LookupError", "MemoryError", "ModuleNotFoundError", "NameError",
-        "NotADirectoryError", "NotImplementedError", "OSError", "OverflowError", "PendingDeprecationWarning", "PermissionError",
-        "ProcessLookupError", "RecursionError", "ReferenceError", "ResourceWarning", "RuntimeError", "RuntimeWarning",
-        "StopAsyncIteration", "StopIteration", "SyntaxError", "SyntaxWarning", "SystemError", "SystemExit", "TabError",
-        "TimeoutError", "TypeError", "UnboundLocalError", "UnicodeDecodeError", "UnicodeEncodeError", "UnicodeError",
-        "UnicodeTranslateError", "UnicodeWarning", "UserWarning", "ValueError", "Warning", "ZeroDivisionError",
-    ]
+    /// The exceptions a normal run names: the interpreter's own at a limit
+    /// (deep recursion, memory), the feedback a hidden test of size is for.
+    static let sayableExceptions: Set<String> = ["RecursionError", "MemoryError"]
 
-    /// Builtin types a result may have that are not plain data (the names the
-    /// encoder gives, `Py_TYPE(o)->tp_name`).
-    static let builtinTypes: Set<String> = [
-        "generator", "coroutine", "async_generator", "function", "builtin_function_or_method", "method", "type", "module",
-        "object", "complex", "bytearray", "memoryview", "range", "slice", "map", "filter", "zip", "enumerate", "reversed",
-        "list_iterator", "list_reverseiterator", "tuple_iterator", "set_iterator", "str_ascii_iterator", "str_iterator",
-        "bytes_iterator", "range_iterator", "dict_keys", "dict_values", "dict_items", "dict_keyiterator",
-        "dict_valueiterator", "dict_itemiterator", "property", "staticmethod", "classmethod", "ellipsis", "NotImplementedType",
-        "cell", "code", "frame", "traceback", "mappingproxy", "itertools.count", "itertools.chain", "itertools.repeat",
-        "itertools.cycle", "collections.deque", "collections.OrderedDict", "collections.defaultdict", "Counter",
-        "OrderedDict", "defaultdict", "deque", "array.array", "decimal.Decimal", "Decimal", "Fraction",
-    ]
+    /// The result type a normal run names: the common mistake of returning a
+    /// generator (`yield`) where a list is expected.
+    static let sayableTypes: Set<String> = ["generator"]
 
     /// A normal run's child's words about an exception (an outcome's
     /// `detail`, or the load message), reduced to what is safe to show of
-    /// any test: `raised <builtin exception>`. Nil when nothing of it may be
-    /// shown. (How the worker saw a child end is a code, not text:
-    /// FailureWords.)
+    /// any test: `raised RecursionError`, `raised MemoryError`, else `raised
+    /// an exception`. Nil when nothing of it may be shown. (How the worker
+    /// saw a child end is a code, not text: FailureWords.)
     static func safeDetail(_ detail: String?) -> String? {
         guard let detail, detail.hasPrefix("raised ") else { return nil }
         let name = detail.dropFirst("raised ".count).prefix { $0 != ":" }
-        return builtinExceptions.contains(String(name)) ? "raised \(name)" : "raised an exception of a class that is not a builtin one"
+        return sayableExceptions.contains(String(name)) ? "raised \(name)" : "raised an exception"
     }
 
-    /// The type name of a result that is not plain data, if it is a builtin's.
+    /// The type name a normal run may say of a result that is not plain
+    /// data (`sayableTypes`), or nil.
     static func safeTypeName(_ name: String?) -> String? {
-        guard let name, builtinTypes.contains(name) else { return nil }
+        guard let name, sayableTypes.contains(name) else { return nil }
         return name
     }
 

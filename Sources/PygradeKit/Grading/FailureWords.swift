@@ -16,8 +16,23 @@ enum FailureWords {
     /// number out of range (a signal is 1...64, an exit code 0...255): a
     /// number the candidate could choose is a channel, so only the ones a
     /// process can have are said.
-    static func words(_ ending: Ending, loading: Bool) -> String? {
-        switch ending {
+    ///
+    /// `exact: false` is for a child that held hidden inputs (the normal
+    /// run): the exit code, the signal and the crash's signal are the
+    /// candidate's to choose per test (`os._exit(ord(s[0]))` is a byte of
+    /// a hidden input per test), so they are not said; the kind of ending
+    /// is. The visible-only run says them for the visible tests.
+    static func words(_ ending: Ending, loading: Bool, exact: Bool = true) -> String? {
+        if !exact {
+            switch ending {
+            case .crash(let s): return crashSignals.contains(s) ? "crashed" : nil
+            case .crashAtMemoryLimit(let s): return crashSignals.contains(s) ? "crashed at the memory limit" : nil
+            case .signal(let s): return (1...64).contains(s) ? "killed by a signal" : nil
+            case .exit(let c): return (0...255).contains(c) ? "the process exited during the test" : nil
+            default: break
+            }
+        }
+        return switch ending {
         case .wallLimit: loading ? "loading the submission took too long" : "ran past the wall-clock limit"
         case .cpuLimit: loading ? "loading the submission used all its CPU time" : "used all its CPU time"
         case .cpuSignal: "used all its CPU time"
@@ -49,7 +64,7 @@ enum FailureWords {
 
     /// A test's failure as far as a normal run may show it.
     static func safe(_ o: TestOutcome) -> String? {
-        o.ending.map { words($0, loading: false) } ?? CandidateText.safeDetail(o.detail)
+        o.ending.map { words($0, loading: false, exact: false) } ?? CandidateText.safeDetail(o.detail)
     }
 
     /// A failed load's, in full and as far as a normal run may show it.
@@ -58,7 +73,7 @@ enum FailureWords {
     }
 
     static func safeLoad(_ r: JobResponse) -> String? {
-        r.loadEnding.map { words($0, loading: true) } ?? CandidateText.safeDetail(r.loadMessage)
+        r.loadEnding.map { words($0, loading: true, exact: false) } ?? CandidateText.safeDetail(r.loadMessage)
     }
 
     /// Whether the safe words dropped something: only then is there text

@@ -102,7 +102,7 @@ enum Verdict {
             return (status, describe(status, detail: FailureWords.safe(outcome), visible: false, ending: outcome.ending))
         case .notPlain:
             guard let type = CandidateText.safeTypeName(outcome.detail) else {
-                return (.wrongAnswer, "returned an object of a type that is not a builtin one, which is not plain data")
+                return (.wrongAnswer, "returned an object that is not plain data")
             }
             return (.wrongAnswer, "returned an object of type \(type), which is not plain data")
         case .tooLarge:
