@@ -20,6 +20,11 @@ void pg_job_flush_output(const pg_job *job);
 /* Returns once the worker has read what was printed (or after ~1 s). */
 void pg_job_wait_output_read(void);
 
+/* Refuses, from now on, every code object made from values or bytes
+   (types.CodeType, code.replace, marshal and _imp of code) but the
+   standard library's own .pyc files: 0, or -1 with why (code_guard.c). */
+int pg_code_guard(char *why, size_t whylen);
+
 /* The module dict (new reference), or NULL after sending the load's frame. */
 PyObject *pg_job_load(const pg_job *job);
 /* Runs test `index` and sends its RESULT frame: 0, or -1 when the channel
