@@ -1,15 +1,17 @@
 # expect: reverse=passed
 # A .pyc written into scratch and imported: importlib unmarshals it
 # (_compile_bytecode -> marshal.loads), so any bytecode the candidate writes
-# there would run. Both ways in are refused, with an ImportError in the
-# job's words: a sourceless module (x.pyc on sys.path) and a module whose
-# __pycache__ entry matches its source's size and time (the source says
-# otherwise; importlib does not fall back to it). The correct function is
-# defined only if neither import ran the .pyc.
+# there would run (zipimport's too). Each way in is refused, with an
+# ImportError in the job's words: a sourceless module (x.pyc on sys.path),
+# a module whose __pycache__ entry matches its source's size and time (the
+# source says otherwise; importlib does not fall back to it), and a .pyc in
+# a zip on sys.path. The correct function is defined only if no import ran
+# the .pyc.
 import importlib
 import importlib._bootstrap_external as _external
 import os
 import sys
+import zipfile
 
 _here = os.path.join(os.getcwd(), "pyc")
 os.makedirs(os.path.join(_here, "__pycache__"), exist_ok=True)
@@ -25,7 +27,11 @@ _st = os.stat(_source)
 with open(_external.cache_from_source(_source), "wb") as _f:
     _f.write(_external._code_to_timestamp_pyc(_pyc, int(_st.st_mtime), _st.st_size))
 
-sys.path.insert(0, _here)
+_zip = os.path.join(_here, "bundle.zip")
+with zipfile.ZipFile(_zip, "w") as _z:
+    _z.writestr("zipped.pyc", _external._code_to_timestamp_pyc(_pyc, 0, 0))
+
+sys.path[:0] = [_here, _zip]
 importlib.invalidate_caches()
 
 
@@ -37,7 +43,7 @@ def _refused(name):
     return False
 
 
-_all_refused = _refused("sourceless") and _refused("cached")
+_all_refused = _refused("sourceless") and _refused("cached") and _refused("zipped")
 
 
 def reverse_string(s):

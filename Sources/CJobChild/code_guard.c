@@ -22,7 +22,8 @@
 //     standard library's (importlib's _compile_bytecode names the file in
 //     its frame; the name is the candidate's to fake, so the file is read
 //     here, in C, no symbolic link followed, and compared; Landlock keeps
-//     the tree read-only). Inside an import the refusal is an ImportError.
+//     the tree read-only). Inside an import (importlib, zipimport) the
+//     refusal is an ImportError, which zipimport takes as "try the source".
 //   - _imp.get_frozen_object(name, data) unmarshals `data` into a code
 //     object: refused when data is given (importlib gives only a name).
 // The collector is off while marshal builds its objects: a collection
@@ -47,6 +48,10 @@ static const char refused[] =
 static char *stdlib_dir;
 
 static PyCFunction marshal_loads, marshal_load, get_frozen_object; /* the originals */
+
+/* io.BytesIO, taken before any candidate code (an import later would go
+   through the candidate's __import__ and sys.modules). */
+static PyObject *bytes_io;
 
 /* Lets this process write the page(s) under [p, p + n) (a definition in
    RELRO memory is read-only after relocation). Never code. */
@@ -166,16 +171,22 @@ static int holds_code(PyObject *root) {
 
 /* ---- The standard library's own .pyc files ---- */
 
-/* The `bytecode_path` its caller names, if its caller is a function with
-   such a local that is a str (importlib's _compile_bytecode): a new
-   reference, or NULL (no exception). Only a function's frame is read: its
-   locals are a plain dict, so no code of the candidate's runs here. */
-static PyObject *caller_bytecode_path(void) {
+/* Whether marshal's caller is the import system's own code (importlib,
+   zipimport: frozen modules, named "<frozen ...>"), which only picks the
+   exception a refusal raises; and the `bytecode_path` it names, if it is a
+   function with such a local that is a str (importlib's _compile_bytecode):
+   a new reference, or NULL (no exception). Only a function's frame is
+   read: its locals are a plain dict, so no code of the candidate's runs. */
+static PyObject *caller_bytecode_path(int *importing) {
+    *importing = 0;
     PyFrameObject *frame = PyEval_GetFrame();
     if (!frame) return NULL;
     PyCodeObject *code = PyFrame_GetCode(frame);
     int function = (code->co_flags & CO_OPTIMIZED) != 0;
+    const char *file = PyUnicode_Check(code->co_filename) ? PyUnicode_AsUTF8(code->co_filename) : NULL;
+    *importing = file && strncmp(file, "<frozen ", 8) == 0;
     Py_DECREF(code);
+    PyErr_Clear();
     if (!function) return NULL;
     PyObject *locals = PyFrame_GetLocals(frame);
     PyObject *path = locals && PyDict_CheckExact(locals) ? PyDict_GetItemString(locals, "bytecode_path") : NULL;
@@ -261,20 +272,21 @@ static PyObject *stdlib_pyc(PyObject *path, PyObject *data) {
 /* ---- marshal.loads, marshal.load ---- */
 
 /* `load(module, arg)` with the collector off; the result refused if it
-   holds a code object (an ImportError when `path` says an import asked). */
-static PyObject *unmarshal_guarded(PyCFunction load, PyObject *module, PyObject *arg, PyObject *path) {
+   holds a code object (an ImportError when an import asked). */
+static PyObject *unmarshal_guarded(PyCFunction load, PyObject *module, PyObject *arg, int importing) {
     int was_enabled = PyGC_Disable();
     PyObject *r = load(module, arg);
     if (was_enabled) PyGC_Enable();
     int code = r ? holds_code(r) : 0;
     if (code == 0) return r;
     Py_DECREF(r);
-    if (code > 0) PyErr_SetString(path ? PyExc_ImportError : PyExc_ValueError, refused);
+    if (code > 0) PyErr_SetString(importing ? PyExc_ImportError : PyExc_ValueError, refused);
     return NULL;
 }
 
 static PyObject *marshal_loads_guarded(PyObject *module, PyObject *data) {
-    PyObject *path = caller_bytecode_path();
+    int importing;
+    PyObject *path = caller_bytecode_path(&importing);
     PyObject *pyc = path ? stdlib_pyc(path, data) : NULL;
     PyObject *r;
     if (pyc) {
@@ -283,7 +295,7 @@ static PyObject *marshal_loads_guarded(PyObject *module, PyObject *data) {
         if (was_enabled) PyGC_Enable();
         Py_DECREF(pyc);
     } else {
-        r = unmarshal_guarded(marshal_loads, module, data, path);
+        r = unmarshal_guarded(marshal_loads, module, data, importing || path);
     }
     Py_XDECREF(path);
     return r;
@@ -303,10 +315,8 @@ static PyObject *marshal_load_guarded(PyObject *module, PyObject *file) {
         Py_DECREF(data);
         return NULL;
     }
-    PyObject *io = PyImport_ImportModule("_io"), *stream = NULL, *r = NULL;
-    if (io) stream = PyObject_CallMethod(io, "BytesIO", "O", data);
-    Py_XDECREF(io);
-    if (stream) r = unmarshal_guarded(marshal_load, module, stream, NULL);
+    PyObject *stream = PyObject_CallOneArg(bytes_io, data), *r = NULL;
+    if (stream) r = unmarshal_guarded(marshal_load, module, stream, 0);
     if (r) {
         PyObject *at = PyObject_CallMethod(stream, "tell", NULL);
         Py_ssize_t used = at ? PyLong_AsSsize_t(at) : -1;
@@ -361,6 +371,11 @@ int pg_code_guard(char *why, size_t whylen) {
     code->tp_vectorcall = NULL; /* a call of the type goes through tp_new */
     replace->ml_meth = (PyCFunction)(void (*)(void))code_replace_refused;
 
+    PyObject *io = PyImport_ImportModule("_io");
+    bytes_io = io ? PyObject_GetAttrString(io, "BytesIO") : NULL;
+    Py_XDECREF(io);
+    if (!bytes_io || !PyType_Check(bytes_io) || !(((PyTypeObject *)bytes_io)->tp_flags & Py_TPFLAGS_IMMUTABLETYPE))
+        return PyErr_Clear(), -1;
     int bad = guard_function("marshal", "loads", METH_O, marshal_loads_guarded, &marshal_loads) ||
               guard_function("marshal", "load", METH_O, marshal_load_guarded, &marshal_load) ||
               guard_function("_imp", "get_frozen_object", METH_FASTCALL,
