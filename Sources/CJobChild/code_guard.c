@@ -49,6 +49,10 @@ static char *stdlib_dir;
 
 static PyCFunction marshal_loads, marshal_load, get_frozen_object; /* the originals */
 
+/* This Python's .pyc magic number, read before any candidate code
+   (PyImport_GetMagicNumber reads a module attribute a candidate can set). */
+static long pyc_magic;
+
 /* io.BytesIO, taken before any candidate code (an import later would go
    through the candidate's __import__ and sys.modules). */
 static PyObject *bytes_io;
@@ -254,10 +258,9 @@ static PyObject *stdlib_pyc(PyObject *path, PyObject *data) {
     int fd = open_in_stdlib(p);
     struct stat st;
     unsigned char header[16];
-    long magic = PyImport_GetMagicNumber();
     if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size == 16 + view.len &&
         read_all(fd, (char *)header, 16) == 0 &&
-        (header[0] | header[1] << 8 | (long)header[2] << 16 | (long)header[3] << 24) == magic &&
+        (header[0] | header[1] << 8 | (long)header[2] << 16 | (long)header[3] << 24) == pyc_magic &&
         (content = PyBytes_FromStringAndSize(NULL, view.len)) != NULL) {
         if (read_all(fd, PyBytes_AS_STRING(content), (size_t)view.len) != 0 ||
             memcmp(PyBytes_AS_STRING(content), view.buf, (size_t)view.len) != 0)
@@ -359,6 +362,8 @@ int pg_code_guard(char *why, size_t whylen) {
     if (!d || d[0] != '/' || !(stdlib_dir = strdup(d))) return PyErr_Clear(), -1;
     size_t n = strlen(stdlib_dir);
     while (n > 1 && stdlib_dir[n - 1] == '/') stdlib_dir[--n] = 0;
+
+    if ((pyc_magic = PyImport_GetMagicNumber()) == -1) return PyErr_Clear(), -1;
 
     PyTypeObject *code = &PyCode_Type;
     PyMethodDef *replace = NULL;
