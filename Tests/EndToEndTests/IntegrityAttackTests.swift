@@ -136,6 +136,31 @@ struct IntegrityAttackTests {
         #expect(exercise?["status"] as? String == "output_limit_exceeded", "\(report.prefix(2000))")
     }
 
+    /// Found by the attacker (round four): a result within its byte limit
+    /// that decodes to ~19 times its stream (Fixtures/attack_decode_bomb.py)
+    /// grew the grader to 830 MiB. Every test is a wrong answer, and no
+    /// process of the grader passes 512 MiB.
+    @Test func aResultThatDecodesLargeKeepsTheGraderSmall() throws {
+        let python = "/usr/bin/python3"
+        try #require(FileManager.default.isExecutableFile(atPath: python), "needs \(python) to measure")
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("pygrade-decode-\(UUID().uuidString).json")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let wrapped = try PygradeBinary.run(
+            [
+                "-c", Self.maxRSSWrapper, out.path, PygradeBinary.executable.path,
+                "grade", PygradeBinary.fixture("attack_decode_bomb.py"), "--exercise", "flatten", "--format", "json",
+            ], executable: URL(fileURLWithPath: python))
+        let measured = try #require(
+            try JSONSerialization.jsonObject(with: Data(wrapped.stdout.utf8)) as? [String: Any], "\(wrapped.stdout)\(wrapped.stderr)")
+        let maxKiB = measured["maxrss_kib"] as? Int ?? Int.max
+        #expect(measured["killed"] as? Bool == false, "the grader passed 3 GiB and was killed")
+        #expect(maxKiB < 512 << 10, "a process of the grader reached \(maxKiB >> 10) MiB")
+        let report = String(decoding: FileManager.default.contents(atPath: out.path) ?? Data(), as: UTF8.self)
+        let exercise = (try? JSONSerialization.jsonObject(with: Data(report.utf8)) as? [String: Any])
+            .flatMap { ($0["exercises"] as? [[String: Any]])?.first }
+        #expect(exercise?["status"] as? String == "wrong_answer", "\(report.prefix(2000))")
+    }
+
     /// Runs argv[2:] with its stdout into argv[1]; prints the exit status and
     /// the largest resident size of any process it waited for, in KiB. Kills
     /// the command when its processes hold more than 3 GiB in all.
