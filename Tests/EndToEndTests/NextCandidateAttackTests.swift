@@ -106,7 +106,7 @@ struct NextCandidateAttackTests {
     }
 
     /// Lowers its worker's RLIMIT_DATA to about what it holds (its own data
-    /// size, found by bisecting its own soft limit with 1 MiB blocks):
+    /// size, found by bisecting its own soft limit with 64 MiB blocks):
     /// job children inherit it and never reset it. (The next candidate got
     /// memory_limit_exceeded on every exercise, 76.95/100, exit 0: silently.)
     @Test func aJobCannotLowerItsWorkersDataLimit() throws {
@@ -116,20 +116,22 @@ struct NextCandidateAttackTests {
                 try:
                     soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
                     lo, hi = 0, 1 << 40
-                    while hi - lo > 4096:  # the smallest limit that lets one more MiB through
+                    block = 64 << 20  # past malloc's mmap threshold: always a new private mapping
+                    while hi - lo > 4096:  # the smallest limit that lets one more such block through
                         mid = (lo + hi) // 2
                         resource.setrlimit(resource.RLIMIT_DATA, (mid, hard))
                         try:
-                            block = bytearray(1 << 20)  # private memory from malloc (ctypes' mmap before)
+                            got = bytes(block)  # calloc: mapped, never touched (ctypes' mmap of one page before)
                         except MemoryError:
-                            block = None
+                            got = None
                         resource.setrlimit(resource.RLIMIT_DATA, (soft, hard))
-                        if block is None:
+                        if got is None:
                             lo = mid
                         else:
-                            del block
+                            del got
                             hi = mid
-                    resource.prlimit(os.getppid(), resource.RLIMIT_DATA, (hi, hi))
+                    # Without the block: about what the worker holds, one more page.
+                    resource.prlimit(os.getppid(), resource.RLIMIT_DATA, (hi - block + 4096, hi - block + 4096))
                 except OSError:
                     pass
             """
