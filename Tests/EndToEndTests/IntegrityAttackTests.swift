@@ -18,27 +18,28 @@ struct IntegrityAttackTests {
 
     /// A respawned child's first frame is the candidate's (its top level runs
     /// before it can send anything else): a syntax-error frame quoting the
-    /// hidden inputs, sent by a child started again after the first one died
-    /// in the visible test, must be a sandbox violation whose text reaches no
-    /// format. (It got syntax_error, with the hidden inputs in the message.)
+    /// hidden inputs, sent by a child started again after an earlier one
+    /// died, must be a sandbox violation whose text reaches no format. (It
+    /// got syntax_error, with the hidden inputs in the message.) Each test
+    /// leaves its input in scratch and dies; the child started after a
+    /// hidden test holds that input at load (before the gc guard it dug
+    /// them all out of memory) and forges with it: only then, so the status
+    /// proves the attack ran.
     @Test func aRespawnedChildCannotForgeASyntaxError() throws {
         let setup = try VisibleOutputTests.Setup(
-            candidate: VisibleOutputTests.gcWalk + """
+            candidate: """
                 import os, struct
 
                 # Scratch is emptied between jobs, not between the children of one job.
-                if os.path.exists("crashed-once"):
-                    found = dig()
-                    if found:
-                        text = ("SyntaxError: " + " ".join(found)).encode()
-                        os.write(3, struct.pack("<I", 5 + len(text)) + b"X" + struct.pack("<I", 7731) + text)
-                else:
-                    open("crashed-once", "w").close()
+                found = [w for w in open("given").read().split() if w.startswith("zq-")] if os.path.exists("given") else []
+                if found:
+                    text = ("SyntaxError: " + " ".join(found)).encode()
+                    os.write(3, struct.pack("<I", 5 + len(text)) + b"X" + struct.pack("<I", 7731) + text)
 
                 def shout(s):
-                    if s == "hello":  # the visible test, the first: the child dies, the next test gets a new one
-                        os._exit(1)
-                    return s.upper()
+                    with open("given", "a") as out:  # the child dies, the next test gets a new one
+                        out.write(s + " ")
+                    os._exit(1)
                 """)
         defer { setup.remove() }
         let json = try setup.grade("json")

@@ -7,23 +7,27 @@ import Testing
 /// format shows what it found.
 @Suite("Visible tests' output: forgeries")
 struct VisibleOutputForgeryTests: VisibleOutputSupport {
-    /// The module's top level finds the hidden inputs and writes a syntax
-    /// error frame quoting them into the result channel (fd 3). The worker
-    /// takes that frame only before any candidate code runs: this one is
-    /// forged, a sandbox_violation (which it is only if the walk found them,
-    /// so the status proves the attack ran), and its text goes nowhere.
+    /// The module's top level holds hidden inputs (in a child started again
+    /// after a test that left its input in scratch and died: since the gc
+    /// guard no load digs them out of memory) and writes a syntax error
+    /// frame quoting them into the result channel (fd 3). The worker takes
+    /// that frame only before any candidate code runs: this one is forged, a
+    /// sandbox_violation (which it is only if the load held them, so the
+    /// status proves the attack ran), and its text goes nowhere.
     @Test func aForgedSyntaxErrorFrameIsAViolationAndShowsNoText() throws {
         let setup = try Setup(
-            candidate: Self.gcWalk + """
+            candidate: """
                 import os, struct
 
-                found = dig()
+                found = [w for w in open("given").read().split() if w.startswith("zq-")] if os.path.exists("given") else []
                 if found:
                     text = ("SyntaxError: " + " ".join(found)).encode()
                     os.write(3, struct.pack("<I", 5 + len(text)) + b"X" + struct.pack("<I", 7731) + text)
 
                 def shout(s):
-                    return s.upper()
+                    with open("given", "a") as out:
+                        out.write(s + " ")
+                    os._exit(1)
                 """)
         defer { setup.remove() }
         let json = try setup.grade("json")
@@ -37,20 +41,23 @@ struct VisibleOutputForgeryTests: VisibleOutputSupport {
     /// out of order, so the worker refuses them as forged (and the grader
     /// would too: no rule checker ran): sandbox_violation, and the text goes
     /// nowhere (not even to stderr, or a batch error record). It is written
-    /// only when the walk found them, so the status proves it.
+    /// only when the load held them (a child started again after a test
+    /// that left its input in scratch and died), so the status proves it.
     @Test func aForgedRuleCheckerFailureIsAViolationAndSaysNothing() throws {
         let setup = try Setup(
-            candidate: Self.gcWalk + """
+            candidate: """
                 import os, struct
 
-                found = dig()
+                found = [w for w in open("given").read().split() if w.startswith("zq-")] if os.path.exists("given") else []
                 if found:
                     text = " ".join(found).encode()
                     os.write(3, struct.pack("<I", 1) + b"C")
                     os.write(3, struct.pack("<I", 1 + len(text)) + b"Q" + text)
 
                 def shout(s):
-                    return s.upper()
+                    with open("given", "a") as out:
+                        out.write(s + " ")
+                    os._exit(1)
                 """)
         defer { setup.remove() }
         let json = try setup.grade("json")
