@@ -65,7 +65,8 @@ extension HTMLReport {
                         w.put("<td><span class=\"st st-\(t.status.rawValue)\">\(label(ExerciseStatus(t.status)))</span></td>")
                         w.put("<td>\(TextReport.number(t.score))/\(TextReport.number(t.maxScore))</td>")
                         // A hidden test has no figure of its own (Figures).
-                        w.put(t.cpuMs.map { String(format: "<td>%.1f</td></tr>", $0) } ?? "<td>–</td></tr>")
+                        let cpu = Figures.shown(for: t.visibility) ? t.cpuMs : nil
+                        w.put(cpu.map { String(format: "<td>%.1f</td></tr>", $0) } ?? "<td>–</td></tr>")
                         // Visible tests only (the report never holds a hidden
                         // test's call, values or output).
                         if !t.failureLines.isEmpty {

@@ -112,7 +112,9 @@ public enum JUnitReport {
             // Only visible tests ever carry output (ExerciseReportBuilder); the
             // visibility check is a second lock on that door.
             let output = t.visibility == .visible ? t.output.map { $0 + truncationNote(t) } : nil
-            let seconds = t.cpuMs.map { $0 / 1000 }
+            // A hidden test has no figure of its own (the builder gives it
+            // none; the visibility check is a second lock).
+            let seconds = Figures.shown(for: t.visibility) ? t.cpuMs.map { $0 / 1000 } : nil
             guard t.status != .passed else { return Case(name: t.name, seconds: seconds, problem: nil, output: output) }
             let why = t.message ?? t.status.rawValue.replacingOccurrences(of: "_", with: " ")
             let message = t.visibility == .visible ? why : "[\(t.hint)] \(why)"
