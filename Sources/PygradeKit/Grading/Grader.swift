@@ -229,7 +229,7 @@ public final class Grader {
             ExerciseTiming(
                 exercise: exercise.id, roundTripMs: roundTrip, worker: response.timing,
                 compareMs: compareMs,
-                candidateCPUms: response.tests.reduce(0) { $0 + $1.cpuMs },
+                candidateCPUms: Figures.cpuMs(response), testCPUms: Figures.testCPUms(response, tests: exercise.tests.count),
                 visibleRun: ranVisible, visibleRunMs: visibleRunMs,
                 visibleWorker: visibleTiming))
         return report
