@@ -36,6 +36,7 @@ enum ExerciseReportBuilder {
         var out = ExerciseReport(id: exercise.id, status: .passed, score: 0, maxScore: exercise.points, message: "", tests: [], rules: [])
         out.cpuMs = Report.round(Figures.cpuMs(response))
         out.peakKiB = Figures.peakKiB(response)
+        let hiddenFigures = Figures.hidden(response, exercise: exercise)
         let rules = ruleReports(exercise: exercise, response: response)
         let cause = Verdict.decide(
             syntaxError: response.compile == .syntaxError, missing: response.load == .missing, forged: response.forged,
@@ -82,6 +83,7 @@ enum ExerciseReportBuilder {
                 }
             }
             let shownFigures = Figures.shown(for: test.visibility)
+            let figures = shownFigures ? (cpuMs: outcome?.cpuMs ?? 0, peakKiB: outcome?.peakKiB ?? 0) : hiddenFigures
             var shown = VisibleFailure()
             if test.visibility == .visible, status != .passed, outcome != nil, !response.forged, let j = visibleIndex[i] {
                 shown = VisibleFailure(
@@ -95,7 +97,7 @@ enum ExerciseReportBuilder {
                 TestReport(
                     name: test.name, status: status, visibility: test.visibility,
                     score: Verdict.score(of: test, in: exercise, status: status), maxScore: Report.round(max),
-                    cpuMs: shownFigures ? Report.round(outcome?.cpuMs ?? 0) : nil, peakKiB: shownFigures ? outcome?.peakKiB ?? 0 : nil,
+                    cpuMs: Report.round(figures.cpuMs), peakKiB: figures.peakKiB,
                     hint: test.hint,
                     output: output, outputTruncated: outputTruncated,
                     message: status == .passed ? nil : why, call: shown.call, expected: shown.expected, got: shown.got))

@@ -3,11 +3,24 @@
 /// from the kernel, but the candidate chooses what there is to read: code
 /// that spins or allocates by a test's input makes that test's figures
 /// carry the input. So a test's own figures are shown for a visible test
-/// only (its input is in the report anyway), and the exercise shows its
-/// totals, one number each however many hidden tests it has.
+/// only (its input is in the report anyway); every hidden test of an
+/// exercise shows the same two numbers, the hidden tests' mean CPU time and
+/// their highest peak (`hidden`): the report keeps the fields the contract
+/// lists for every test (pygrade.report/1 drops none), and they say nothing
+/// of one hidden test alone. The exercise shows its totals too.
 enum Figures {
     /// Whether a test's own `cpu_ms` and `peak_kib` appear in a report.
     static func shown(for visibility: Visibility) -> Bool { visibility == .visible }
+
+    /// The figures every hidden test of `exercise` shows: the mean CPU time
+    /// of its hidden tests that ran (over all its hidden tests), and their
+    /// highest peak.
+    static func hidden(_ response: JobResponse, exercise: Exercise) -> (cpuMs: Double, peakKiB: Int) {
+        let hidden = Set(exercise.tests.indices.filter { exercise.tests[$0].visibility == .hidden })
+        guard !hidden.isEmpty else { return (0, 0) }
+        let ran = response.tests.filter { hidden.contains($0.index) }
+        return (ran.reduce(0) { $0 + $1.cpuMs } / Double(hidden.count), ran.map(\.peakKiB).max() ?? 0)
+    }
 
     /// The CPU time of every test the run measured, in milliseconds.
     static func cpuMs(_ response: JobResponse) -> Double { response.tests.reduce(0) { $0 + $1.cpuMs } }

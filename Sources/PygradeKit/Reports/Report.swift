@@ -90,8 +90,9 @@ public struct TestReport: Codable, Sendable {
     public var score: Double
     public var maxScore: Double
     /// The test's CPU time and peak resident memory, measured by the
-    /// worker; a visible test's only (`Figures.shown`): what a candidate
-    /// spends on a hidden test's input would carry that input out.
+    /// worker; for a hidden test, the same numbers as every other hidden
+    /// test of the exercise (`Figures.hidden`): what a candidate spends on
+    /// a hidden test's input would carry that input out.
     public var cpuMs: Double?
     public var peakKiB: Int?
     /// The test's category ("large input"): all a report says of a hidden test.
