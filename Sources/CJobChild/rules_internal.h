@@ -229,6 +229,11 @@ extern pg_runtime_state pg_rt;
 
 void pg_hit(uint64_t rules);
 
+/* In a job child whose plan forbids names or attributes: a standard library
+   function of a forbidden name is a hit when its frame is entered
+   (rules_frames.c). */
+int pg_frames_install(const plan *p);
+
 /* Which of compile, eval, exec, getattr a definition is. */
 enum { PLAIN, COMPILE, EVAL, EXEC, GETATTR, SPECIALS };
 

@@ -91,5 +91,5 @@ int pg_rules_runtime_install(PyObject *rules, pg_rule_hit_fn on_hit, void *ctx) 
     pg_rt.ctx = ctx;
     pg_rt.reported = 0;
     pg_rt.active = p;
-    return 0;
+    return pg_frames_install(p);
 }
