@@ -5,7 +5,9 @@
 # DONE, on fd 3, in the harness's order. Its `reverse_string` sleeps far past
 # every test's limit, so none of the per-test CPU and wall limits would ever
 # apply, and the mutation check would read the candidate's own digests. The
-# test list is reached as attack_cache_test_list_swap.py reaches it. Every
+# test list was reached as attack_cache_test_list_swap.py reached it, until
+# the gc guard (gc_guard.c) put it out of reach: the sequence then carries no
+# result, and is forged all the same. Every
 # frame of the harness's carries the child's secret, which Python cannot read:
 # these carry a guess, and the first is forged. Before the secret (with none):
 # passed, 20/20.
@@ -93,7 +95,6 @@ def the_tests():
 
 gc.unfreeze()
 found = the_tests()
-assert found, "the test list is out of reach: this attack needs another way to it"
 sequence = frame(b"L")
 for i, (_, args, kwargs) in enumerate(found):
     digest = hash128(encode((args, kwargs), bytearray()))

@@ -5,12 +5,11 @@
 # the channel, point fd 3 elsewhere so the harness's frames go astray, speak
 # on the copy), so each must end the job: sandbox_violation. Before the fix:
 # passed, all five.
-import ctypes
+import fcntl
 import os
 from collections import Counter
 
-libc = ctypes.CDLL(None, use_errno=True)
-F_DUPFD, F_DUPFD_CLOEXEC = 0, 1030
+F_DUPFD, F_DUPFD_CLOEXEC = fcntl.F_DUPFD, fcntl.F_DUPFD_CLOEXEC
 played = set()
 
 
@@ -67,9 +66,10 @@ def simple_cache(func):
 
     if once("fcntl"):
         for cmd in (F_DUPFD, F_DUPFD_CLOEXEC):
-            fd = libc.fcntl(3, cmd, 100)  # a copy of the channel at 100 or above
-            if fd >= 0:
-                os.close(fd)
+            try:
+                os.close(fcntl.fcntl(3, cmd, 100))  # a copy of the channel at 100 or above
+            except OSError:
+                pass
     memo = {}
 
     @functools.wraps(func)

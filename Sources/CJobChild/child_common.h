@@ -19,6 +19,15 @@ void pg_frames_use_secret(const uint8_t secret[_Nonnull PG_FRAME_SECRET_BYTES]);
    worker's recorded ones, then the job's own. 0, or -1 with why. */
 int pg_child_setup(int result_fd, int output_fd, const pg_limits *limits, char *why, size_t whylen);
 
+/* Lets this process write [p, p + n): data, never code (rules_hooks.c).
+   0, or -1 with an exception. */
+int pg_writable(void *p, size_t n);
+
+/* gc.unfreeze() a no-op and gc.get_freeze_count() 0 in this process
+   (gc_guard.c): the inputs a zygote froze, later tests' too, are out of
+   the collector's reach. 0, or -1. */
+int pg_gc_guard(void);
+
 /* Forks with Python's fork hooks: 0 in the child (a fresh arena for its
    Python allocations opened first), the pid in the parent, -1. */
 pid_t pg_fork_child(void);

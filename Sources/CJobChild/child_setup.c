@@ -23,6 +23,10 @@ int pg_child_setup(int result_fd, int output_fd, const pg_limits *l, char *why, 
     sigprocmask(SIG_SETMASK, &none, NULL);
     // Dies with the worker, whatever happens to the worker.
     if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) return -1;
+    // Before any code of the candidate's: the frozen inputs out of reach.
+    snprintf(why, whylen, "the child could not shut the collector's doors (gc_guard.c)");
+    if (pg_gc_guard()) return -1;
+    snprintf(why, whylen, "the child could not set itself up");
     int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
     if (devnull < 0) return -1;
     if (dup2(devnull, 0) < 0 || dup2(output_fd, 1) < 0 || dup2(output_fd, 2) < 0 || dup2(result_fd, PG_RESULT_FD) < 0)

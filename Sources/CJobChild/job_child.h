@@ -29,6 +29,10 @@ int pg_code_guard(char *why, size_t whylen);
 PyObject *pg_job_load(const pg_job *job);
 /* Runs test `index` and sends its RESULT frame: 0, or -1 when the channel
    is gone. */
+/* 1 when `result` is a mutable container that is, or is held in, the test's
+   arguments (job_alias.c). */
+int pg_result_in_input(PyObject *result, PyObject *args, PyObject *kwargs);
+
 int pg_job_run_test(const pg_job *job, PyObject *entry, const taken_test *test, int index);
 
 #endif

@@ -107,15 +107,9 @@ int pg_job_run_test(const pg_job *job, PyObject *entry, const taken_test *test, 
     // The worker compares this with the digest it took before the fork.
     if (job->check_mutation) pg_args_digest(args, kwargs, job->result_limit, args_digest);
 
-    if (job->fresh_result && result != Py_None) {
-        Py_ssize_t n = PyTuple_GET_SIZE(args);
-        for (Py_ssize_t i = 0; i < n; i++) {
-            PyObject *a = PyTuple_GET_ITEM(args, i);
-            if (result == a && (PyList_Check(a) || PyDict_Check(a) || PySet_Check(a))) {
-                Py_DECREF(result);
-                return send_result(job, index, PG_RES_ALIASED, args_digest, NULL, 0);
-            }
-        }
+    if (job->fresh_result && pg_result_in_input(result, args, kwargs)) {
+        Py_DECREF(result);
+        return send_result(job, index, PG_RES_ALIASED, args_digest, NULL, 0);
     }
 
     pg_buf buf = {0};

@@ -22,7 +22,7 @@ void pg_hit(uint64_t rules) {
 /* Lets this process write the page(s) under [p, p + n): the definitions
    and types hooked are data, most already writable; a const one sits in
    RELRO memory, made read-only after relocation. Never code. */
-static int writable(void *p, size_t n) {
+int pg_writable(void *p, size_t n) {
     uintptr_t size = (uintptr_t)sysconf(_SC_PAGESIZE);
     uintptr_t first = (uintptr_t)p & ~(size - 1), end = ((uintptr_t)p + n + size - 1) & ~(size - 1);
     if (mprotect((void *)first, end - first, PROT_READ | PROT_WRITE) == 0) return 0;
@@ -79,7 +79,7 @@ static PyObject *hooked_vectorcall(PyObject *callable, PyObject *const *args, si
 int pg_hook_type(PyTypeObject *t) {
     for (int i = 0; i < ntypes; i++)
         if (types[i].type == t) return i;
-    if (ntypes == MAX_TYPES || !t->tp_new || (t->tp_flags & Py_TPFLAGS_HEAPTYPE) || writable(t, sizeof *t)) return -1;
+    if (ntypes == MAX_TYPES || !t->tp_new || (t->tp_flags & Py_TPFLAGS_HEAPTYPE) || pg_writable(t, sizeof *t)) return -1;
     types[ntypes] = (hooked_type){t, t->tp_new, t->tp_vectorcall};
     t->tp_new = hooked_new;
     if (t->tp_vectorcall) t->tp_vectorcall = hooked_vectorcall;
@@ -150,7 +150,7 @@ int pg_hook_method(PyMethodDef *def, int special) {
     for (int i = 0; i < nmethods; i++)
         if (pg_methods[i].def == def) return i;
     int family = convention(def->ml_flags);
-    if (nmethods == MAX_METHODS || family < 0 || writable(def, sizeof *def)) return -1;
+    if (nmethods == MAX_METHODS || family < 0 || pg_writable(def, sizeof *def)) return -1;
     PyCFunction hook;
     switch (special) {
     case COMPILE: hook = (PyCFunction)(void (*)(void))pg_compile_hook; break;

@@ -28,7 +28,13 @@
 //   - a forbidden attribute is a hit when a builtin type's method of that
 //     name is called (list.reverse, list.__reversed__, deque.reverse...),
 //     however the method was reached (getattr, methodcaller, __dict__);
-//   - slice() called with a step, for a rule that forbids slicing with one.
+//   - slice() called with a step, for a rule that forbids slicing with one;
+//     and for such a rule, any subscript of a builtin sequence (str, list,
+//     tuple, bytes, bytearray, range, memoryview, array.array and their
+//     subclasses) with a slice whose step is not None, through the types'
+//     mapping slots and their __getitem__/__setitem__/__delitem__
+//     (rules_subscript.c): code made from bytes (marshal, types.CodeType,
+//     code.replace) was never walked, and its BUILD_SLICE calls nothing.
 // A run-time hit carries only the index of its rule: the candidate's code
 // is running, so nothing it could choose (a line) is reported.
 //
@@ -42,6 +48,7 @@
 #ifndef PG_RULES_INTERNAL_H
 #define PG_RULES_INTERNAL_H
 
+#include "child_common.h"
 #include "rules.h"
 
 #include <stdlib.h>
@@ -222,6 +229,11 @@ extern pg_runtime_state pg_rt;
 
 void pg_hit(uint64_t rules);
 
+/* In a job child whose plan forbids names or attributes: a standard library
+   function of a forbidden name is a hit when its frame is entered
+   (rules_frames.c). */
+int pg_frames_install(const plan *p);
+
 /* Which of compile, eval, exec, getattr a definition is. */
 enum { PLAIN, COMPILE, EVAL, EXEC, GETATTR, SPECIALS };
 
@@ -240,6 +252,8 @@ static inline PyCFunction original(int special) { return pg_methods[pg_special_s
 
 int pg_hook_type(PyTypeObject *t);
 int pg_hook_method(PyMethodDef *def, int special);
+/* The builtin sequences' subscripts (rules_subscript.c): 0, or -1. */
+int pg_hook_subscripts(void);
 
 /* The special hooks (rules_builtins.c). */
 PyObject *pg_compile_hook(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames);

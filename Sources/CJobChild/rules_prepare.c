@@ -43,7 +43,7 @@ static int hook_plan(plan *p) {
             if (add_spelled(p, s, (int)r)) goto unexpected;
         if (p->slice_rules & bit) {
             int slot = pg_hook_type(&PySlice_Type);
-            if (slot < 0) goto unexpected;
+            if (slot < 0 || pg_hook_subscripts()) goto unexpected;
             p->type_step_rules[slot] |= bit;
         }
         // What Harness.rule_sets found for the rule's names and attributes:
@@ -91,5 +91,5 @@ int pg_rules_runtime_install(PyObject *rules, pg_rule_hit_fn on_hit, void *ctx) 
     pg_rt.ctx = ctx;
     pg_rt.reported = 0;
     pg_rt.active = p;
-    return 0;
+    return pg_frames_install(p);
 }

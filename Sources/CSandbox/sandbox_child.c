@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/personality.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -43,6 +44,14 @@ int pg_sandbox_apply_child(char *why, size_t whylen) {
     memset(data, 0, sizeof data);
     if (syscall(SYS_capset, &head, data) != 0) {
         snprintf(why, whylen, "capset: %s", strerror(errno));
+        return -1;
+    }
+    // READ_IMPLIES_EXEC would make every readable mapping executable behind
+    // the filter's back (no-native-code): cleared before the filter, which
+    // then kills personality.
+    int persona = personality(0xffffffff);
+    if (persona != -1 && (persona & READ_IMPLIES_EXEC) && personality((unsigned long)(persona & ~READ_IMPLIES_EXEC)) == -1) {
+        snprintf(why, whylen, "personality: %s", strerror(errno));
         return -1;
     }
     if (pg_seccomp_apply() != 0) {

@@ -105,6 +105,9 @@ typedef struct {
 
 extern const pg_policy_syscall pg_policy_syscalls[];
 extern const size_t pg_policy_syscall_count;
+/* The rules of the no-native-code layer: no new executable memory. */
+extern const pg_policy_syscall pg_policy_native_syscalls[];
+extern const size_t pg_policy_native_syscall_count;
 
 /* The second filter, built in each job child around its own pid (a few
    instructions, no allocation): the calls whose target is a process. */

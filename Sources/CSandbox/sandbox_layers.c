@@ -37,6 +37,8 @@ static const char *const layer_names[PG_LAYER_COUNT] = {
     [PG_LAYER_SCRATCH_RESET] = "scratch-reset",
     [PG_LAYER_CHANNEL_GUARD] = "channel-guard",
     [PG_LAYER_OTHERS_GUARD] = "others-untouchable",
+    [PG_LAYER_NO_NATIVE_CODE] = "no-native-code",
+    [PG_LAYER_READ_ONLY_LIBRARY] = "read-only-library",
 };
 
 void pg_set_layer(int i, int active, const char *fmt, ...) {

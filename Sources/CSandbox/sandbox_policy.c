@@ -19,6 +19,7 @@
 #include <math.h>
 #include <sched.h>
 #include <stddef.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -167,6 +168,29 @@ const pg_policy_syscall pg_policy_syscalls[] = {
     {"fcntl", SCMP_ACT_KILL_PROCESS, 2, {{0, SCMP_CMP_EQ, 1, 0, 0}, {1, SCMP_CMP_GT, 0, F_GETFL, 0}}},
 };
 const size_t pg_policy_syscall_count = sizeof pg_policy_syscalls / sizeof pg_policy_syscalls[0];
+
+// No native code (layer no-native-code, left out of the filter when that
+// layer is disabled): no new executable memory in a
+// job child, so no shared object can be loaded (dlopen maps its code
+// PROT_EXEC: the import fails with ImportError) and no code a candidate
+// writes can run. What the job runs is the worker's code, mapped before
+// the fork: the interpreter, glibc and the extension modules the worker
+// loaded (Harness.swift, NATIVE_PRELOAD). mmap, mprotect and
+// pkey_mprotect with PROT_EXEC fail with EPERM (mremap keeps a mapping's
+// protection: it never makes writable memory executable); remap_file_pages,
+// which rearranges the pages of an executable mapping of a file, fails
+// too; personality is killed above (READ_IMPLIES_EXEC would add
+// PROT_EXEC behind the filter's back, and the child clears it,
+// sandbox_child.c); System V shared memory (shmat, SHM_EXEC) fails above.
+// /proc/self/mem, which writes through page protections, is out of the
+// job's view by Landlock alone (sandbox_seccomp.c says so).
+const pg_policy_syscall pg_policy_native_syscalls[] = {
+    {"mmap", SCMP_ACT_ERRNO(EPERM), 1, {{2, SCMP_CMP_MASKED_EQ, 0, PROT_EXEC, PROT_EXEC}}},
+    {"mprotect", SCMP_ACT_ERRNO(EPERM), 1, {{2, SCMP_CMP_MASKED_EQ, 0, PROT_EXEC, PROT_EXEC}}},
+    {"pkey_mprotect", SCMP_ACT_ERRNO(EPERM), 1, {{2, SCMP_CMP_MASKED_EQ, 0, PROT_EXEC, PROT_EXEC}}},
+    FAIL("remap_file_pages", EPERM),
+};
+const size_t pg_policy_native_syscall_count = sizeof pg_policy_native_syscalls / sizeof pg_policy_native_syscalls[0];
 
 #undef KILL
 #undef FAIL

@@ -14,11 +14,28 @@
 
 static struct sock_fprog seccomp_program;
 
+static int add_rules(scmp_filter_ctx ctx, const pg_policy_syscall *rules, size_t count, int channel_fd) {
+    int rc = 0;
+    for (size_t i = 0; i < count; i++) {
+        const pg_policy_syscall *rule = &rules[i];
+        int nr = seccomp_syscall_resolve_name(rule->call);
+        if (nr == __NR_SCMP_ERROR) continue;  // not on this architecture
+        struct scmp_arg_cmp conditions[2];
+        for (unsigned c = 0; c < rule->nconditions; c++) {
+            const pg_policy_condition *k = &rule->condition[c];
+            conditions[c] = (struct scmp_arg_cmp){k->arg, k->op, k->on_channel ? (scmp_datum_t)channel_fd : k->a, k->b};
+        }
+        rc |= seccomp_rule_add_array(ctx, rule->action, nr, rule->nconditions, conditions);
+    }
+    return rc;
+}
+
 /* Built once in the worker with libseccomp and exported as BPF, so that a
    child only hands the program to the kernel (no allocation after fork). */
 int pg_sandbox_prepare_seccomp(int channel_fd) {
     pg_set_layer(PG_LAYER_CHANNEL_GUARD, 0, "needs the seccomp layer");
     pg_set_layer(PG_LAYER_OTHERS_GUARD, 0, "needs the seccomp layer");
+    pg_set_layer(PG_LAYER_NO_NATIVE_CODE, 0, "needs the seccomp layer");
     if (pg_layer_disabled(PG_LAYER_SECCOMP)) return -1;
     if (prctl(PR_GET_SECCOMP, 0, 0, 0, 0) < 0) {
         pg_set_layer(PG_LAYER_SECCOMP, 0, "the kernel has no seccomp (CONFIG_SECCOMP)");
@@ -41,19 +58,11 @@ int pg_sandbox_prepare_seccomp(int channel_fd) {
     // Older libseccomp (before 2.5) lacks the attribute: the same rules then
     // run as a linear scan, and doctor says so.
     int tree = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2) == 0;
-    int rc = 0;
-    // The policy's table, in its order (the order is the program's).
-    for (size_t i = 0; i < pg_policy_syscall_count; i++) {
-        const pg_policy_syscall *rule = &pg_policy_syscalls[i];
-        int nr = seccomp_syscall_resolve_name(rule->call);
-        if (nr == __NR_SCMP_ERROR) continue;  // not on this architecture
-        struct scmp_arg_cmp conditions[2];
-        for (unsigned c = 0; c < rule->nconditions; c++) {
-            const pg_policy_condition *k = &rule->condition[c];
-            conditions[c] = (struct scmp_arg_cmp){k->arg, k->op, k->on_channel ? (scmp_datum_t)channel_fd : k->a, k->b};
-        }
-        rc |= seccomp_rule_add_array(ctx, rule->action, nr, rule->nconditions, conditions);
-    }
+    // The policy's tables, in their order (the order is the program's); the
+    // no-native-code rules unless that layer is left out.
+    int native = !pg_layer_disabled(PG_LAYER_NO_NATIVE_CODE);
+    int rc = add_rules(ctx, pg_policy_syscalls, pg_policy_syscall_count, channel_fd);
+    if (native) rc |= add_rules(ctx, pg_policy_native_syscalls, pg_policy_native_syscall_count, channel_fd);
     int pipefd[2];
     if (rc || pipe2(pipefd, O_CLOEXEC) != 0) {
         seccomp_release(ctx);
@@ -81,6 +90,18 @@ int pg_sandbox_prepare_seccomp(int channel_fd) {
     pg_set_layer(PG_LAYER_OTHERS_GUARD, 1,
                  "a job child cannot change another process's limits or scheduling (prlimit, setpriority, "
                  "sched_set*, ioprio_set fail on any pid but its own) and starts from the worker's recorded limits");
+    // Landlock is the other half: it keeps /proc/self/mem, which writes
+    // through page protections into the job's own code, out of its view.
+    // (A layer left out was reported so by pg_layer_disabled.)
+    if (native && !pg_layer_active(PG_LAYER_LANDLOCK))
+        pg_set_layer(PG_LAYER_NO_NATIVE_CODE, 0,
+                     "needs the landlock layer too: without it /proc/self/mem writes into the job's own code (no new "
+                     "executable memory is mapped all the same)");
+    else if (native)
+        pg_set_layer(PG_LAYER_NO_NATIVE_CODE, 1,
+                     "no executable memory can be mapped in a job child (mmap, mprotect, pkey_mprotect with PROT_EXEC "
+                     "and remap_file_pages fail; /proc/self/mem is out of view): no extension module loads there, only "
+                     "those the worker loaded work");
     pg_set_layer(PG_LAYER_SECCOMP, 1,
                  "%u BPF instructions (%s): exec, ptrace, mount, namespaces, bpf, keyctl, io_uring... kill the job; fork, "
                  "socket, System V IPC and POSIX message queues fail; signals reach only the job itself",

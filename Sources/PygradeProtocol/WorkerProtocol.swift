@@ -151,7 +151,8 @@ public struct TestOutcome: Codable, Sendable {
         /// Returned something that is not plain data (`detail` names it).
         case notPlain
         case tooLarge
-        /// Returned one of its own arguments instead of a new object.
+        /// Returned one of its own arguments, or a container held in one,
+        /// instead of a new object.
         case aliased
         /// Did not return: `status` says how it ended, `ending` or `detail` why.
         case error

@@ -27,6 +27,11 @@ struct ChildWatch {
     var outputOpen = true
     var spawned = Clock.now
     var testsStarted: Clock?
+    /// The results (indices into the response's tests) read once the
+    /// child's memory was gone: it had sent its last frame and exited
+    /// before the worker read them, so /proc no longer gives its peak.
+    /// Theirs is the one wait4 gives (`peaksFromExit`).
+    var peaksAtExit: [Int] = []
 
     init(child: ChildSpawn, start: Int, job: JobRequest, prepared: PreparedExercise, budgetEnd: UInt64, alreadySent: Int) {
         self.child = child
@@ -137,6 +142,14 @@ struct ChildWatch {
             // (Zygote.reapJobChildren) instead of waiting for its exit.
             kill(-pid, SIGKILL)
             kill(pid, SIGKILL)
+            if !peaksAtExit.isEmpty {
+                // Only then is it waited for here: it has exited already.
+                var status: Int32 = 0
+                var usage = rusage()
+                if (try? retryingOnInterrupt("wait4") { wait4(pid, &status, 0, &usage) }) == pid {
+                    peaksFromExit(usage, response: &response)
+                }
+            }
             if let t = testsStarted { response.timing.testsMs += t.millisecondsElapsed }
             return ChildEnd(
                 phase: phase, killReason: nil, waitStatus: 0, maxRSSKiB: 0, cpuMs: 0, jobOver: true, captured: captured,
@@ -157,6 +170,7 @@ struct ChildWatch {
         let reapStart = Clock.now
         _ = try? retryingOnInterrupt("wait4") { wait4(pid, &status, 0, &usage) }
         response.timing.reapMs += reapStart.millisecondsElapsed
+        peaksFromExit(usage, response: &response)
         if let t = testsStarted { response.timing.testsMs += t.millisecondsElapsed }
         let cpu =
             Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1000
@@ -171,6 +185,15 @@ struct ChildWatch {
     /// /proc is not this PID namespace's: the peak then comes from wait4).
     func peakKiB() -> Int {
         child.statusFD >= 0 ? max(0, pg_proc_peak_kib(child.statusFD)) : 0
+    }
+
+    /// The peak of each result read after the child's memory was gone: its
+    /// peak over its whole life (the result was its last), from wait4.
+    mutating func peaksFromExit(_ usage: rusage, response: inout JobResponse) {
+        for i in peaksAtExit where i < response.tests.count {
+            response.tests[i].peakKiB = max(response.tests[i].peakKiB, Int(usage.ru_maxrss))
+        }
+        peaksAtExit = []
     }
 
     /// Waits (draining its output) until the child has exited, without
@@ -243,6 +266,7 @@ struct ChildWatch {
             // about time or memory.
             outcome.cpuMs = max(0, (cpuNow() - phaseCPU) * 1000)
             outcome.peakKiB = peakKiB()
+            if outcome.peakKiB == 0 && child.statusFD >= 0 { peaksAtExit.append(response.tests.count) }
             if let value {
                 outcome.blob = blobs.count
                 blobs.append(Array(value))

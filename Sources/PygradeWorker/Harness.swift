@@ -22,16 +22,34 @@ enum Harness {
 
         # Modules a candidate may import, loaded now: in a job child an import would
         # read files (slow, and the sandbox's filesystem view may not allow it).
-        # Landlock leaves the stdlib readable but not the system's shared
-        # libraries, so extension modules that need one (ctypes: libffi) must be
-        # loaded here or not at all; bz2, lzma, sqlite3 and ssl are not.
         PREIMPORT = (
-            "abc", "array", "bisect", "collections", "collections.abc", "contextlib", "copy", "ctypes",
+            "abc", "array", "bisect", "collections", "collections.abc", "contextlib", "copy",
             "dataclasses", "decimal", "enum", "fractions", "functools", "heapq", "inspect", "io",
             "itertools", "json", "math", "operator", "re", "statistics", "string", "textwrap",
             "time", "types", "typing", "unicodedata", "weakref",
         )
-        for _name in PREIMPORT:
+        # A job child cannot load an extension module (no-native-code: no new
+        # executable memory), so the ones in lib-dynload that a fair candidate
+        # may use are loaded here, before any zygote forks (decimal, json and
+        # typing bring _decimal, _json and _typing above; most of the stdlib's C
+        # modules are built into Debian's libpython). contextvars (and asyncio)
+        # needs _contextvars, cProfile _lsprof, the CJK codecs theirs; queue has a
+        # Python fallback but runs faster with _queue; resource sets
+        # the job's own limits (a deeper stack for deep recursion), and on any
+        # other process its calls fail (others-untouchable). Not loaded, so not
+        # importable in a job: _ctypes (ctypes), _testcapi, _testinternalcapi,
+        # mmap, _posixshmem, _multiprocessing, _asyncio (asyncio runs without it),
+        # _zoneinfo (its start imports zoneinfo and sysconfig, ~20 ms a worker;
+        # zoneinfo falls back to Python, and the time zone files are out of view),
+        # and whatever needs a system library Landlock keeps out of view
+        # (_hashlib: hashlib falls back to its built-in md5, sha*, blake2; _ssl,
+        # _bz2, _lzma, _sqlite3, _uuid, _curses, readline...). docs/sandbox.md
+        # lists them.
+        NATIVE_PRELOAD = (
+            "_contextvars", "_lsprof", "_queue", "resource", "_multibytecodec",
+            "_codecs_cn", "_codecs_hk", "_codecs_iso2022", "_codecs_jp", "_codecs_kr", "_codecs_tw",
+        )
+        for _name in PREIMPORT + NATIVE_PRELOAD:
             try:
                 __import__(_name)
             except Exception:

@@ -44,6 +44,7 @@ public enum Worker {
         // stays readable, imports that were not pre-imported still work.
         let paths = runtime.modulePaths()
         withCStrings(paths) { if let list = $0 { _ = pg_sandbox_prepare_landlock(list, Int32(paths.count)) } }
+        withCStrings(paths) { if let list = $0 { _ = pg_sandbox_read_only_library(list, Int32(paths.count)) } }
         _ = pg_sandbox_prepare_seccomp(Int32(PG_RESULT_FD))
         pg_sandbox_note_child_layers()
         _ = pg_sandbox_check_memory_scrub()

@@ -50,11 +50,14 @@ struct AttackRoundThreeTests: VisibleOutputSupport {
         #expect(exercise["message"] as? String == "at run time: reversed() and __reversed__ are not allowed")
     }
 
-    /// BROKE: `s[::-1]` compiled elsewhere and shipped as marshalled bytes.
-    /// The walker reads source text and the compile/eval/exec hooks read the
-    /// text or tree they are given; a code object made from bytes
-    /// (marshal.loads, types.CodeType, code.replace) is neither, and
-    /// BUILD_SLICE + BINARY_SUBSCR call nothing hooked. It got passed, 20/20.
+    /// Broke (passed, 20/20) before the subscripts were hooked: `s[::-1]`
+    /// compiled elsewhere and shipped as marshalled bytes. The walker reads
+    /// source text and the compile/eval/exec hooks read the text or tree
+    /// they are given; a code object made from bytes (marshal.loads,
+    /// types.CodeType, code.replace) is neither, and BUILD_SLICE +
+    /// BINARY_SUBSCR called nothing hooked. Now subscripting a builtin
+    /// sequence with a slice whose step is not None is the hit
+    /// (rules_subscript.c), whatever code does it.
     @Test func codeMarshalledFromBytesIsHeldToTheRules() throws {
         let hex = try Self.marshalledSliceStep
         #expect(hex.hasPrefix("e3"), "not a marshalled code object: \(hex)")
@@ -65,9 +68,53 @@ struct AttackRoundThreeTests: VisibleOutputSupport {
             reverse_string = types.FunctionType(marshal.loads(bytes.fromhex("\(hex)")), globals(), "reverse_string")
             """
         let exercise = try Self.gradeReverse(source)
-        withKnownIssue("a code object made from bytes is never walked: graded passed") {
-            Self.expectRuleViolation(exercise, "marshalled s[::-1]")
-        }
+        Self.expectRuleViolation(exercise, "marshalled s[::-1]")
+        #expect(exercise["message"] as? String == "at run time: slicing with a step (such as s[::-1]) is not allowed", "\(exercise)")
+    }
+
+    /// The same, the code built from bytecode with types.CodeType, and a
+    /// walked function's code replaced (code.replace: its co_consts, and
+    /// the tuple it built made a slice with a step, subscripted): the
+    /// fixtures attack_code_*_slice_step.py. Each got passed, 20/20, before
+    /// the subscripts were hooked.
+    @Test(arguments: ["attack_code_codetype_slice_step.py", "attack_code_replace_slice_step.py"])
+    func codeBuiltOrReplacedAtRunTimeIsHeldToTheRules(fixture: String) throws {
+        let source = try String(contentsOf: PygradeBinary.root.appendingPathComponent("Fixtures/" + fixture), encoding: .utf8)
+        let exercise = try Self.gradeReverse(source)
+        Self.expectRuleViolation(exercise, fixture)
+        #expect(exercise["message"] as? String == "at run time: slicing with a step (such as s[::-1]) is not allowed", "\(exercise)")
+        #expect((exercise["rules"] as? [[String: Any]])?.map { $0["id"] as? String } == ["no-slice-step"], "\(exercise)")
+    }
+
+    // MARK: CPU banked through gc
+
+    /// Broke before the gc guard: a job child runs its exercise's tests in
+    /// turn, and its zygote built and froze every test's input. In the first
+    /// test, the candidate tries every door of the collector's and the
+    /// frames' (HiddenInputDig: gc.unfreeze(), get_objects() with and
+    /// without a generation, get_referents(), frame walks) for the later
+    /// tests' inputs, and precomputes their answers (which it could spend
+    /// the first test's spare CPU on); a later test whose answer it banked
+    /// says so in a wrong answer. Every hidden test must pass: no later
+    /// test's input is in reach. (Before: both hidden tests wrong_answer.)
+    @Test func theFirstTestCannotPrecomputeALaterTestsAnswer() throws {
+        let setup = try Setup(
+            candidate: Self.gcWalk + """
+                BANK = {}
+
+
+                def shout(s):
+                    if not BANK:
+                        BANK.update({found: found.upper() for found in dig() if found != s})
+                        BANK[None] = "the first test ran"
+                    if s in BANK:
+                        return BANK[s] + " (banked in the first test)"
+                    return s.upper()
+                """)
+        defer { setup.remove() }
+        let json = try setup.grade("json")
+        let tests = try Self.tests(json)
+        #expect(tests.map { $0["status"] as? String } == ["passed", "passed", "passed"], "\(json.stdout)")
     }
 
     /// `marshal.dumps` of `def reverse_string(s): return s[::-1]`, in hex,

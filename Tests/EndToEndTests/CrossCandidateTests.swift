@@ -2,8 +2,11 @@ import Foundation
 import Testing
 
 /// Jobs of different candidates share a worker, and every job child is a
-/// copy of that worker's memory, readable with ctypes. Nothing of one
-/// candidate may be left in it for the next.
+/// copy of that worker's memory. Nothing of one candidate may be left in it
+/// for the next. The scanners read memory with ctypes, which a job child
+/// cannot load (no-native-code; and Landlock keeps libffi out of view): these
+/// tests leave both layers out (`nativeCode`), so that each shows its own
+/// layer holding against a candidate that reads any byte.
 @Suite("Cross-candidate isolation")
 struct CrossCandidateTests {
     /// A scanner that searches its own process's malloc heap for `token`
@@ -70,6 +73,9 @@ struct CrossCandidateTests {
     /// Two candidates graded by one worker (--jobs 1), the second searching
     /// its heap for the first's source: the statuses by file name, and the
     /// sandbox layers the report names.
+    /// The layers left out so that ctypes imports in a job child.
+    static let nativeCode = "no-native-code,landlock"
+
     static func gradeBoth(environment: [String: String] = [:]) throws -> (statuses: [String: String], sandbox: [String]) {
         let scratch = try BatchScratch()
         let token = "LEAKMARK-\(UUID().uuidString)"
@@ -97,7 +103,7 @@ struct CrossCandidateTests {
     }
 
     @Test func aLaterCandidateFindsNothingOfAnEarlierOneInMemory() throws {
-        let (statuses, sandbox) = try Self.gradeBoth()
+        let (statuses, sandbox) = try Self.gradeBoth(environment: ["PYGRADE_SANDBOX_DISABLE": Self.nativeCode])
         #expect(sandbox.contains("scrubbed-memory"))
         #expect(statuses["a_first.py"] == "passed")
         // wrong_answer here: the scanner found the first candidate's source
@@ -109,7 +115,7 @@ struct CrossCandidateTests {
     /// second finds the first's code (so the test above can fail, and it is
     /// this layer that holds), and every report says the layer is missing.
     @Test func withoutScrubbedMemoryTheSourceIsFound() throws {
-        let (statuses, sandbox) = try Self.gradeBoth(environment: ["PYGRADE_SANDBOX_DISABLE": "scrubbed-memory"])
+        let (statuses, sandbox) = try Self.gradeBoth(environment: ["PYGRADE_SANDBOX_DISABLE": "scrubbed-memory," + Self.nativeCode])
         #expect(sandbox.contains("missing:scrubbed-memory"))
         #expect(statuses["a_first.py"] == "passed")
         #expect(statuses["b_second.py"] == "wrong_answer")
@@ -117,7 +123,9 @@ struct CrossCandidateTests {
     /// A POSIX message queue lives in the worker's IPC namespace, which every
     /// job of that worker shares: the first candidate leaves a message in
     /// one, the second reads it. Landlock happens to refuse `mq_open`, so
-    /// this runs with Landlock left out: the seccomp filter must hold alone.
+    /// this runs with Landlock left out: the seccomp filter must hold alone
+    /// (its IPC rules, for a candidate with native code: no-native-code is
+    /// left out too, or ctypes would not import).
     @Test func aMessageQueueCarriesNothingToTheNextCandidate() throws {
         let scratch = try BatchScratch()
         let queue = "/pygrade-\(UUID().uuidString.prefix(8))"
@@ -155,7 +163,7 @@ struct CrossCandidateTests {
         let out = scratch.path("results.jsonl")
         let result = try PygradeBinary.run(
             ["batch", scratch.candidates, "--exercises-dir", scratch.exercises, "--jobs", "1", "--out", out, "--no-progress"],
-            environment: ["PYGRADE_SANDBOX_DISABLE": "landlock"])
+            environment: ["PYGRADE_SANDBOX_DISABLE": Self.nativeCode])
         #expect(result.status == 0, "\(result.stderr)")
         let records = BatchScratch.lines(out).compactMap { $0 }
         #expect(records.count == 2)

@@ -32,15 +32,19 @@ struct FeedbackArena: FeedbackAttackSupport {
     /// The right answer, for candidates to fall back on.
     static let right = "s.upper() if isinstance(s, str) else [t.upper() for t in s]"
 
-    init(visible: [String] = ["'hello'"]) throws {
-        var tests = visible.enumerated().map { i, arg in
+    /// `visibleLast`: the visible tests declared after the hidden ones, so
+    /// that a job child reaches them holding what the hidden tests gave it.
+    init(visible: [String] = ["'hello'"], visibleLast: Bool = false) throws {
+        let shown = visible.enumerated().map { i, arg in
             "  - {name: visible-\(i + 1), visibility: visible, hint: basic, args: [\"\(arg)\"]}"
         }
+        var tests = visibleLast ? [] : shown
         tests += [
             "  - {name: hidden-word, hint: words, args: [\"'\(Arena.hidden[0])'\"]}",
             "  - {name: hidden-other, hint: words, args: [\"'\(Arena.hidden[1])'\"]}",
             "  - {name: hidden-list, hint: lists, args: [\"['\(Arena.hidden[2])', '\(Arena.hidden[3])']\"]}",
         ]
+        if visibleLast { tests += shown }
         try write(
             "exercises/shout/exercise.yaml", "id: shout\ntitle: Shout\nentry: shout\ntests:\n" + tests.joined(separator: "\n") + "\n")
         try write("exercises/shout/reference.py", "def shout(s):\n    return \(Arena.right)\n")
@@ -127,8 +131,9 @@ extension FeedbackAttackSupport {
     typealias Arena = FeedbackArena
     typealias Run = FeedbackRun
 
-    /// Python that collects every string starting with "zq-" reachable from
-    /// the collector's objects: the hidden inputs, where a process holds them.
+    /// Python that collects every string starting with "zq-" the process
+    /// can reach (HiddenInputDig): the hidden inputs it was given (its
+    /// arguments, and what it kept with `keep`), no later test's.
     static var dig: String { HiddenInputDig.python(keeping: "len(o) > 3", gap: 2) }
 
     /// Runs `executable` (the built pygrade by default) with `arguments`;

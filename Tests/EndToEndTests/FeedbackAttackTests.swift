@@ -26,21 +26,23 @@ import Testing
 struct FeedbackAttackTests: FeedbackAttackSupport {
     // MARK: Point 3: a visible test's call, expected value and returned value
 
-    /// The visible test digs the hidden inputs out of its process and
-    /// returns them (plain, hex, reversed, as code points), or, with none to
-    /// find, another wrong answer ('nothing found'). The normal run's status
-    /// says which (a wrong result of the wrong type there proves the dig
-    /// found them); the value a report shows must be the visible-only run's,
-    /// where there is nothing to find: `got` is 'nothing found', and no
-    /// format holds any hidden input. (Needs point 3 for the `call`,
-    /// `expected` and `got` fields; the rest holds today.)
+    /// The visible test, declared after the hidden ones, digs the hidden
+    /// inputs out of its process (the ones the hidden tests gave it, kept)
+    /// and returns them (plain, hex, reversed, as code points), or, with
+    /// none to find, another wrong answer ('nothing found'). The normal
+    /// run's status says which (a wrong result of the wrong type there
+    /// proves the dig found them); the value a report shows must be the
+    /// visible-only run's, where there is nothing to find: `got` is
+    /// 'nothing found', and no format holds any hidden input. (Needs point
+    /// 3 for the `call`, `expected` and `got` fields; the rest holds today.)
     @Test func gotComesFromTheVisibleOnlyRunAndCarriesNoHiddenInput() throws {
-        let arena = try Arena()
+        let arena = try Arena(visibleLast: true)
         defer { arena.remove() }
         try arena.write(
             "cand.py",
             Self.dig + """
                 def shout(s):
+                    keep(s)
                     if s == "hello":
                         found = dig()
                         if found:
@@ -54,7 +56,10 @@ struct FeedbackAttackTests: FeedbackAttackSupport {
                     return \(Arena.right)
                 """)
         let outputs = try arena.everyFormat("cand.py")
-        let tests = try #require(try outputs["json"]?.tests())
+        let all = try #require(try outputs["json"]?.tests())
+        // The visible test first, as the old order had it.
+        let tests = all.filter { $0["name"] as? String == "visible-1" } + all.filter { $0["name"] as? String != "visible-1" }
+        #expect(tests[0]["name"] as? String == "visible-1" && tests.count == 4, "\(all)")
         #expect(tests[0]["status"] as? String == "wrong_answer", "\(tests[0])")
         // The dict is the normal run's: the dig found the hidden inputs there.
         #expect((tests[0]["message"] as? String)?.hasPrefix("returned a dict") == true, "the dig found nothing: \(tests[0])")
@@ -74,20 +79,22 @@ struct FeedbackAttackTests: FeedbackAttackSupport {
     /// expected value (`got` equal to `expected`, or no `got` at all) without
     /// saying that the run that decided returned something else, or a
     /// candidate could point at its own report to dispute a verdict.
-    /// (Needs point 3.)
+    /// (Needs point 3.) The visible test is declared last: where the hidden
+    /// tests ran before it, it holds their inputs.
     @Test func aGotThatDiffersFromTheDecidingRunIsNotPassedOffAsTheAnswer() throws {
-        let arena = try Arena()
+        let arena = try Arena(visibleLast: true)
         defer { arena.remove() }
         try arena.write(
             "cand.py",
             Self.dig + """
                 def shout(s):
+                    keep(s)
                     if s == "hello" and dig():
                         return "HELL0"
                     return \(Arena.right)
                 """)
         let json = try arena.grade("cand.py", "json")
-        let test = try #require(try json.tests().first)
+        let test = try #require(try json.tests().first { $0["name"] as? String == "visible-1" })
         #expect(test["status"] as? String == "wrong_answer", "\(test)")
         let got = test["got"] as? String
         let expected = test["expected"] as? String

@@ -18,27 +18,28 @@ struct IntegrityAttackTests {
 
     /// A respawned child's first frame is the candidate's (its top level runs
     /// before it can send anything else): a syntax-error frame quoting the
-    /// hidden inputs, sent by a child started again after the first one died
-    /// in the visible test, must be a sandbox violation whose text reaches no
-    /// format. (It got syntax_error, with the hidden inputs in the message.)
+    /// hidden inputs, sent by a child started again after an earlier one
+    /// died, must be a sandbox violation whose text reaches no format. (It
+    /// got syntax_error, with the hidden inputs in the message.) Each test
+    /// leaves its input in scratch and dies; the child started after a
+    /// hidden test holds that input at load (before the gc guard it dug
+    /// them all out of memory) and forges with it: only then, so the status
+    /// proves the attack ran.
     @Test func aRespawnedChildCannotForgeASyntaxError() throws {
         let setup = try VisibleOutputTests.Setup(
-            candidate: VisibleOutputTests.gcWalk + """
+            candidate: """
                 import os, struct
 
                 # Scratch is emptied between jobs, not between the children of one job.
-                if os.path.exists("crashed-once"):
-                    found = dig()
-                    if found:
-                        text = ("SyntaxError: " + " ".join(found)).encode()
-                        os.write(3, struct.pack("<I", 5 + len(text)) + b"X" + struct.pack("<I", 7731) + text)
-                else:
-                    open("crashed-once", "w").close()
+                found = [w for w in open("given").read().split() if w.startswith("zq-")] if os.path.exists("given") else []
+                if found:
+                    text = ("SyntaxError: " + " ".join(found)).encode()
+                    os.write(3, struct.pack("<I", 5 + len(text)) + b"X" + struct.pack("<I", 7731) + text)
 
                 def shout(s):
-                    if s == "hello":  # the visible test, the first: the child dies, the next test gets a new one
-                        os._exit(1)
-                    return s.upper()
+                    with open("given", "a") as out:  # the child dies, the next test gets a new one
+                        out.write(s + " ")
+                    os._exit(1)
                 """)
         defer { setup.remove() }
         let json = try setup.grade("json")
@@ -134,6 +135,31 @@ struct IntegrityAttackTests {
         let exercise = (try? JSONSerialization.jsonObject(with: Data(report.utf8)) as? [String: Any])
             .flatMap { ($0["exercises"] as? [[String: Any]])?.first }
         #expect(exercise?["status"] as? String == "output_limit_exceeded", "\(report.prefix(2000))")
+    }
+
+    /// Found by the attacker (round four): a result within its byte limit
+    /// that decodes to ~19 times its stream (Fixtures/attack_decode_bomb.py)
+    /// grew the grader to 830 MiB. Every test is a wrong answer, and no
+    /// process of the grader passes 512 MiB.
+    @Test func aResultThatDecodesLargeKeepsTheGraderSmall() throws {
+        let python = "/usr/bin/python3"
+        try #require(FileManager.default.isExecutableFile(atPath: python), "needs \(python) to measure")
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("pygrade-decode-\(UUID().uuidString).json")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let wrapped = try PygradeBinary.run(
+            [
+                "-c", Self.maxRSSWrapper, out.path, PygradeBinary.executable.path,
+                "grade", PygradeBinary.fixture("attack_decode_bomb.py"), "--exercise", "flatten", "--format", "json",
+            ], executable: URL(fileURLWithPath: python))
+        let measured = try #require(
+            try JSONSerialization.jsonObject(with: Data(wrapped.stdout.utf8)) as? [String: Any], "\(wrapped.stdout)\(wrapped.stderr)")
+        let maxKiB = measured["maxrss_kib"] as? Int ?? Int.max
+        #expect(measured["killed"] as? Bool == false, "the grader passed 3 GiB and was killed")
+        #expect(maxKiB < 512 << 10, "a process of the grader reached \(maxKiB >> 10) MiB")
+        let report = String(decoding: FileManager.default.contents(atPath: out.path) ?? Data(), as: UTF8.self)
+        let exercise = (try? JSONSerialization.jsonObject(with: Data(report.utf8)) as? [String: Any])
+            .flatMap { ($0["exercises"] as? [[String: Any]])?.first }
+        #expect(exercise?["status"] as? String == "wrong_answer", "\(report.prefix(2000))")
     }
 
     /// Runs argv[2:] with its stdout into argv[1]; prints the exit status and

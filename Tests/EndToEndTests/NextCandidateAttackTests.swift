@@ -92,11 +92,12 @@ struct NextCandidateAttackTests {
     @Test func aJobCannotLowerItsWorkersCPULimit() throws {
         let attack = """
             def attack():
-                import ctypes, math, os, resource, time
+                import math, os, resource, time
                 try:
-                    clock = ctypes.c_int()
-                    ctypes.CDLL(None).clock_getcpuclockid(os.getppid(), ctypes.byref(clock))
-                    limit = math.ceil(time.clock_gettime(clock.value)) + 5
+                    # clock_getcpuclockid(ppid), as glibc computes it (ctypes,
+                    # the first version, no longer imports in a job child).
+                    clock = (~os.getppid() << 3) | 2
+                    limit = math.ceil(time.clock_gettime(clock)) + 5
                     resource.prlimit(os.getppid(), resource.RLIMIT_CPU, (limit, limit))
                 except OSError:
                     pass
@@ -105,31 +106,32 @@ struct NextCandidateAttackTests {
     }
 
     /// Lowers its worker's RLIMIT_DATA to about what it holds (its own data
-    /// size, found by bisecting its own soft limit with one-page mappings):
+    /// size, found by bisecting its own soft limit with 64 MiB blocks):
     /// job children inherit it and never reset it. (The next candidate got
     /// memory_limit_exceeded on every exercise, 76.95/100, exit 0: silently.)
     @Test func aJobCannotLowerItsWorkersDataLimit() throws {
         let attack = """
             def attack():
-                import ctypes, os, resource
-                libc = ctypes.CDLL(None)
-                libc.mmap.restype = ctypes.c_void_p
-                libc.mmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int, ctypes.c_int, ctypes.c_int, ctypes.c_long]
-                libc.munmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t]
+                import os, resource
                 try:
                     soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
                     lo, hi = 0, 1 << 40
-                    while hi - lo > 4096:  # the smallest limit that lets one more private page through
+                    block = 64 << 20  # past malloc's mmap threshold: always a new private mapping
+                    while hi - lo > 4096:  # the smallest limit that lets one more such block through
                         mid = (lo + hi) // 2
                         resource.setrlimit(resource.RLIMIT_DATA, (mid, hard))
-                        page = libc.mmap(None, 4096, 3, 0x22, -1, 0)  # read-write, private, anonymous
+                        try:
+                            got = bytes(block)  # calloc: mapped, never touched (ctypes' mmap of one page before)
+                        except MemoryError:
+                            got = None
                         resource.setrlimit(resource.RLIMIT_DATA, (soft, hard))
-                        if page is None or page == (1 << 64) - 1:
+                        if got is None:
                             lo = mid
                         else:
-                            libc.munmap(page, 4096)
+                            del got
                             hi = mid
-                    resource.prlimit(os.getppid(), resource.RLIMIT_DATA, (hi, hi))
+                    # Without the block: about what the worker holds, one more page.
+                    resource.prlimit(os.getppid(), resource.RLIMIT_DATA, (hi - block + 4096, hi - block + 4096))
                 except OSError:
                     pass
             """

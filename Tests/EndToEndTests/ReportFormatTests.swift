@@ -96,7 +96,7 @@ struct ReportFormatTests {
             json.hasPrefix("{\n  \"schema\": \"pygrade.report/1\",\n  \"submission\": \"\(PygradeBinary.fixture(fixture))\",\n"),
             "\(json.prefix(200))")
         // Below the top, keys are sorted: an exercise's and a test's.
-        #expect(json.contains("{\n      \"id\": "), "\(json.prefix(600))")
+        #expect(json.contains("{\n      \"cpu_ms\": 0,\n      \"id\": "), "\(json.prefix(600))")
         #expect(json.contains("{\n          \"cpu_ms\": 0,\n          \"hint\": "), "\(json.prefix(900))")
     }
 
@@ -134,6 +134,35 @@ struct ReportFormatTests {
         #expect(outcome.status == 1)
         #expect(outcome.problems.contains("'verdict' is a required property"))
         #expect(outcome.problems.contains("exercises/0/status"))
+    }
+
+    /// A visible test carries its own figures; every hidden test of an
+    /// exercise the same pair (what a candidate spends on one hidden input
+    /// would carry it: docs/reports.md, "Figures"), each exercise its
+    /// totals; a test without figures is refused by the schema (the
+    /// contract lists them on every test).
+    @Test func onlyVisibleTestsCarryFiguresOfTheirOwn() throws {
+        let result = try PygradeBinary.run(["grade", PygradeBinary.fixture("correct.py"), "--format", "json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        var report = try result.json()
+        var exercises = try #require(report["exercises"] as? [[String: Any]])
+        for exercise in exercises {
+            let tests = exercise["tests"] as? [[String: Any]] ?? []
+            #expect(
+                tests.contains { $0["visibility"] as? String == "hidden" } && tests.contains { $0["visibility"] as? String == "visible" })
+            #expect(tests.allSatisfy { $0["cpu_ms"] is Double && $0["peak_kib"] is Int }, "\(tests)")
+            let hidden = tests.filter { $0["visibility"] as? String == "hidden" }
+            #expect(Set(hidden.map { "\($0["cpu_ms"] ?? "") \($0["peak_kib"] ?? "")" }).count == 1, "\(hidden)")
+            #expect(exercise["cpu_ms"] is Double && (exercise["peak_kib"] as? Int ?? 0) > 0, "\(exercise["id"] ?? "")")
+        }
+        var tests = try #require(exercises[0]["tests"] as? [[String: Any]])
+        let hidden = try #require(tests.firstIndex { $0["visibility"] as? String == "hidden" })
+        tests[hidden]["cpu_ms"] = nil
+        exercises[0]["tests"] = tests
+        report["exercises"] = exercises
+        let forged = String(decoding: try JSONSerialization.data(withJSONObject: report), as: UTF8.self)
+        let outcome = try SchemaValidator.validate(forged, against: "report.schema.json")
+        #expect(outcome.status == 1 && outcome.problems.contains("exercises/0/tests/\(hidden)"), "\(outcome.problems)")
     }
 
     /// A hidden input never reaches any format: not through the exception

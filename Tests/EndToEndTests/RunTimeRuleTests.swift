@@ -22,6 +22,14 @@ struct RunTimeRuleTests: RuleTestSupport {
           - {name: one, visibility: visible, hint: basic, args: ["'abc'"]}
         """
 
+    /// A slice with a step made by code built from bytecode (BUILD_SLICE):
+    /// no slice() called, no slice in any source, text or tree. A line of
+    /// reverse_string's body that binds it to STEP.
+    static let stepFromBytes =
+        "op = __import__('opcode').opmap\n    t = __import__('types')\n"
+        + "    STEP = t.FunctionType(t.CodeType(0, 0, 0, 0, 3, 3, bytes([op['RESUME'], 0, op['LOAD_CONST'], 0, op['LOAD_CONST'], 0, "
+        + "op['LOAD_CONST'], 1, op['BUILD_SLICE'], 3, op['RETURN_VALUE'], 0]), (None, -1), (), (), 'x', 'f', 'f', 1, b'', b''), {})()\n    "
+
     /// (the body of reverse_string(s), after `import ast, builtins, collections,
     /// operator`; per rule in `runTimeIDs`: 0 broken at run time, nil not broken)
     static let runTimeCases: [(String, [Int?])] = [
@@ -62,6 +70,31 @@ struct RunTimeRuleTests: RuleTestSupport {
         ("import functools\n    return functools.reduce(lambda reversed, c: c + reversed, s, '')", [nil, nil, nil, nil]),
         ("return ''.join(s[i] for i in range(len(s) - 1, -1, -1))", [nil, nil, nil, nil]),
         ("return s[vars(builtins)['sli' + 'ce'](None)]", [nil, nil, nil, nil]),
+        // A subscript with a step, however the slice was made and the
+        // subscript reached (rules_subscript.c): each sequence type, its
+        // __getitem__ and __setitem__, a subclass, a module made again.
+        (stepFromBytes + "return s[STEP]", [nil, nil, 0, nil]),
+        (stepFromBytes + "return str.__getitem__(s, STEP)", [nil, nil, 0, nil]),
+        (stepFromBytes + "return ''.join(list.__getitem__(list(s), STEP))", [nil, nil, 0, nil]),
+        (stepFromBytes + "return ''.join(tuple(s)[STEP])", [nil, nil, 0, nil]),
+        (stepFromBytes + "return operator.getitem(s, STEP)", [nil, nil, 0, nil]),
+        (stepFromBytes + "r = list(s)\n    r[STEP] = list(s)\n    return ''.join(r)", [nil, nil, 0, nil]),
+        (stepFromBytes + "return s.encode()[STEP].decode() if s.isascii() else s", [nil, nil, 0, nil]),
+        (stepFromBytes + "return bytearray(s.encode())[STEP].decode() if s.isascii() else s", [nil, nil, 0, nil]),
+        (stepFromBytes + "return ''.join(s[i] for i in range(len(s))[STEP])", [nil, nil, 0, nil]),
+        (stepFromBytes + "return bytes(memoryview(s.encode('utf-32-le')).cast('I')[STEP]).decode('utf-32-le')", [nil, nil, 0, nil]),
+        (stepFromBytes + "import array\n    return array.array('u', s)[STEP].tounicode()", [nil, nil, 0, nil]),
+        (
+            stepFromBytes + "import sys\n    del sys.modules['array']\n    import array\n    return array.array('u', s)[STEP].tounicode()",
+            [nil, nil, 0, nil]
+        ),
+        (stepFromBytes + "class S(str):\n        pass\n    return str(S(s)[STEP])", [nil, nil, 0, nil]),
+        (stepFromBytes + "return ''.join(collections.UserString(s)[STEP])", [nil, nil, 0, nil]),
+        // A subscript without a step is fair, however it is made.
+        (
+            stepFromBytes + "return ''.join(s[i] for i in range(len(s) - 1, -1, -1)) + s[1:1] + s[:0] + str(list(s)[0:1])[:0]",
+            [nil, nil, nil, nil]
+        ),
     ]
 
     @Test func rulesApplyToWhatTheCodeCompilesAndCallsAtRunTime() throws {

@@ -13,45 +13,51 @@ import Testing
 struct SubmissionLookupAttackTests: FeedbackAttackSupport {
     // MARK: Point 2: the names a file defines, folders by their only .py
 
-    /// At load, the file digs out the hidden inputs and binds functions named
-    /// after them (globals(), exec of a `def`, setattr on its module), and
-    /// defines `shout` only when there were none: so it is `missing` in the
-    /// normal run, which proves the dig found them. The missing entry point's
-    /// message names the functions the file defines; only names written in
-    /// the source, from a process that holds no input, may appear.
-    /// (Needs point 2 for the names; no leak holds today.)
+    /// At load, the file takes the hidden inputs an earlier child of its job
+    /// was given (each test writes its input to scratch, kept between the
+    /// children of one job, and dies: the next test gets a child started
+    /// again; no load can dig them out of memory since the gc guard) and
+    /// binds functions named after them (globals(), exec of a `def`, setattr
+    /// on its module), and defines `shout` only when there were none: so it
+    /// is `missing` in the normal run, which proves it held them. The
+    /// missing entry point's message names the functions the file defines;
+    /// only names written in the source, from a process that holds no input,
+    /// may appear. (Needs point 2 for the names; no leak holds today.)
     @Test func theDefinesListHoldsNoNameMadeAtRunTime() throws {
         let arena = try Arena()
         defer { arena.remove() }
         try arena.write(
             "cand.py",
-            Self.dig + """
-                import sys
+            """
+            import os
+            import sys
 
 
-                def helper_one():
-                    return 1
+            def helper_one():
+                return 1
 
 
-                def helper_two(x):
-                    return x
+            def helper_two(x):
+                return x
 
 
-                found = dig()
-                for f in found:
-                    h = f.encode().hex()
-                    globals()["leak_" + h] = helper_one
-                    exec("def leakexec_" + h + "(): pass")
-                    setattr(sys.modules[__name__], "leakattr_" + h, helper_two)
+            found = [w for w in open("given").read().split() if w.startswith("zq-")] if os.path.exists("given") else []
+            for f in found:
+                h = f.encode().hex()
+                globals()["leak_" + h] = helper_one
+                exec("def leakexec_" + h + "(): pass")
+                setattr(sys.modules[__name__], "leakattr_" + h, helper_two)
 
-                if not found:
-                    def shout(s):
-                        return \(Arena.right)
-                """)
+            if not found:
+                def shout(s):
+                    with open("given", "a") as out:
+                        out.write(" ".join(s) + " " if isinstance(s, list) else s + " ")
+                    os._exit(1)
+            """)
         let outputs = try arena.everyFormat("cand.py")
         let json = try #require(outputs["json"])
         let exercise = try #require((try json.json()["exercises"] as? [[String: Any]])?.first)
-        #expect(exercise["status"] as? String == "missing", "the dig found nothing at load: \(exercise)")
+        #expect(exercise["status"] as? String == "missing", "no restarted child held a hidden input at load: \(exercise)")
         let message = exercise["message"] as? String ?? ""
         #expect(message.contains("helper_one") && message.contains("helper_two"), "needs point 2: \(message)")
         let shown = Self.leaks(outputs, Arena.markers + ["leak_", "leakexec_", "leakattr_"])

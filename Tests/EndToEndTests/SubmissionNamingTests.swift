@@ -141,28 +141,39 @@ final class SubmissionNamingTests {
     }
 
     /// The names come from the compile child, which holds no input: a
-    /// submission that finds a hidden input in memory at load time and
-    /// defines functions named after it (through globals() and exec) gets
-    /// only its statically defined names reported. It first proves, by its
-    /// status, that it found the hidden input (it raises otherwise).
+    /// submission that holds a hidden input at load time and defines
+    /// functions named after it (through globals() and exec) gets only its
+    /// statically defined names reported. A load holds one only in a child
+    /// started again after a test that died, from what that test left in
+    /// scratch (kept between the children of one job; since the gc guard no
+    /// load digs one out of memory). Its status proves that it held the
+    /// hidden input: it defines `shout` (which writes its input and dies)
+    /// otherwise.
     @Test func namesMadeAtRunTimeFromHiddenInputsAreNeverReported() throws {
         let setup = try VisibleOutputTests.Setup(
-            candidate: VisibleOutputTests.gcWalk + """
+            candidate: """
+                import os
+
+
                 def helper(s):
                     return s
 
-                found = dig()
-                if not found:
-                    raise RuntimeError("no hidden input found")
+
+                found = [w for w in open("given").read().split() if w.startswith("zq-")] if os.path.exists("given") else []
                 for secret in found:
                     globals()["leak_" + secret.replace("-", "_")] = helper
                     exec("def made_" + secret.replace("-", "_") + "(): pass")
+                if not found:
+                    def shout(s):
+                        with open("given", "a") as out:
+                            out.write(s + " ")
+                        os._exit(1)
                 """)
         defer { setup.remove() }
         let json = try setup.grade("json")
         let shout = try #require(try Self.exercises(json)["shout"])
-        #expect(shout["status"] as? String == "missing", "the attack did not find the hidden input: \(shout)")
-        #expect(shout["message"] as? String == "`shout` is not defined; candidate.py defines dig, helper")
+        #expect(shout["status"] as? String == "missing", "the attack did not hold the hidden input: \(shout)")
+        #expect(shout["message"] as? String == "`shout` is not defined; candidate.py defines helper, shout")
         for format in VisibleOutputTests.formats {
             let result = try setup.grade(format)
             for leak in ["SECRET", "leak_", "made_"] {

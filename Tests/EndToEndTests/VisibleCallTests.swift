@@ -60,10 +60,12 @@ struct VisibleCallTests: VisibleOutputSupport {
         }
     }
 
-    /// The call shows the arguments as they were before it ran: neither the
-    /// call changing them nor the module changing them at load time (it
-    /// finds the visible inputs in its process and rewrites them: the
-    /// result proves it did) changes what the report says was called.
+    /// The call shows the arguments as they were before it ran: the call
+    /// changing them does not change what the report says was called. The
+    /// module also looks for the inputs at load time, to rewrite them, and
+    /// must not find them (the zygote froze them, and gc.unfreeze is a
+    /// no-op in a job child: gc_guard.c; before the guard it rewrote them,
+    /// and the call still showed them as built).
     @Test func aCandidateThatChangesItsArgumentsStillShowsTheCallAsMade() throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("pygrade-mutate-\(UUID().uuidString).py")
         defer { try? FileManager.default.removeItem(at: file) }
@@ -84,7 +86,7 @@ struct VisibleCallTests: VisibleOutputSupport {
         let tests = try Self.tests(json)
         let onePair = try #require(tests.first { $0["name"] as? String == "one-pair" })
         #expect(onePair["message"] as? String == "modified its input", "\(onePair)")
-        #expect(onePair["got"] as? String == "[7, 7]", "the load-time rewrite did not happen: \(onePair)")
+        #expect(onePair["got"] as? String == "[1, 2, 3, 2]", "the load reached the input and rewrote it: \(onePair)")
         #expect(onePair["call"] as? String == "find_duplicates([1, 2, 3, 2])", "\(onePair)")
         #expect(onePair["expected"] as? String == "[2]")
         let text = try PygradeBinary.run(["grade", file.path, "--exercise", "duplicates"])
@@ -120,22 +122,21 @@ struct VisibleCallTests: VisibleOutputSupport {
         #expect(formats["html"]?.contains("got: " + got.replacingOccurrences(of: "'", with: "&#39;")) == true)
     }
 
-    /// The normal run's process holds the hidden inputs: the visible test
-    /// digs them out and returns them in its result, each hidden test
-    /// returns them as its own (a wrong answer only if they were found: the
-    /// statuses prove the attack ran). The result shown is the visible-only
-    /// run's, which found nothing; the hidden tests show no call, value or
-    /// result, and no format carries a hidden input.
+    /// Each test digs out what hidden inputs its process holds (its own, and
+    /// those it kept from earlier tests; no later test's, since the gc
+    /// guard) and returns them in its result: the hidden tests return their
+    /// own inputs, wrong answers only if they were found (the statuses prove
+    /// the attack ran). The result shown is the visible-only run's, which
+    /// found nothing; the hidden tests show no call, value or result, and no
+    /// format carries a hidden input.
     @Test func aResultCarryingHiddenInputsIsNeverShown() throws {
         let setup = try Setup(
             candidate: Self.gcWalk + """
                 FOUND = []
 
                 def shout(s):
-                    if s == "hello":
-                        FOUND.extend(dig())
-                        return s.lower() + "|" + "|".join(FOUND)
-                    return "|".join(FOUND) if FOUND else s.upper()
+                    FOUND.extend(dig())
+                    return s.lower() + "|" + "|".join(FOUND)
                 """)
         defer { setup.remove() }
         let json = try setup.grade("json")

@@ -7,23 +7,27 @@ import Testing
 /// format shows what it found.
 @Suite("Visible tests' output: forgeries")
 struct VisibleOutputForgeryTests: VisibleOutputSupport {
-    /// The module's top level finds the hidden inputs and writes a syntax
-    /// error frame quoting them into the result channel (fd 3). The worker
-    /// takes that frame only before any candidate code runs: this one is
-    /// forged, a sandbox_violation (which it is only if the walk found them,
-    /// so the status proves the attack ran), and its text goes nowhere.
+    /// The module's top level holds hidden inputs (in a child started again
+    /// after a test that left its input in scratch and died: since the gc
+    /// guard no load digs them out of memory) and writes a syntax error
+    /// frame quoting them into the result channel (fd 3). The worker takes
+    /// that frame only before any candidate code runs: this one is forged, a
+    /// sandbox_violation (which it is only if the load held them, so the
+    /// status proves the attack ran), and its text goes nowhere.
     @Test func aForgedSyntaxErrorFrameIsAViolationAndShowsNoText() throws {
         let setup = try Setup(
-            candidate: Self.gcWalk + """
+            candidate: """
                 import os, struct
 
-                found = dig()
+                found = [w for w in open("given").read().split() if w.startswith("zq-")] if os.path.exists("given") else []
                 if found:
                     text = ("SyntaxError: " + " ".join(found)).encode()
                     os.write(3, struct.pack("<I", 5 + len(text)) + b"X" + struct.pack("<I", 7731) + text)
 
                 def shout(s):
-                    return s.upper()
+                    with open("given", "a") as out:
+                        out.write(s + " ")
+                    os._exit(1)
                 """)
         defer { setup.remove() }
         let json = try setup.grade("json")
@@ -37,20 +41,23 @@ struct VisibleOutputForgeryTests: VisibleOutputSupport {
     /// out of order, so the worker refuses them as forged (and the grader
     /// would too: no rule checker ran): sandbox_violation, and the text goes
     /// nowhere (not even to stderr, or a batch error record). It is written
-    /// only when the walk found them, so the status proves it.
+    /// only when the load held them (a child started again after a test
+    /// that left its input in scratch and died), so the status proves it.
     @Test func aForgedRuleCheckerFailureIsAViolationAndSaysNothing() throws {
         let setup = try Setup(
-            candidate: Self.gcWalk + """
+            candidate: """
                 import os, struct
 
-                found = dig()
+                found = [w for w in open("given").read().split() if w.startswith("zq-")] if os.path.exists("given") else []
                 if found:
                     text = " ".join(found).encode()
                     os.write(3, struct.pack("<I", 1) + b"C")
                     os.write(3, struct.pack("<I", 1 + len(text)) + b"Q" + text)
 
                 def shout(s):
-                    return s.upper()
+                    with open("given", "a") as out:
+                        out.write(s + " ")
+                    os._exit(1)
                 """)
         defer { setup.remove() }
         let json = try setup.grade("json")
@@ -61,52 +68,31 @@ struct VisibleOutputForgeryTests: VisibleOutputSupport {
         try Self.expectNoSecret(setup, "forged rule checker failure")
     }
 
-    /// Raw memory through ctypes: around the visible input's own address,
-    /// probe each page (a write(2) from an unmapped page fails with EFAULT
-    /// instead of crashing) and search the readable ones for the hidden
-    /// strings. Whether it found them decides the visible test's status.
-    @Test func aCtypesMemorySearchFindsHiddenInputsButNoReportShowsThem() throws {
+    /// Raw memory through ctypes (this test searched the pages around the
+    /// visible input's address for the hidden strings, and found them):
+    /// ctypes no longer imports in a job child (no-native-code), in the
+    /// visible-only run as in the normal one. The import is a plain
+    /// ImportError the candidate's code catches and prints, the visible test
+    /// is runtime_error, and no format shows a hidden input. (Old binary:
+    /// the import worked and the test was graded on the search.)
+    @Test func aCtypesMemorySearchCannotStartAndNoReportShowsHiddenInputs() throws {
         let setup = try Setup(
             candidate: """
-                import ctypes, os
-
-                def search(near):
-                    r, w = os.pipe()
-                    needle = ("zq-" + "SECRET" + "-").encode()
-                    found = set()
-                    base = (id(near) & ~0xFFFF) - (32 << 20)
-                    carry = b""
-                    for page in range(base, base + (64 << 20), 4096):
-                        try:
-                            os.write(w, (ctypes.c_char * 1).from_address(page))
-                            os.read(r, 1)
-                        except OSError:
-                            carry = b""
-                            continue
-                        # With the end of the page before: a string may straddle.
-                        data = carry + ctypes.string_at(page, 4096)
-                        carry = data[-32:]
-                        at = data.find(needle)
-                        while at >= 0:
-                            tail = data[at + len(needle):at + len(needle) + 4]
-                            if len(tail) == 4 and tail.isdigit():
-                                found.add((needle + tail).decode())
-                            at = data.find(needle, at + 1)
-                    return sorted(found)
-
                 def shout(s):
                     if s == "hello":
-                        found = search(s)
-                        print("raw", found)
-                        if found:
-                            raise ValueError(found)
+                        try:
+                            import ctypes
+                        except ImportError as e:
+                            print("no ctypes:", type(e).__name__)
+                            raise
+                        print("ctypes", ctypes.sizeof(ctypes.c_void_p))
                     return s.upper()
                 """)
         defer { setup.remove() }
         let json = try setup.grade("json")
         let tests = try Self.tests(json)
-        #expect(tests[0]["status"] as? String == "runtime_error", "the memory search found nothing: \(json.stdout)")
-        #expect(tests[0]["output"] as? String == "raw []\n", "\(json.stdout)")
+        #expect(tests[0]["status"] as? String == "runtime_error", "ctypes imported: \(json.stdout)")
+        #expect(tests[0]["output"] as? String == "no ctypes: ImportError\n", "\(json.stdout)")
         try Self.expectNoSecret(setup, "ctypes")
     }
 }

@@ -55,6 +55,10 @@ struct ReportRendererTests {
         // Forbidden characters are replaced, everything else is kept.
         let out = try #require(cases[0].first("system-out")?.text)
         #expect(out == "a\u{FFFD}b\u{FFFD}[31mc\u{FFFD}<d>&e]]>\"f'\n\tg\r\u{FFFD}👍🏽 é")
+        // A visible test's time is its CPU; a hidden test has none, even
+        // from a report that carried one (a second lock: the builder gives
+        // it none). The rule's case has no CPU of its own: 0.
+        #expect(cases.map { $0.attributes["time"] } == ["0.001500", "0.001500", nil, nil, "0.000000"])
         // A suite that never ran still counts as one failed case.
         let flatten = suites[1].all("testcase")
         #expect(flatten.map { $0.attributes["name"] } == ["compile"])

@@ -50,6 +50,32 @@ struct NodeGradingTests {
         }
     }
 
+    /// Found by the attacker: a result nested just under the decoder's cap
+    /// crashed the whole service (SIGSEGV) on the slot's 1 MiB stack, then
+    /// every node that claimed the job again. It is a wrong answer.
+    @Test func aResultNestedToTheDecodersCapIsAWrongAnswerNotACrash() async throws {
+        let queue = NodeTestQueue()
+        try await withNode(queue) { node in
+            let source = """
+                def flatten_list(nested):
+                    v = []
+                    for _ in range(\(ValueCodec.maxDepth - 10)):
+                        v = [v]
+                    return v
+
+                """
+            let id = try await queue.add(
+                NodeFixture.payload(SubmissionRequest(source: source, exercises: ["flatten"])), exercisesSHA256: node.exercisesSHA256)
+            let job = await queue.waitFor(id, [.done, .failed])
+            #expect(job?.state == .done, "\(job?.error ?? "")")
+            let result = try #require(job?.result)
+            let report = try #require(try JSONSerialization.jsonObject(with: result) as? [String: Any])
+            let exercise = try #require((report["exercises"] as? [[String: Any]])?.first)
+            #expect(exercise["status"] as? String == "wrong_answer", "\(exercise)")
+            #expect(node.workersUp)
+        }
+    }
+
     @Test func aFolderIsGradedByTheFolderRules() async throws {
         let queue = NodeTestQueue()
         try await withNode(queue) { node in

@@ -62,6 +62,8 @@ enum {
     PG_LAYER_SCRATCH_RESET,
     PG_LAYER_CHANNEL_GUARD,
     PG_LAYER_OTHERS_GUARD,
+    PG_LAYER_NO_NATIVE_CODE,
+    PG_LAYER_READ_ONLY_LIBRARY,
     PG_LAYER_COUNT
 };
 
@@ -97,6 +99,12 @@ int pg_sandbox_reset_scratch(void);
    /proc/PID of a job child is that child. 0, or -1 (figures then come from
    wait4 alone). */
 int pg_sandbox_mount_proc(void);
+
+/* Makes each of `paths` (the module paths every job child may read) a
+   read-only bind mount in the worker's mount namespace: no read there
+   updates an access time another job could see. 0, or -1 with the layer
+   marked missing and why. */
+int pg_sandbox_read_only_library(const char *_Nullable const *_Nonnull paths, int count);
 /* Layer `i`, or NULL past the last. */
 const pg_layer *_Nullable pg_sandbox_layer(int i);
 /* The scratch folder's path ("" when there is none). */

@@ -101,8 +101,7 @@ public final class BatchRunner: @unchecked Sendable {
         for i in 0..<jobs {
             let thread = Thread { [self] in work() }
             thread.name = "pygrade-batch-\(i)"
-            // Comparing deep values recurses: the default 512 KiB is too small.
-            thread.stackSize = 64 << 20
+            thread.stackSize = Grader.threadStackBytes
             thread.start()
         }
         condition.lock()

@@ -51,7 +51,11 @@ extension HTMLReport {
             )
             for e in r.exercises {
                 w.put("<h3>\(esc(e.id)) <span class=\"st st-\(e.status.rawValue)\">\(label(e.status))</span> ")
-                w.put("\(TextReport.number(e.score))/\(TextReport.number(e.maxScore))</h3>")
+                w.put("\(TextReport.number(e.score))/\(TextReport.number(e.maxScore))")
+                if let cpu = e.cpuMs, let peak = e.peakKiB {
+                    w.put(String(format: " <span class=\"meta\">CPU %.1f ms · peak %@ KiB</span>", cpu, "\(peak)"))
+                }
+                w.put("</h3>")
                 if e.status != .passed { w.put("<p>\(esc(e.message))</p>") }
                 for rule in e.rules { w.put("<p class=\"err\">rule \(esc(rule.id)), \(rule.place): \(esc(rule.message))</p>") }
                 if !e.tests.isEmpty {
@@ -60,7 +64,9 @@ extension HTMLReport {
                         w.put("<tr><td>\(esc(t.name))</td><td>\(t.visibility.rawValue) · \(esc(t.hint))</td>")
                         w.put("<td><span class=\"st st-\(t.status.rawValue)\">\(label(ExerciseStatus(t.status)))</span></td>")
                         w.put("<td>\(TextReport.number(t.score))/\(TextReport.number(t.maxScore))</td>")
-                        w.put(String(format: "<td>%.1f</td></tr>", t.cpuMs))
+                        // A hidden test has no figure of its own (Figures).
+                        let cpu = Figures.shown(for: t.visibility) ? t.cpuMs : nil
+                        w.put(cpu.map { String(format: "<td>%.1f</td></tr>", $0) } ?? "<td>–</td></tr>")
                         // Visible tests only (the report never holds a hidden
                         // test's call, values or output).
                         if !t.failureLines.isEmpty {

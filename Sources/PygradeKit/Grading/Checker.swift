@@ -90,9 +90,30 @@ public enum Checker {
         if kind == .unorderedUnique, let want = expectedElements, let have = Digest.elements(encoded) {
             return unorderedUnique(got: have, expected: want)
         }
-        let got: PyValue
-        do { got = try ValueCodec.decode(encoded) } catch { return .fail("the result is \(error)") }
+        let decoded: PyValue?
+        do { decoded = try ValueCodec.decode(encoded, maxValues: ValueCodec.valueCount(expected)) } catch {
+            return .fail("the result is \(error)")
+        }
+        guard let got = decoded else { return tooMany(kind, encoded: encoded, expected: expected) }
         return check(kind, got: got, expected: expected)
+    }
+
+    /// A result with more values than the expected one holds: not equal,
+    /// whatever they are. Worded by its type as far as its first bytes say.
+    private static func tooMany(_ kind: CheckerKind, encoded: [UInt8], expected: PyValue) -> CheckVerdict {
+        let top = ValueCodec.decodePrefix(Array(encoded.prefix(16)))?.value
+        switch kind {
+        case .exact:
+            if let top, !sameKind(top, expected) { return .fail("returned a \(top.typeName), expected a \(expected.typeName)") }
+            return .fail("wrong result")
+        case .unorderedUnique:
+            if let top, case .list = top {
+                return .fail("the result holds more values than the expected one")
+            } else if let top {
+                return .fail("returned a \(top.typeName), expected a list")
+            }
+            return .fail("the result holds more values than the expected one")
+        }
     }
 
     /// Numbers are one kind for Python `==`; other types only match themselves.

@@ -3,7 +3,8 @@
 /// precedence), its message and its score. Pure: no process, no I/O.
 ///
 /// `response` (the normal run, all tests) decides every status, score,
-/// CPU time and peak; no text of it is shown beyond what CandidateText
+/// CPU time and peak (a visible test's own, the exercise's totals:
+/// `Figures`); no text of it is shown beyond what CandidateText
 /// rebuilds from a fixed vocabulary. `visibleRun` (the visible tests
 /// alone, in a worker that never held a hidden input; its test indices
 /// count visible tests only) supplies the text of visible tests: output,
@@ -33,6 +34,9 @@ enum ExerciseReportBuilder {
         visibleBlobs: [[UInt8]] = [], arguments: [[UInt8]]? = nil, expected: ExpectedResults? = nil, filename: String? = nil
     ) -> ExerciseReport {
         var out = ExerciseReport(id: exercise.id, status: .passed, score: 0, maxScore: exercise.points, message: "", tests: [], rules: [])
+        out.cpuMs = Report.round(Figures.cpuMs(response))
+        out.peakKiB = Figures.peakKiB(response)
+        let hiddenFigures = Figures.hidden(response, exercise: exercise)
         let rules = ruleReports(exercise: exercise, response: response)
         let cause = Verdict.decide(
             syntaxError: response.compile == .syntaxError, missing: response.load == .missing, forged: response.forged,
@@ -78,6 +82,8 @@ enum ExerciseReportBuilder {
                     why = VisibleText.words(status: status, why: safeWhy, normal: outcome, response: response, again: again, run: v)
                 }
             }
+            let shownFigures = Figures.shown(for: test.visibility)
+            let figures = shownFigures ? (cpuMs: outcome?.cpuMs ?? 0, peakKiB: outcome?.peakKiB ?? 0) : hiddenFigures
             var shown = VisibleFailure()
             if test.visibility == .visible, status != .passed, outcome != nil, !response.forged, let j = visibleIndex[i] {
                 shown = VisibleFailure(
@@ -91,7 +97,8 @@ enum ExerciseReportBuilder {
                 TestReport(
                     name: test.name, status: status, visibility: test.visibility,
                     score: Verdict.score(of: test, in: exercise, status: status), maxScore: Report.round(max),
-                    cpuMs: Report.round(outcome?.cpuMs ?? 0), peakKiB: outcome?.peakKiB ?? 0, hint: test.hint,
+                    cpuMs: Report.round(figures.cpuMs), peakKiB: figures.peakKiB,
+                    hint: test.hint,
                     output: output, outputTruncated: outputTruncated,
                     message: status == .passed ? nil : why, call: shown.call, expected: shown.expected, got: shown.got))
             if case .failedTest(let first, _) = cause, first == i {

@@ -66,6 +66,12 @@ public final class Grader {
         }
     }
 
+    /// The stack a thread that grades needs: comparing, hashing and freeing
+    /// a decoded result recurses, and a result may be nested
+    /// `ValueCodec.maxDepth` levels deep (a candidate's choice). A 1 MiB
+    /// stack crashed the service on one such result, found by the attacker.
+    public static let threadStackBytes = 64 << 20
+
     /// The hash of every graded exercise: which hidden tests produced a report.
     public var exercisesSHA256: String { ExerciseCatalog.sha256(of: exercises) }
 
@@ -223,7 +229,7 @@ public final class Grader {
             ExerciseTiming(
                 exercise: exercise.id, roundTripMs: roundTrip, worker: response.timing,
                 compareMs: compareMs,
-                candidateCPUms: response.tests.reduce(0) { $0 + $1.cpuMs },
+                candidateCPUms: Figures.cpuMs(response), testCPUms: Figures.testCPUms(response, tests: exercise.tests.count),
                 visibleRun: ranVisible, visibleRunMs: visibleRunMs,
                 visibleWorker: visibleTiming))
         return report

@@ -108,7 +108,7 @@ enum Verdict {
         case .tooLarge:
             return (.wrongAnswer, "the result is too large")
         case .aliased:
-            return (.wrongAnswer, "returned its argument itself instead of a new object")
+            return (.wrongAnswer, "returned its input, or a part of it, instead of a new object")
         case .value, .digest:
             if outcome.inputMutated { return (.wrongAnswer, "modified its input") }
             let checker = test.checker ?? exercise.checker

@@ -31,16 +31,23 @@ struct VisibleFailure {
             call = VisibleFailure.call(test: test, exercise: exercise, arguments: value, cut: cut)
         }
         self.expected = expected.map { PyRepr.of($0) }
-        // A wrong answer's value, as the visible-only run returned it.
-        guard status == .wrongAnswer, let again, again.kind == .value, let b = again.blob, b < blobs.count,
-            let value = try? ValueCodec.decode(blobs[b])
+        // A wrong answer's value, as the visible-only run returned it: decoded
+        // no further than `shownValues` (Checker says why a bound), beyond
+        // which it is not shown.
+        guard status == .wrongAnswer, let again, again.kind == .value, let b = again.blob, b < blobs.count, let expected,
+            let value = try? ValueCodec.decode(blobs[b], maxValues: Self.shownValues(expected))
         else { return }
-        if let expected, !again.inputMutated, Checker.check(test.checker ?? exercise.checker, got: value, expected: expected) == .pass {
+        if !again.inputMutated, Checker.check(test.checker ?? exercise.checker, got: value, expected: expected) == .pass {
             passedAlone = true
             return
         }
         got = PyRepr.of(value)
     }
+
+    /// The most values of a visible wrong answer decoded to be shown: twice
+    /// the expected value's, so that a result with a few too many is still
+    /// shown, and at least 100,000 (a few MiB).
+    static func shownValues(_ expected: PyValue) -> Int { max(2 * ValueCodec.valueCount(expected), 100_000) }
 
     /// `entry(1, [2], k=3)`, or for a probe `probe(entry, 1)`. The stream
     /// is the tuple `(args, kwargs or None)`, maybe only its start.

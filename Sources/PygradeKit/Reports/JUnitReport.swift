@@ -81,16 +81,18 @@ public enum JUnitReport {
 
     struct Case {
         var name: String
-        var seconds: Double
+        /// Absent for a hidden test, which has no figure of its own (Figures).
+        var seconds: Double?
         var problem: Problem?
         var output: String? = nil
     }
 
     struct Suite {
         var cases: [Case]
+        /// The exercise's CPU time, all its tests (Figures: a total).
+        var seconds: Double
         var failures: Int { cases.filter { $0.problem?.error == false }.count }
         var errors: Int { cases.filter { $0.problem?.error == true }.count }
-        var seconds: Double { cases.reduce(0) { $0 + $1.seconds } }
     }
 
     static func suite(_ exercise: ExerciseReport) -> Suite {
@@ -104,19 +106,22 @@ public enum JUnitReport {
                 : Problem(
                     error: true, type: exercise.status.rawValue, message: exercise.message,
                     body: "status: \(exercise.status.rawValue)\n\(exercise.message)")
-            return Suite(cases: [Case(name: name, seconds: 0, problem: problem)])
+            return Suite(cases: [Case(name: name, seconds: 0, problem: problem)], seconds: (exercise.cpuMs ?? 0) / 1000)
         }
         var cases = exercise.tests.map { t -> Case in
             // Only visible tests ever carry output (ExerciseReportBuilder); the
             // visibility check is a second lock on that door.
             let output = t.visibility == .visible ? t.output.map { $0 + truncationNote(t) } : nil
-            guard t.status != .passed else { return Case(name: t.name, seconds: t.cpuMs / 1000, problem: nil, output: output) }
+            // A hidden test has no figure of its own (the builder gives it
+            // none; the visibility check is a second lock).
+            let seconds = Figures.shown(for: t.visibility) ? t.cpuMs.map { $0 / 1000 } : nil
+            guard t.status != .passed else { return Case(name: t.name, seconds: seconds, problem: nil, output: output) }
             let why = t.message ?? t.status.rawValue.replacingOccurrences(of: "_", with: " ")
             let message = t.visibility == .visible ? why : "[\(t.hint)] \(why)"
             let body = (["status: \(t.status.rawValue)", "visibility: \(t.visibility.rawValue)", "hint: \(t.hint)", why] + t.failureLines)
                 .joined(separator: "\n")
             return Case(
-                name: t.name, seconds: t.cpuMs / 1000,
+                name: t.name, seconds: seconds,
                 problem: Problem(error: t.status != .wrongAnswer, type: t.status.rawValue, message: message, body: body), output: output)
         }
         for rule in exercise.rules {
@@ -127,7 +132,7 @@ public enum JUnitReport {
                         error: false, type: ExerciseStatus.ruleViolation.rawValue, message: "\(rule.place): \(rule.message)",
                         body: "status: rule_violation\n\(rule.place): \(rule.message)")))
         }
-        return Suite(cases: cases)
+        return Suite(cases: cases, seconds: (exercise.cpuMs ?? 0) / 1000)
     }
 
     /// Said after output that reached the size the worker keeps.
@@ -136,7 +141,7 @@ public enum JUnitReport {
     }
 
     static func write(_ c: Case, classname: String, into xml: inout XMLWriter) {
-        let attributes = [("name", c.name), ("classname", classname), ("time", seconds(c.seconds))]
+        let attributes = [("name", c.name), ("classname", classname)] + (c.seconds.map { [("time", seconds($0))] } ?? [])
         guard c.problem != nil || c.output?.isEmpty == false else {
             xml.open("testcase", attributes, empty: true)
             return

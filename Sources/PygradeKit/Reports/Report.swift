@@ -67,11 +67,19 @@ public struct ExerciseReport: Codable, Sendable {
     public var message: String
     public var tests: [TestReport]
     public var rules: [RuleReport]
+    /// The exercise's figures, measured by the worker (`Figures`): the CPU
+    /// time of all its tests, and the highest peak memory any of them
+    /// reached. Totals only: a hidden test has no figure of its own. (Added
+    /// fields: optional, so reports written without them still decode.)
+    public var cpuMs: Double? = nil
+    public var peakKiB: Int? = nil
 
     enum CodingKeys: String, CodingKey {
         case id, status, score
         case maxScore = "max_score"
         case message, tests, rules
+        case cpuMs = "cpu_ms"
+        case peakKiB = "peak_kib"
     }
 }
 
@@ -81,8 +89,12 @@ public struct TestReport: Codable, Sendable {
     public var visibility: Visibility
     public var score: Double
     public var maxScore: Double
-    public var cpuMs: Double
-    public var peakKiB: Int
+    /// The test's CPU time and peak resident memory, measured by the
+    /// worker; for a hidden test, the same numbers as every other hidden
+    /// test of the exercise (`Figures.hidden`): what a candidate spends on
+    /// a hidden test's input would carry that input out.
+    public var cpuMs: Double?
+    public var peakKiB: Int?
     /// The test's category ("large input"): all a report says of a hidden test.
     public var hint: String
     /// What a visible test printed (stdout and stderr, as UTF-8 with invalid

@@ -22,6 +22,48 @@ public enum ValueCodec {
         }
     }
 
+    /// The value, or nil as soon as the stream holds more than `maxValues`
+    /// values (every item counts, containers and what they hold alike).
+    /// A decoded value costs the grader up to ~19 times its stream (a
+    /// one-element list is 3 bytes there and a heap block here), and a
+    /// stream is bounded in bytes only: a result within its byte limit
+    /// grew the grader past 800 MiB (found by the attacker). Two values
+    /// equal by `==` hold as many values each, so a checker decodes a
+    /// result with the expected value's count as the bound.
+    public static func decode(_ bytes: [UInt8], maxValues: Int) throws(DecodeError) -> PyValue? {
+        try bytes.withUnsafeBufferPointer { buf throws(DecodeError) -> PyValue? in
+            var reader = Reader(buf: buf)
+            reader.budget = maxValues
+            let value: PyValue
+            do throws(DecodeError) { value = try reader.value() } catch {
+                if reader.budget < 0 { return nil }
+                throw error
+            }
+            guard reader.pos == buf.count else { throw DecodeError(description: "trailing bytes after the value") }
+            return value
+        }
+    }
+
+    /// How many values `value` holds, itself included (as `decode(_:maxValues:)`
+    /// counts them).
+    public static func valueCount(_ value: PyValue) -> Int {
+        var count = 0
+        var stack = [value]
+        while let v = stack.popLast() {
+            count += 1
+            switch v {
+            case .list(let items), .tuple(let items), .set(let items), .frozenset(let items): stack.append(contentsOf: items)
+            case .dict(let pairs):
+                for p in pairs {
+                    stack.append(p.key)
+                    stack.append(p.value)
+                }
+            default: break
+            }
+        }
+        return count
+    }
+
     /// The value a prefix of a stream starts (HarnessSpec.argumentPreviewBytes):
     /// containers hold the items that arrived whole, a string or bytes the
     /// bytes that arrived (a string cut at a character), and `cut` says the
@@ -50,6 +92,8 @@ public enum ValueCodec {
         /// open container instead of failing, and sets `cut`.
         var prefix = false
         var cut = false
+        /// Values still allowed; below 0 once the stream held more.
+        var budget = Int.max
 
         mutating func byte() throws(DecodeError) -> UInt8 {
             guard pos < buf.count else { throw DecodeError(description: "truncated value") }
@@ -124,6 +168,8 @@ public enum ValueCodec {
         /// One tag and what follows it: a finished value, or nil when it
         /// opened a container (now on the stack).
         private mutating func item(_ stack: inout [Open]) throws(DecodeError) -> PyValue? {
+            budget -= 1
+            guard budget >= 0 else { throw DecodeError(description: "more values than allowed") }
             let tag = try byte()
             switch tag {
             case UInt8(ascii: "N"): return PyValue.none

@@ -1,4 +1,5 @@
 import Foundation
+import PygradeKit
 
 /// One dedicated thread that runs closures in order. A `Grader` blocks (it
 /// waits on its worker's pipes) and is not `Sendable`: it lives on its
@@ -13,8 +14,9 @@ final class SlotThread: @unchecked Sendable {
     init(name: String) {
         let thread = Thread { [self] in self.main() }
         thread.name = name
-        // The grader's own stack use is small; its workers are processes.
-        thread.stackSize = 1 << 20
+        // Its workers are processes, but its own comparisons of a deep result
+        // recurse: the stack a grading thread needs.
+        thread.stackSize = Grader.threadStackBytes
         thread.start()
     }
 
