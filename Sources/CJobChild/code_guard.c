@@ -73,8 +73,37 @@ static PyObject *code_new_refused(PyTypeObject *type, PyObject *args, PyObject *
     return NULL;
 }
 
+/* code.replace as CPython has it, for the one change the standard library
+   makes and memory safety does not rest on: `types.coroutine` (asyncio's
+   import runs it) sets CO_ITERABLE_COROUTINE on a generator's code. Names,
+   a file name and a first line may change with it (strings and a number no
+   instruction indexes by). Anything else (bytecode, constants, names the
+   bytecode indexes, sizes, tables) is refused. */
+static _PyCFunctionFastWithKeywords code_replace_original;
+
+static int replace_is_harmless(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) {
+    if (nargs != 0 || !kwnames || !PyCode_Check(self)) return 0;
+    static const char *const harmless[] = {"co_flags", "co_name", "co_qualname", "co_filename", "co_firstlineno"};
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(kwnames); i++) {
+        const char *name = PyUnicode_AsUTF8(PyTuple_GET_ITEM(kwnames, i));
+        if (!name) return PyErr_Clear(), 0;
+        int known = 0;
+        for (size_t k = 0; k < sizeof harmless / sizeof harmless[0]; k++) known |= strcmp(name, harmless[k]) == 0;
+        if (!known) return 0;
+        if (strcmp(name, "co_flags") == 0) {
+            PyObject *value = args[i];
+            if (!PyLong_CheckExact(value)) return 0;
+            long flags = PyLong_AsLong(value);
+            if (flags == -1 && PyErr_Occurred()) return PyErr_Clear(), 0;
+            if ((flags ^ ((PyCodeObject *)self)->co_flags) & ~CO_ITERABLE_COROUTINE) return 0;
+        }
+    }
+    return 1;
+}
+
 static PyObject *code_replace_refused(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) {
-    (void)self, (void)args, (void)nargs, (void)kwnames;
+    if (code_replace_original && replace_is_harmless(self, args, nargs, kwnames))
+        return code_replace_original(self, args, nargs, kwnames);
     PyErr_SetString(PyExc_RuntimeError, refused);
     return NULL;
 }
@@ -374,6 +403,8 @@ int pg_code_guard(char *why, size_t whylen) {
         return PyErr_Clear(), -1;
     code->tp_new = code_new_refused;
     code->tp_vectorcall = NULL; /* a call of the type goes through tp_new */
+    if (replace->ml_meth != (PyCFunction)(void (*)(void))code_replace_refused)
+        code_replace_original = (_PyCFunctionFastWithKeywords)(void (*)(void))replace->ml_meth;
     replace->ml_meth = (PyCFunction)(void (*)(void))code_replace_refused;
 
     PyObject *io = PyImport_ImportModule("_io");
