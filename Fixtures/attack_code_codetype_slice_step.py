@@ -1,4 +1,7 @@
-# expect: reverse=rule_violation
+# expect: reverse=runtime_error
+# The code guard (layer no-made-code) refuses the code object as the module
+# loads; behind it, the subscript hook makes the slice a rule_violation
+# (AttackRoundThreeTests grades this file both ways).
 # s[::-1] as a code object built from bytecode at run time (types.CodeType):
 # no source, no text, no tree for the walker, and BUILD_SLICE calls no
 # slice(). The subscript itself is a hit (rules_subscript.c).

@@ -1,4 +1,7 @@
-# expect: reverse=rule_violation
+# expect: reverse=runtime_error
+# The code guard (layer no-made-code) refuses the code object as the module
+# loads; behind it, the subscript hook makes the slice a rule_violation
+# (AttackRoundThreeTests grades this file both ways).
 # s[::-1] compiled elsewhere and shipped as bytes: marshal.dumps of
 # `def reverse_string(s): return s[::-1]` by CPython 3.11. No source, text
 # or tree for the walker, and BUILD_SLICE calls no slice(): the subscript

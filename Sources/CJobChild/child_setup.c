@@ -25,7 +25,7 @@ int pg_child_setup(int result_fd, int output_fd, const pg_limits *l, char *why, 
     if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) return -1;
     // Before any code of the candidate's: the frozen inputs out of reach.
     snprintf(why, whylen, "the child could not shut the collector's doors (gc_guard.c)");
-    if (pg_gc_guard()) return -1;
+    if (pg_sandbox_layer(PG_LAYER_FROZEN_OUT_OF_REACH)->active && pg_gc_guard()) return -1;
     snprintf(why, whylen, "the child could not set itself up");
     int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
     if (devnull < 0) return -1;

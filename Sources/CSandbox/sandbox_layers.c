@@ -39,6 +39,8 @@ static const char *const layer_names[PG_LAYER_COUNT] = {
     [PG_LAYER_OTHERS_GUARD] = "others-untouchable",
     [PG_LAYER_NO_NATIVE_CODE] = "no-native-code",
     [PG_LAYER_READ_ONLY_LIBRARY] = "read-only-library",
+    [PG_LAYER_NO_MADE_CODE] = "no-made-code",
+    [PG_LAYER_FROZEN_OUT_OF_REACH] = "frozen-out-of-reach",
 };
 
 void pg_set_layer(int i, int active, const char *fmt, ...) {
@@ -90,4 +92,13 @@ void pg_sandbox_note_child_layers(void) {
                                      "the worker");
     else
         pg_set_layer(PG_LAYER_SCRATCH_RESET, 0, "no scratch folder");
+    // Decided here, in the worker: a job child's environment is empty.
+    if (!pg_layer_disabled(PG_LAYER_NO_MADE_CODE))
+        pg_set_layer(PG_LAYER_NO_MADE_CODE, 1,
+                     "no code object made from values or bytes runs in a job child: types.CodeType, code.replace and "
+                     "marshal of code are refused, the standard library's own .pyc aside (code_guard.c)");
+    if (!pg_layer_disabled(PG_LAYER_FROZEN_OUT_OF_REACH))
+        pg_set_layer(PG_LAYER_FROZEN_OUT_OF_REACH, 1,
+                     "gc.unfreeze is a no-op in every child: the inputs a zygote froze, later tests' too, stay out of "
+                     "the collector's reach (gc_guard.c)");
 }

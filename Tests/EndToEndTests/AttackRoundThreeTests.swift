@@ -15,11 +15,13 @@ import Testing
 struct AttackRoundThreeTests: VisibleOutputSupport {
     /// `pygrade grade --exercise reverse --format json` of `source`: the
     /// exercise's entry of the report.
-    static func gradeReverse(_ source: String) throws -> [String: Any] {
+    static func gradeReverse(_ source: String, disabling layers: String? = nil) throws -> [String: Any] {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("pygrade-round3-\(UUID().uuidString).py")
         try Data(source.utf8).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
-        let run = try PygradeBinary.run(["grade", file.path, "--exercise", "reverse", "--format", "json"])
+        let run = try PygradeBinary.run(
+            ["grade", file.path, "--exercise", "reverse", "--format", "json"],
+            environment: layers.map { ["PYGRADE_SANDBOX_DISABLE": $0] } ?? [:])
         return try #require((try run.json()["exercises"] as? [[String: Any]])?.first, "\(run.stdout)\(run.stderr)")
     }
 
@@ -67,20 +69,32 @@ struct AttackRoundThreeTests: VisibleOutputSupport {
 
             reverse_string = types.FunctionType(marshal.loads(bytes.fromhex("\(hex)")), globals(), "reverse_string")
             """
-        let exercise = try Self.gradeReverse(source)
+        // The code guard (no-made-code) refuses the code object at load;
+        // without it, the subscript hook holds the slice to the rule.
+        Self.expectRefusedAtLoad(try Self.gradeReverse(source), "marshalled s[::-1]")
+        let exercise = try Self.gradeReverse(source, disabling: "no-made-code")
         Self.expectRuleViolation(exercise, "marshalled s[::-1]")
         #expect(exercise["message"] as? String == "at run time: slicing with a step (such as s[::-1]) is not allowed", "\(exercise)")
+    }
+
+    /// A code object made from bytes, refused by the code guard as the
+    /// module loads: runtime_error, no score, the guard's words.
+    static func expectRefusedAtLoad(_ exercise: [String: Any], _ what: String) {
+        #expect(exercise["status"] as? String == "runtime_error", "\(what): \(exercise)")
+        #expect(exercise["score"] as? Double == 0, "\(what): \(exercise)")
+        #expect((exercise["message"] as? String)?.contains("code objects cannot be made in a job") == true, "\(what): \(exercise)")
     }
 
     /// The same, the code built from bytecode with types.CodeType, and a
     /// walked function's code replaced (code.replace: its co_consts, and
     /// the tuple it built made a slice with a step, subscripted): the
     /// fixtures attack_code_*_slice_step.py. Each got passed, 20/20, before
-    /// the subscripts were hooked.
+    /// the subscripts were hooked; the code guard now refuses them first.
     @Test(arguments: ["attack_code_codetype_slice_step.py", "attack_code_replace_slice_step.py"])
     func codeBuiltOrReplacedAtRunTimeIsHeldToTheRules(fixture: String) throws {
         let source = try String(contentsOf: PygradeBinary.root.appendingPathComponent("Fixtures/" + fixture), encoding: .utf8)
-        let exercise = try Self.gradeReverse(source)
+        Self.expectRefusedAtLoad(try Self.gradeReverse(source), fixture)
+        let exercise = try Self.gradeReverse(source, disabling: "no-made-code")
         Self.expectRuleViolation(exercise, fixture)
         #expect(exercise["message"] as? String == "at run time: slicing with a step (such as s[::-1]) is not allowed", "\(exercise)")
         #expect((exercise["rules"] as? [[String: Any]])?.map { $0["id"] as? String } == ["no-slice-step"], "\(exercise)")

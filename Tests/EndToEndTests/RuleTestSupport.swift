@@ -21,7 +21,7 @@ extension RuleTestSupport {
 
     /// Grades each source as a candidate of `dir`'s exercise in one batch;
     /// the exercise's report for each, in order.
-    static func batch(_ sources: [String], in dir: URL) throws -> [[String: Any]?] {
+    static func batch(_ sources: [String], in dir: URL, environment: [String: String] = [:]) throws -> [[String: Any]?] {
         let candidates = dir.appendingPathComponent("candidates")
         try FileManager.default.createDirectory(at: candidates, withIntermediateDirectories: true)
         var index: [String: Int] = [:]
@@ -31,10 +31,11 @@ extension RuleTestSupport {
             index[file.lastPathComponent] = i
         }
         let results = dir.appendingPathComponent("results.jsonl")
-        let run = try PygradeBinary.run([
-            "batch", candidates.path, "--exercises-dir", dir.appendingPathComponent("exercises").path, "--out", results.path,
-            "--no-progress",
-        ])
+        let run = try PygradeBinary.run(
+            [
+                "batch", candidates.path, "--exercises-dir", dir.appendingPathComponent("exercises").path, "--out", results.path,
+                "--no-progress",
+            ], environment: environment)
         #expect(run.status == 0, "\(run.stderr)")
         var out = [[String: Any]?](repeating: nil, count: sources.count)
         for line in try String(contentsOf: results, encoding: .utf8).split(separator: "\n") {

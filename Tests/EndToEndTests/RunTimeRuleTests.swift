@@ -72,7 +72,9 @@ struct RunTimeRuleTests: RuleTestSupport {
         ("return s[vars(builtins)['sli' + 'ce'](None)]", [nil, nil, nil, nil]),
         // A subscript with a step, however the slice was made and the
         // subscript reached (rules_subscript.c): each sequence type, its
-        // __getitem__ and __setitem__, a subclass, a module made again.
+        // __getitem__ and __setitem__, a subclass, a module made again. (The
+        // standard library's own subscripts are not hits: `re` compiles a
+        // character class with `[::-1]`.)
         (stepFromBytes + "return s[STEP]", [nil, nil, 0, nil]),
         (stepFromBytes + "return str.__getitem__(s, STEP)", [nil, nil, 0, nil]),
         (stepFromBytes + "return ''.join(list.__getitem__(list(s), STEP))", [nil, nil, 0, nil]),
@@ -89,7 +91,6 @@ struct RunTimeRuleTests: RuleTestSupport {
             [nil, nil, 0, nil]
         ),
         (stepFromBytes + "class S(str):\n        pass\n    return str(S(s)[STEP])", [nil, nil, 0, nil]),
-        (stepFromBytes + "return ''.join(collections.UserString(s)[STEP])", [nil, nil, 0, nil]),
         // A subscript without a step is fair, however it is made.
         (
             stepFromBytes + "return ''.join(s[i] for i in range(len(s) - 1, -1, -1)) + s[1:1] + s[:0] + str(list(s)[0:1])[:0]",
@@ -101,7 +102,11 @@ struct RunTimeRuleTests: RuleTestSupport {
         let dir = try Self.folder(exercise: Self.runTimeExercise)
         defer { try? FileManager.default.removeItem(at: dir) }
         let sources = Self.runTimeCases.map { "import ast, builtins, collections, operator\n\n\ndef reverse_string(s):\n    \($0.0)\n" }
-        let reports = try Self.batch(sources, in: dir)
+        // With the code guard left out: the cases that build a slice from
+        // bytecode test the subscript hook behind it (the guard refuses
+        // the code object first: CodeGuardAttackTests); no other case makes
+        // a code object.
+        let reports = try Self.batch(sources, in: dir, environment: ["PYGRADE_SANDBOX_DISABLE": "no-made-code"])
         for (i, (body, want)) in Self.runTimeCases.enumerated() {
             let exercise = try #require(reports[i], "case \(i)")
             var got: [String: Int] = [:]
