@@ -45,13 +45,22 @@ static PyObject *evaluate(PyThreadState *ts, _PyInterpreterFrame *frame, int thr
     return _PyEval_EvalFrameDefault(ts, frame, throwflag);
 }
 
+int pg_library_running(void) {
+    PyFrameObject *frame = PyEval_GetFrame(); /* borrowed */
+    if (!frame) return 0;
+    PyCodeObject *code = PyFrame_GetCode(frame);
+    int library = in_library(code->co_filename);
+    Py_DECREF(code);
+    return library;
+}
+
 int pg_frames_install(const plan *p) {
-    if (p->nspelled == 0) return 0;
     if (!frozen && !(frozen = PyUnicode_FromString("<frozen "))) return -1;
     if (!library) {
         PyObject *dir = PySys_GetObject("_stdlib_dir"); /* borrowed */
         if (dir && PyUnicode_Check(dir) && !(library = PyUnicode_FromFormat("%U/", dir))) return -1;
     }
+    if (p->nspelled == 0) return 0;
     _PyInterpreterState_SetEvalFrameFunc(PyInterpreterState_Get(), evaluate);
     return 0;
 }

@@ -233,6 +233,8 @@ void pg_hit(uint64_t rules);
    function of a forbidden name is a hit when its frame is entered
    (rules_frames.c). */
 int pg_frames_install(const plan *p);
+/* Whether the Python frame running now is the standard library's. */
+int pg_library_running(void);
 
 /* Which of compile, eval, exec, getattr a definition is. */
 enum { PLAIN, COMPILE, EVAL, EXEC, GETATTR, SPECIALS };

@@ -31,7 +31,12 @@ static int nsequences;
    with a slice rule is active. */
 static inline void subscripted(PyObject *key) {
     const plan *p = pg_rt.active;
-    if (p && p->slice_rules && PySlice_Check(key) && ((PySliceObject *)key)->step != Py_None) pg_hit(p->slice_rules);
+    // Not the standard library's own slicing (re compiles a character class
+    // with `[::-1]`): a fair candidate's `re.sub` is no violation. What a
+    // candidate hands the library is its own doing, and reaches it only
+    // through `slice()` (hooked) or syntax (the walker's).
+    if (p && p->slice_rules && PySlice_Check(key) && ((PySliceObject *)key)->step != Py_None && !pg_library_running())
+        pg_hit(p->slice_rules);
 }
 
 #define SEQUENCE(i)                                                                                                    \
