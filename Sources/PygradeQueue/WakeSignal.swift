@@ -52,10 +52,19 @@ final class WakeSignal: Sendable {
             state.keys[state.nextID] = key
             return state.nextID
         }
-        let timer = Task {
-            try? await Task.sleep(for: .seconds(max(0, timeout)))
-            self.wake(id)
+        // The timeout races the wake-up in a task group: child tasks keep
+        // the caller's executor (an unstructured timer task would run on
+        // the shared pool, and wait there behind whatever holds it).
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await self.suspend(id) }
+            group.addTask { try? await Task.sleep(for: .seconds(max(0, timeout))) }
+            await group.next()
+            group.cancelAll()
         }
+    }
+
+    /// Returns when waiter `id` is woken (fire, wake, or its task cancelled).
+    private func suspend(_ id: Int) async {
         await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 let resumeNow = state.withLock { state in
@@ -72,7 +81,6 @@ final class WakeSignal: Sendable {
         } onCancel: {
             self.wake(id)
         }
-        timer.cancel()
     }
 
     private func wake(_ id: Int) {

@@ -141,7 +141,7 @@ extension FeedbackAttackSupport {
     /// the package root.
     static func run(
         _ arguments: [String], stdin: String? = nil, executable: String = PygradeBinary.executable.path, cwd: String? = nil,
-        timeout: Double = 120
+        timeout: Double = 120, environment: [String: String] = [:]
     ) throws -> Run {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
@@ -149,6 +149,7 @@ extension FeedbackAttackSupport {
         process.currentDirectoryURL = cwd.map { URL(fileURLWithPath: $0) } ?? PygradeBinary.root
         var env = ProcessInfo.processInfo.environment
         env["PYGRADE_CACHE"] = PygradeBinary.cache
+        env.merge(environment) { _, given in given }
         env.removeValue(forKey: "NO_COLOR")
         process.environment = env
         let out = try CapturedRun.run(process, stdin: stdin ?? "/dev/null", timeout: timeout, what: "\(arguments)", killGroup: true)

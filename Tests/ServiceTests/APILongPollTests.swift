@@ -39,7 +39,7 @@ import Testing
             #expect(r.status == .ok)
             #expect(r.object["state"] as? String == "queued")
             // The upper bound is loose: the whole suite grades in parallel on two cores.
-            #expect(took >= .milliseconds(1450) && took < .seconds(10), "\(took)")
+            #expect(took >= .milliseconds(1450) && took < .seconds(30), "\(took)")
             // No wait: at once.
             let quick = ContinuousClock.now
             #expect(try await c.send(.get, "/v1/submissions/\(id)").object["state"] as? String == "queued")

@@ -91,15 +91,22 @@ public enum Checker {
             return unorderedUnique(got: have, expected: want)
         }
         let decoded: PyValue?
-        do { decoded = try ValueCodec.decode(encoded, maxValues: ValueCodec.valueCount(expected)) } catch {
+        do { decoded = try ValueCodec.decode(encoded, maxValues: decodedValues(expected)) } catch {
             return .fail("the result is \(error)")
         }
         guard let got = decoded else { return tooMany(kind, encoded: encoded, expected: expected) }
         return check(kind, got: got, expected: expected)
     }
 
-    /// A result with more values than the expected one holds: not equal,
-    /// whatever they are. Worded by its type as far as its first bytes say.
+    /// The most values of a result decoded: twice the expected value's and a
+    /// few (two values equal by `==` hold as many values each, so a result
+    /// past this is no answer; within it, the checker says how it differs:
+    /// a value too many, a repeat). The grader's memory for a result stays
+    /// within twice the reference's.
+    static func decodedValues(_ expected: PyValue) -> Int { 2 * ValueCodec.valueCount(expected) + 16 }
+
+    /// A result with more values than `decodedValues`: not equal, whatever
+    /// they are. Worded by its type as far as its first bytes say.
     private static func tooMany(_ kind: CheckerKind, encoded: [UInt8], expected: PyValue) -> CheckVerdict {
         let top = ValueCodec.decodePrefix(Array(encoded.prefix(16)))?.value
         switch kind {
@@ -107,13 +114,14 @@ public enum Checker {
             if let top, !sameKind(top, expected) { return .fail("returned a \(top.typeName), expected a \(expected.typeName)") }
             return .fail("wrong result")
         case .unorderedUnique:
-            if let top, case .list = top {
-                return .fail("the result holds more values than the expected one")
-            } else if let top {
-                return .fail("returned a \(top.typeName), expected a list")
-            }
-            return .fail("the result holds more values than the expected one")
+            if let top, !isList(top) { return .fail("returned a \(top.typeName), expected a list") }
+            return .fail("the result holds values that should not be there")
         }
+    }
+
+    private static func isList(_ v: PyValue) -> Bool {
+        if case .list = v { return true }
+        return false
     }
 
     /// Numbers are one kind for Python `==`; other types only match themselves.
