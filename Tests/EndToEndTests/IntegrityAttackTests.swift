@@ -116,25 +116,9 @@ struct IntegrityAttackTests {
     /// wrong_answer, a process of 2.3 GiB; with 24 such frames, exit 3 and
     /// 4.7 GiB.)
     @Test func aFloodOfResultFramesIsCutOffAndTheGraderStaysSmall() throws {
-        let python = "/usr/bin/python3"
-        try #require(FileManager.default.isExecutableFile(atPath: python), "needs \(python) to measure")
-        let out = FileManager.default.temporaryDirectory.appendingPathComponent("pygrade-flood-\(UUID().uuidString).json")
-        defer { try? FileManager.default.removeItem(at: out) }
-        let wrapped = try PygradeBinary.run(
-            [
-                "-c", Self.maxRSSWrapper, out.path, PygradeBinary.executable.path,
-                "grade", PygradeBinary.fixture("attack_result_flood.py"), "--exercise", "anagrams", "--format", "json",
-            ], executable: URL(fileURLWithPath: python))
-        let measured = try #require(
-            try JSONSerialization.jsonObject(with: Data(wrapped.stdout.utf8)) as? [String: Any], "\(wrapped.stdout)\(wrapped.stderr)")
-        let maxKiB = measured["maxrss_kib"] as? Int ?? Int.max
-        #expect(measured["killed"] as? Bool == false, "the grader passed 3 GiB and was killed")
-        #expect(maxKiB < 512 << 10, "a process of the grader reached \(maxKiB >> 10) MiB")
-        #expect(measured["rc"] as? Int == 1, "\(measured)")
-        let report = String(decoding: FileManager.default.contents(atPath: out.path) ?? Data(), as: UTF8.self)
-        let exercise = (try? JSONSerialization.jsonObject(with: Data(report.utf8)) as? [String: Any])
-            .flatMap { ($0["exercises"] as? [[String: Any]])?.first }
-        #expect(exercise?["status"] as? String == "output_limit_exceeded", "\(report.prefix(2000))")
+        let (exercise, rc) = try Self.gradedSmall("attack_result_flood.py", exercise: "anagrams")
+        #expect(rc == 1)
+        #expect(exercise?["status"] as? String == "output_limit_exceeded", "\(exercise ?? [:])")
     }
 
     /// Found by the attacker (round four): a result within its byte limit
@@ -142,24 +126,31 @@ struct IntegrityAttackTests {
     /// grew the grader to 830 MiB. Every test is a wrong answer, and no
     /// process of the grader passes 512 MiB.
     @Test func aResultThatDecodesLargeKeepsTheGraderSmall() throws {
+        let (exercise, _) = try Self.gradedSmall("attack_decode_bomb.py", exercise: "flatten")
+        #expect(exercise?["status"] as? String == "wrong_answer", "\(exercise ?? [:])")
+    }
+
+    /// Grades `fixture` on `exercise` under `maxRSSWrapper`, expecting no
+    /// process of the grader past 512 MiB (nor killed past 3 GiB): the
+    /// exercise's report and the grade's exit status.
+    static func gradedSmall(_ fixture: String, exercise: String) throws -> (exercise: [String: Any]?, rc: Int?) {
         let python = "/usr/bin/python3"
         try #require(FileManager.default.isExecutableFile(atPath: python), "needs \(python) to measure")
-        let out = FileManager.default.temporaryDirectory.appendingPathComponent("pygrade-decode-\(UUID().uuidString).json")
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("pygrade-rss-\(UUID().uuidString).json")
         defer { try? FileManager.default.removeItem(at: out) }
         let wrapped = try PygradeBinary.run(
             [
                 "-c", Self.maxRSSWrapper, out.path, PygradeBinary.executable.path,
-                "grade", PygradeBinary.fixture("attack_decode_bomb.py"), "--exercise", "flatten", "--format", "json",
+                "grade", PygradeBinary.fixture(fixture), "--exercise", exercise, "--format", "json",
             ], executable: URL(fileURLWithPath: python))
         let measured = try #require(
             try JSONSerialization.jsonObject(with: Data(wrapped.stdout.utf8)) as? [String: Any], "\(wrapped.stdout)\(wrapped.stderr)")
         let maxKiB = measured["maxrss_kib"] as? Int ?? Int.max
-        #expect(measured["killed"] as? Bool == false, "the grader passed 3 GiB and was killed")
-        #expect(maxKiB < 512 << 10, "a process of the grader reached \(maxKiB >> 10) MiB")
-        let report = String(decoding: FileManager.default.contents(atPath: out.path) ?? Data(), as: UTF8.self)
-        let exercise = (try? JSONSerialization.jsonObject(with: Data(report.utf8)) as? [String: Any])
-            .flatMap { ($0["exercises"] as? [[String: Any]])?.first }
-        #expect(exercise?["status"] as? String == "wrong_answer", "\(report.prefix(2000))")
+        #expect(measured["killed"] as? Bool == false, "\(fixture): the grader passed 3 GiB and was killed")
+        #expect(maxKiB < 512 << 10, "\(fixture): a process of the grader reached \(maxKiB >> 10) MiB")
+        let report = FileManager.default.contents(atPath: out.path) ?? Data()
+        let object = (try? JSONSerialization.jsonObject(with: report)) as? [String: Any]
+        return ((object?["exercises"] as? [[String: Any]])?.first, measured["rc"] as? Int)
     }
 
     /// Runs argv[2:] with its stdout into argv[1]; prints the exit status and
