@@ -31,10 +31,13 @@ struct NodeRestartTests {
             }
             #expect(claimed, "attempt \(attempt) was claimed")
             // Every worker started so far: the one grading this attempt is
-            // among them, and the earlier ones are dead already.
-            let started = ((try? String(contentsOf: pids, encoding: .utf8)) ?? "").split(separator: "\n").compactMap { pid_t($0) }
-            #expect(!started.isEmpty)
-            for pid in started { kill(pid, SIGKILL) }
+            // among them once it has started (a fresh grader may start its
+            // worker after the claim), and the earlier ones are dead already.
+            func started() -> [pid_t] {
+                ((try? String(contentsOf: pids, encoding: .utf8)) ?? "").split(separator: "\n").compactMap { pid_t($0) }
+            }
+            #expect(await NodeFixture.eventually { started().count >= attempt }, "the worker of attempt \(attempt) started")
+            for pid in started() { kill(pid, SIGKILL) }
         }
         let job = await queue.waitFor(id, [.done, .failed], timeout: 180)
         #expect(job?.state == .failed)
