@@ -384,8 +384,14 @@ static int guard_function(const char *module, const char *name, int flags, PyCFu
     return 0;
 }
 
+/* Set once the definitions are guarded: in the zygote, so that its job
+   children inherit them (the lookups and page protections cost a child a
+   quarter of a millisecond). */
+static int installed;
+
 int pg_code_guard(char *why, size_t whylen) {
     snprintf(why, whylen, "the child could not refuse code objects made from values (code_guard.c)");
+    if (installed) return 0;
     PyObject *dir = PySys_GetObject("_stdlib_dir");
     const char *d = dir && PyUnicode_CheckExact(dir) ? PyUnicode_AsUTF8(dir) : NULL;
     if (!d || d[0] != '/' || !(stdlib_dir = strdup(d))) return PyErr_Clear(), -1;
@@ -417,5 +423,7 @@ int pg_code_guard(char *why, size_t whylen) {
               guard_function("_imp", "get_frozen_object", METH_FASTCALL,
                              (PyCFunction)(void (*)(void))get_frozen_object_guarded, &get_frozen_object);
     PyErr_Clear();
-    return bad ? -1 : 0;
+    if (bad) return -1;
+    installed = 1;
+    return 0;
 }

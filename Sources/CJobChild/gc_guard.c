@@ -44,9 +44,12 @@ static int replace(PyObject *gc, const char *name, PyCFunction meth) {
 }
 
 int pg_gc_guard(void) {
+    static int installed; /* in the zygote, once: see pg_guards_install */
+    if (installed) return 0;
     PyObject *gc = PyImport_ImportModule("gc");
     int bad = !gc || replace(gc, "unfreeze", unfreeze_refused) || replace(gc, "get_freeze_count", freeze_count_hidden);
     Py_XDECREF(gc);
     PyErr_Clear();
+    installed = !bad;
     return bad ? -1 : 0;
 }

@@ -29,13 +29,20 @@ static void send_rule_hit(int rule_index, void *ctx) {
     pg_send_frame(PG_FRAME_RULE_AT_RUN_TIME, NULL, 0, &index, 1);
 }
 
+int pg_guards_install(char *why, size_t whylen) {
+    snprintf(why, whylen, "the child could not shut the collector's doors (gc_guard.c)");
+    if (pg_sandbox_layer(PG_LAYER_FROZEN_OUT_OF_REACH)->active && pg_gc_guard()) return -1;
+    return pg_sandbox_layer(PG_LAYER_NO_MADE_CODE)->active ? pg_code_guard(why, whylen) : 0;
+}
+
 static int child_main(const pg_job *job) {
     char why[256];
     // Before any frame, even a set-up failure.
     pg_frames_use_secret(job->secret);
-    // Then no code object made from values or bytes (code_guard.c).
+    // Then no code object made from values or bytes (code_guard.c): the
+    // guards the zygote installed, or installed here if it could not.
     if (pg_child_setup(job->result_fd, job->output_fd, &job->limits, why, sizeof why) ||
-        (pg_sandbox_layer(PG_LAYER_NO_MADE_CODE)->active && pg_code_guard(why, sizeof why))) {
+        pg_guards_install(why, sizeof why)) {
         pg_send_frame(PG_FRAME_SETUP_FAILED, NULL, 0, why, strlen(why));
         return PG_CHILD_EXIT_SETUP_FAILED;
     }
@@ -78,7 +85,14 @@ static int child_main(const pg_job *job) {
     pg_send_frame(PG_FRAME_LOADED, NULL, 0, NULL, 0);
     for (Py_ssize_t i = job->start; i < n; i++)
         if (pg_job_run_test(job, entry, &tests[i], (int)i)) return PG_CHILD_EXIT_FRAME_UNSENT;
-    pg_send_frame(PG_FRAME_DONE, NULL, 0, NULL, 0);
+    if (pg_send_frame(PG_FRAME_DONE, NULL, 0, NULL, 0) == 0) {
+        // Alive until the worker, which has all it needs, kills it: the last
+        // test's peak stays readable in /proc (a zombie has none, and
+        // waiting for the exit would put the teardown of this process's
+        // memory on the job's path). Holding the interpreter's lock, so no
+        // thread of the candidate's runs meanwhile.
+        for (;;) pause();
+    }
     return 0;
 }
 

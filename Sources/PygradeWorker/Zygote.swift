@@ -132,6 +132,11 @@ struct Zygote {
         // The inputs on huge pages: a fork copies one page-table entry per
         // 2 MiB of them instead of 512.
         _ = pg_collapse_heap(2 << 20)
+        // Once here rather than in every job child (which would otherwise
+        // look the definitions up again); a child whose zygote failed
+        // tries again and reports its set-up failure.
+        var why = [CChar](repeating: 0, count: 256)
+        _ = pg_guards_install(&why, why.count)
         do {
             try channel.send(Message(PrepareResponse(ok: true, milliseconds: t.millisecondsElapsed), blobs: prepared.argumentPreviews))
         } catch {

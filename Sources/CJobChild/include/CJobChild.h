@@ -148,6 +148,14 @@ int pg_worker_undumpable(void);
    child dies with its parent and reaps the orphans of its jobs. */
 pid_t pg_fork_zygote(void);
 
+/* The guards on definitions that every job child needs before any code of
+   the candidate's (the collector's doors, code objects made from values),
+   for the layers that are active: installed in the zygote once its inputs
+   are built, so that its job children inherit them instead of each paying
+   for the lookups. A child installs them again (a no-op when inherited)
+   and fails its set-up if they cannot go in. 0, or -1 with `why`. */
+int pg_guards_install(char *why, size_t whylen);
+
 /* Rules (rules_*.c). Once, in the worker: the AST classes of `_ast` (and
    freezes them: see rules_ast.c). */
 int pg_rules_init(void);
