@@ -23,7 +23,6 @@ struct APITestHarness {
             fatalError("The repository's Exercises folder does not load: \(error)")
         }
     }()
-    static let openAPIPath = root.appendingPathComponent("docs/openapi.json")
 
     let queue: any JobQueue
     let folder = TemporaryFolder(prefix: "pygrade-api")
@@ -31,7 +30,7 @@ struct APITestHarness {
 
     init(queue: (any JobQueue)? = nil, edit: (inout APIConfiguration) -> Void = { _ in }) throws {
         self.queue = try queue ?? Self.makeQueue(in: folder)
-        configuration = APIConfiguration(dataFolder: folder.url, openAPIPath: Self.openAPIPath)
+        configuration = APIConfiguration(dataFolder: folder.url)
         edit(&configuration)
     }
 

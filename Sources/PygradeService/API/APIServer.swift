@@ -15,8 +15,11 @@ public struct APIServer: Sendable {
     let catalogHash: String
     let validator: SubmissionValidator
     let rateLimiter = RateLimiter()
-    /// `docs/openapi.json`, read once at start.
-    let openAPIDocument: Data?
+    /// The OpenAPI document (`Sources/PygradeService/API/openapi.json`, which
+    /// docs/openapi.json links to), compiled into the binary by SwiftPM's
+    /// `embedInCode`: served whatever folder the binary or the exercises
+    /// are in, with no file beside the binary to lose.
+    static let openAPIDocument = Data(PackageResources.openapi_json)
 
     /// Long-poll: how often the job is read again while a client waits, when
     /// no signal of its end came (see `JobQueue.waitForEnd`).
@@ -34,7 +37,6 @@ public struct APIServer: Sendable {
         self.catalog = catalog
         catalogHash = CatalogHash.of(catalog)
         validator = SubmissionValidator(configuration: configuration, catalog: catalog, catalogHash: catalogHash)
-        openAPIDocument = configuration.openAPIPath.flatMap { FileManager.default.contents(atPath: $0.path) }
     }
 
     /// The application: listen on the configured address, answer the routes.
@@ -68,7 +70,7 @@ public struct APIServer: Sendable {
         router.get("/healthz") { _, _ in Self.json(.ok, Data(#"{"status":"ok"}"#.utf8)) }
         router.get("/readyz") { _, _ in try await ready() }
         router.get("/metrics") { _, _ in try await metricsText() }
-        router.get("/openapi.json") { _, _ in try openAPI() }
+        router.get("/openapi.json") { _, _ in Self.json(.ok, Self.openAPIDocument) }
         return router
     }
 

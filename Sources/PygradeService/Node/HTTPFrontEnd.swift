@@ -49,8 +49,7 @@ public enum HTTPFrontEnd {
         let configuration = APIConfiguration(
             host: inputs.host, port: inputs.port, dataFolder: inputs.dataFolder, keys: keys,
             callbackPolicy: inputs.callbackGuard, maxAttempts: inputs.maxAttempts,
-            grades: inputs.grades, workersUp: inputs.workersUp,
-            openAPIPath: APIConfiguration.openAPIDocument(nextTo: inputs.catalog.folder))
+            grades: inputs.grades, workersUp: inputs.workersUp)
         return APIServer.makeApplication(
             configuration: configuration, queue: inputs.queue, metrics: inputs.metrics, catalog: inputs.catalog)
     }
