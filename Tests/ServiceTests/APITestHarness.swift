@@ -27,6 +27,8 @@ struct APITestHarness {
     let queue: any JobQueue
     let folder = TemporaryFolder(prefix: "pygrade-api")
     var configuration: APIConfiguration
+    /// The server's count of open long-polls, for the tests to read.
+    let longPolls = LongPollLimiter()
 
     init(queue: (any JobQueue)? = nil, edit: (inout APIConfiguration) -> Void = { _ in }) throws {
         self.queue = try queue ?? Self.makeQueue(in: folder)
@@ -57,7 +59,9 @@ struct APITestHarness {
         var logger = Logger(label: "pygrade.api.test")
         logger.logLevel = .warning
         let app = APIServer.makeApplication(
-            configuration: configuration, queue: queue, metrics: ServiceMetrics(), catalog: Self.catalog, logger: logger)
+            APIServer(
+                configuration: configuration, queue: queue, metrics: ServiceMetrics(), catalog: Self.catalog, longPolls: longPolls),
+            logger: logger)
         let queue = self.queue
         do {
             // Off the cooperative pool: see DedicatedExecutor.

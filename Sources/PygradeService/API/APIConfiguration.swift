@@ -58,16 +58,21 @@ public struct APIConfiguration: Sendable {
     /// Whether this node runs grading slots (then /readyz asks `workersUp`).
     public var grades: Bool
     public var workersUp: @Sendable () -> Bool
+    /// Long-polls (`?wait=N`) one caller may hold open at once: per API
+    /// key, or per client address on a server without keys.
+    public var maxLongPolls: Int
 
     public static let defaultSubmissionBytes = 1 << 20
     public static let defaultBatchBytes = 64 << 20
+    public static let defaultMaxLongPolls = 32
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, dataFolder: URL, maxSubmissionBytes: Int = defaultSubmissionBytes,
         maxBatchBytes: Int? = nil, maxBatchSize: Int = 1000, maxMetadataBytes: Int = 16 * 1024,
         limitMaxima: LimitMaxima = LimitMaxima(), keys: APIKeys = APIKeys(),
         callbackPolicy: any CallbackAddressPolicy = CallbackPolicyClosure { _ in nil }, maxAttempts: Int = 3,
-        grades: Bool = false, workersUp: @escaping @Sendable () -> Bool = { true }
+        grades: Bool = false, workersUp: @escaping @Sendable () -> Bool = { true },
+        maxLongPolls: Int = defaultMaxLongPolls
     ) {
         self.host = host
         self.port = port
@@ -86,6 +91,7 @@ public struct APIConfiguration: Sendable {
         self.maxAttempts = maxAttempts
         self.grades = grades
         self.workersUp = workersUp
+        self.maxLongPolls = maxLongPolls
     }
 
     /// Why this configuration must not start, in one sentence (the

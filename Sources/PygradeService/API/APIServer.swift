@@ -15,6 +15,7 @@ public struct APIServer: Sendable {
     let catalogHash: String
     let validator: SubmissionValidator
     let rateLimiter = RateLimiter()
+    let longPolls: LongPollLimiter
     /// The OpenAPI document (`Sources/PygradeService/API/openapi.json`, which
     /// docs/openapi.json links to), compiled into the binary by SwiftPM's
     /// `embedInCode`: served whatever folder the binary or the exercises
@@ -25,13 +26,19 @@ public struct APIServer: Sendable {
     /// no signal of its end came (see `JobQueue.waitForEnd`).
     static let endPollSeconds = 0.25
     static let maxWaitSeconds = 60.0
+    /// Retry-After of a wait refused over the caller's long-polls.
+    static let longPollRetrySeconds = 5
     /// A connection that sends no request (or no full head) for this long
     /// is closed: idle ones would otherwise be held open for good, until
     /// the process runs out of descriptors. A long-poll is not idle.
     static let idleTimeout: TimeAmount = .seconds(30)
 
-    init(configuration: APIConfiguration, queue: any JobQueue, metrics: ServiceMetrics, catalog: ExerciseCatalog) {
+    init(
+        configuration: APIConfiguration, queue: any JobQueue, metrics: ServiceMetrics, catalog: ExerciseCatalog,
+        longPolls: LongPollLimiter = LongPollLimiter()
+    ) {
         self.configuration = configuration
+        self.longPolls = longPolls
         self.queue = queue
         self.metrics = metrics
         self.catalog = catalog
@@ -44,7 +51,14 @@ public struct APIServer: Sendable {
         configuration: APIConfiguration, queue: any JobQueue, metrics: ServiceMetrics, catalog: ExerciseCatalog,
         logger: Logger = Logger(label: "pygrade.api")
     ) -> some ApplicationProtocol {
-        let server = APIServer(configuration: configuration, queue: queue, metrics: metrics, catalog: catalog)
+        makeApplication(
+            APIServer(configuration: configuration, queue: queue, metrics: metrics, catalog: catalog), logger: logger)
+    }
+
+    /// The application of a server made by the caller (tests: one whose
+    /// long-poll counts they read).
+    static func makeApplication(_ server: APIServer, logger: Logger) -> some ApplicationProtocol {
+        let configuration = server.configuration
         return Application(
             router: server.makeRouter(), server: .http1(configuration: .init(idleTimeout: idleTimeout)),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "pygrade"),
