@@ -110,7 +110,12 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
-            ]
+            ],
+            // The OpenAPI document, compiled into the binary as bytes (no
+            // resource bundle to ship beside it): served at /openapi.json
+            // wherever the binary and the exercises are. docs/openapi.json
+            // is a link to this one file.
+            resources: [.embedInCode("API/openapi.json")]
         ),
         .executableTarget(
             name: "pygrade-service",

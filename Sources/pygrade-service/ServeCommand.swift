@@ -41,10 +41,16 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("callback-tries"), help: "Tries of one callback before it is given up.")
     var callbackTries: Int = 5
 
+    @Option(
+        name: .customLong("max-long-polls"),
+        help: "Waiting requests (?wait=N) one API key, or without keys one client address, may hold open at once.")
+    var maxLongPolls: Int = APIConfiguration.defaultMaxLongPolls
+
     func validate() throws {
         if let workers, workers < 0 || workers > 256 { throw ValidationError("--workers must be between 0 and 256") }
         guard (1...100).contains(maxAttempts) else { throw ValidationError("--max-attempts must be between 1 and 100") }
         guard (1...50).contains(callbackTries) else { throw ValidationError("--callback-tries must be between 1 and 50") }
+        guard (1...10_000).contains(maxLongPolls) else { throw ValidationError("--max-long-polls must be between 1 and 10000") }
         _ = try ListenAddress(listen)
     }
 
@@ -80,7 +86,7 @@ struct ServeCommand: AsyncParsableCommand {
             HTTPFrontEndInputs(
                 host: address.host, port: address.port, dataFolder: data, keysFile: keys, maxAttempts: maxAttempts,
                 callbackGuard: addressGuard, grades: node != nil, workersUp: { node?.workersUp ?? false }, queue: jobQueue,
-                metrics: metrics, catalog: catalog, exercisesSHA256: node?.exercisesSHA256 ?? ""))
+                metrics: metrics, catalog: catalog, exercisesSHA256: node?.exercisesSHA256 ?? "", maxLongPolls: maxLongPolls))
         var line = "pygrade-service: listening on http://\(listen), queue \(location), \(slots) worker\(slots == 1 ? "" : "s")"
         line += keys == nil ? "; no API keys: listening on loopback only" : "; API keys from \(keys ?? "")"
         if secret == nil { line += "; callbacks unsigned (no --callback-secret-file)" }

@@ -6,8 +6,8 @@ import Testing
 
 @testable import PygradeService
 
-/// Health, readiness, metrics, exercises, the API document, and 503 when
-/// the queue cannot be reached.
+/// Health, readiness, metrics, exercises, and 503 when the queue cannot be
+/// reached (the API document: APIOpenAPITests).
 @Suite struct APIServiceRoutesTests {
     @Test func healthReadinessAndExercises() async throws {
         let h = try APITestHarness { $0.grades = true }
@@ -65,20 +65,6 @@ import Testing
                 #expect(r.text.contains(name), "\(name) missing from:\n\(r.text)")
             }
         }
-    }
-
-    @Test func theOpenAPIDocumentIsServedByteForByte() async throws {
-        let committed = try Data(contentsOf: APITestHarness.openAPIPath)
-        let h = try APITestHarness()
-        try await h.run { c in
-            let r = try await c.send(.get, "/openapi.json")
-            #expect(r.status == .ok)
-            #expect(r.headers[.contentType] == "application/json")
-            #expect(Data(r.body.readableBytesView) == committed)
-        }
-        #expect(APIConfiguration.openAPIDocument(nextTo: APITestHarness.root.appendingPathComponent("Exercises")) != nil)
-        let document = try #require(try JSONSerialization.jsonObject(with: committed) as? [String: Any])
-        #expect(document["openapi"] as? String == "3.1.0")
     }
 
     @Test func catalogHashIsOverIdsAndHashesInIdOrder() {

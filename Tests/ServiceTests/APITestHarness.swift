@@ -23,15 +23,16 @@ struct APITestHarness {
             fatalError("The repository's Exercises folder does not load: \(error)")
         }
     }()
-    static let openAPIPath = root.appendingPathComponent("docs/openapi.json")
 
     let queue: any JobQueue
     let folder = TemporaryFolder(prefix: "pygrade-api")
     var configuration: APIConfiguration
+    /// The server's count of open long-polls, for the tests to read.
+    let longPolls = LongPollLimiter()
 
     init(queue: (any JobQueue)? = nil, edit: (inout APIConfiguration) -> Void = { _ in }) throws {
         self.queue = try queue ?? Self.makeQueue(in: folder)
-        configuration = APIConfiguration(dataFolder: folder.url, openAPIPath: Self.openAPIPath)
+        configuration = APIConfiguration(dataFolder: folder.url)
         edit(&configuration)
     }
 
@@ -58,7 +59,9 @@ struct APITestHarness {
         var logger = Logger(label: "pygrade.api.test")
         logger.logLevel = .warning
         let app = APIServer.makeApplication(
-            configuration: configuration, queue: queue, metrics: ServiceMetrics(), catalog: Self.catalog, logger: logger)
+            APIServer(
+                configuration: configuration, queue: queue, metrics: ServiceMetrics(), catalog: Self.catalog, longPolls: longPolls),
+            logger: logger)
         let queue = self.queue
         do {
             // Off the cooperative pool: see DedicatedExecutor.

@@ -15,16 +15,18 @@ final class ServiceProcess: @unchecked Sendable {
     private let lock = NSLock()
     private var stderrText = ""
 
-    /// `arguments` after the subcommand; `--data` and (for serve) `--listen`
-    /// are added. `executable`: pygrade-service, or pygrade to go through
-    /// its forwarding.
+    /// `arguments` after the subcommand; `--data`, `--exercises-dir` and
+    /// (for serve) `--listen` are added. `executable`: pygrade-service, or
+    /// pygrade to go through its forwarding; `directory`: where it runs
+    /// (default: the test's own).
     init(
         _ subcommand: String, _ arguments: [String] = [], data: TemporaryFolder? = nil,
-        executable: String = NodeFixture.service, environment: [String: String] = [:]
+        executable: String = NodeFixture.service, environment: [String: String] = [:],
+        exercises: URL = NodeFixture.exercises, directory: URL? = nil
     ) throws {
         self.data = data ?? TemporaryFolder(prefix: "pygrade-service")
         port = try LoopbackPort.free()
-        var args = [subcommand, "--data", self.data.path, "--exercises-dir", NodeFixture.exercises.path]
+        var args = [subcommand, "--data", self.data.path, "--exercises-dir", exercises.path]
         if subcommand == "serve" { args += ["--listen", "127.0.0.1:\(port)"] }
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = args + arguments
@@ -32,6 +34,7 @@ final class ServiceProcess: @unchecked Sendable {
         env["PYGRADE_CACHE"] = NodeFixture.cache
         env.merge(environment) { _, given in given }
         process.environment = env
+        if let directory { process.currentDirectoryURL = directory }
         process.standardOutput = FileHandle.nullDevice
         process.standardError = stderrPipe
         stderrPipe.fileHandleForReading.readabilityHandler = { [weak self] h in

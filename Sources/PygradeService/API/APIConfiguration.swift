@@ -58,18 +58,21 @@ public struct APIConfiguration: Sendable {
     /// Whether this node runs grading slots (then /readyz asks `workersUp`).
     public var grades: Bool
     public var workersUp: @Sendable () -> Bool
-    /// The committed `docs/openapi.json`, served byte for byte.
-    public var openAPIPath: URL?
+    /// Long-polls (`?wait=N`) one caller may hold open at once: per API
+    /// key, or per client address on a server without keys.
+    public var maxLongPolls: Int
 
     public static let defaultSubmissionBytes = 1 << 20
     public static let defaultBatchBytes = 64 << 20
+    public static let defaultMaxLongPolls = 32
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, dataFolder: URL, maxSubmissionBytes: Int = defaultSubmissionBytes,
         maxBatchBytes: Int? = nil, maxBatchSize: Int = 1000, maxMetadataBytes: Int = 16 * 1024,
         limitMaxima: LimitMaxima = LimitMaxima(), keys: APIKeys = APIKeys(),
         callbackPolicy: any CallbackAddressPolicy = CallbackPolicyClosure { _ in nil }, maxAttempts: Int = 3,
-        grades: Bool = false, workersUp: @escaping @Sendable () -> Bool = { true }, openAPIPath: URL? = nil
+        grades: Bool = false, workersUp: @escaping @Sendable () -> Bool = { true },
+        maxLongPolls: Int = defaultMaxLongPolls
     ) {
         self.host = host
         self.port = port
@@ -88,7 +91,7 @@ public struct APIConfiguration: Sendable {
         self.maxAttempts = maxAttempts
         self.grades = grades
         self.workersUp = workersUp
-        self.openAPIPath = openAPIPath
+        self.maxLongPolls = maxLongPolls
     }
 
     /// Why this configuration must not start, in one sentence (the
@@ -107,13 +110,5 @@ public struct APIConfiguration: Sendable {
         if h == "localhost" || h == "::1" { return true }
         let parts = h.split(separator: ".", omittingEmptySubsequences: false)
         return parts.count == 4 && parts[0] == "127" && parts.allSatisfy { UInt8($0) != nil }
-    }
-
-    /// `docs/openapi.json` of the checkout holding `exercises` (the
-    /// `Exercises` folder sits at the repository's root), if it is there.
-    public static func openAPIDocument(nextTo exercises: URL) -> URL? {
-        let candidate = exercises.standardizedFileURL.deletingLastPathComponent()
-            .appendingPathComponent("docs").appendingPathComponent("openapi.json")
-        return FileManager.default.fileExists(atPath: candidate.path) ? candidate : nil
     }
 }

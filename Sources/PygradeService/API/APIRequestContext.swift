@@ -1,19 +1,31 @@
 import Foundation
 import Hummingbird
+import NIOCore
 
 /// The request context of the API: who is asking (set by the key check).
-public struct APIRequestContext: RequestContext {
+public struct APIRequestContext: RequestContext, RemoteAddressRequestContext {
     public var coreContext: CoreRequestContextStorage
     /// The caller's key; nil on a server without keys (owner `local`) and
     /// on the routes that need no key.
     public var key: APIKey?
+    /// The connection's peer.
+    public let remoteAddress: SocketAddress?
 
     public init(source: Source) {
         coreContext = .init(source: source)
+        remoteAddress = source.channel.remoteAddress
     }
 
     /// The queue's owner of what this request submits or reads.
     public var owner: String { key?.id ?? APIKeyMiddleware.localOwner }
+
+    /// Who a per-caller bound (the long-polls open at once) counts against:
+    /// the key, or, on a server without keys, the client's address (its
+    /// port left out: a client opens a connection per concurrent request).
+    public var caller: String {
+        if let key { return "key:\(key.id)" }
+        return "address:\(remoteAddress?.ipAddress ?? remoteAddress?.description ?? "unknown")"
+    }
 
     /// Routes read bodies themselves, each with its own bound.
     public var maxUploadSize: Int { 0 }

@@ -15,26 +15,35 @@ public struct APIServer: Sendable {
     let catalogHash: String
     let validator: SubmissionValidator
     let rateLimiter = RateLimiter()
-    /// `docs/openapi.json`, read once at start.
-    let openAPIDocument: Data?
+    let longPolls: LongPollLimiter
+    /// The OpenAPI document (`Sources/PygradeService/API/openapi.json`, which
+    /// docs/openapi.json links to), compiled into the binary by SwiftPM's
+    /// `embedInCode`: served whatever folder the binary or the exercises
+    /// are in, with no file beside the binary to lose.
+    static let openAPIDocument = Data(PackageResources.openapi_json)
 
     /// Long-poll: how often the job is read again while a client waits, when
     /// no signal of its end came (see `JobQueue.waitForEnd`).
     static let endPollSeconds = 0.25
     static let maxWaitSeconds = 60.0
+    /// Retry-After of a wait refused over the caller's long-polls.
+    static let longPollRetrySeconds = 5
     /// A connection that sends no request (or no full head) for this long
     /// is closed: idle ones would otherwise be held open for good, until
     /// the process runs out of descriptors. A long-poll is not idle.
     static let idleTimeout: TimeAmount = .seconds(30)
 
-    init(configuration: APIConfiguration, queue: any JobQueue, metrics: ServiceMetrics, catalog: ExerciseCatalog) {
+    init(
+        configuration: APIConfiguration, queue: any JobQueue, metrics: ServiceMetrics, catalog: ExerciseCatalog,
+        longPolls: LongPollLimiter = LongPollLimiter()
+    ) {
         self.configuration = configuration
+        self.longPolls = longPolls
         self.queue = queue
         self.metrics = metrics
         self.catalog = catalog
         catalogHash = CatalogHash.of(catalog)
         validator = SubmissionValidator(configuration: configuration, catalog: catalog, catalogHash: catalogHash)
-        openAPIDocument = configuration.openAPIPath.flatMap { FileManager.default.contents(atPath: $0.path) }
     }
 
     /// The application: listen on the configured address, answer the routes.
@@ -42,7 +51,14 @@ public struct APIServer: Sendable {
         configuration: APIConfiguration, queue: any JobQueue, metrics: ServiceMetrics, catalog: ExerciseCatalog,
         logger: Logger = Logger(label: "pygrade.api")
     ) -> some ApplicationProtocol {
-        let server = APIServer(configuration: configuration, queue: queue, metrics: metrics, catalog: catalog)
+        makeApplication(
+            APIServer(configuration: configuration, queue: queue, metrics: metrics, catalog: catalog), logger: logger)
+    }
+
+    /// The application of a server made by the caller (tests: one whose
+    /// long-poll counts they read).
+    static func makeApplication(_ server: APIServer, logger: Logger) -> some ApplicationProtocol {
+        let configuration = server.configuration
         return Application(
             router: server.makeRouter(), server: .http1(configuration: .init(idleTimeout: idleTimeout)),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "pygrade"),
@@ -68,7 +84,7 @@ public struct APIServer: Sendable {
         router.get("/healthz") { _, _ in Self.json(.ok, Data(#"{"status":"ok"}"#.utf8)) }
         router.get("/readyz") { _, _ in try await ready() }
         router.get("/metrics") { _, _ in try await metricsText() }
-        router.get("/openapi.json") { _, _ in try openAPI() }
+        router.get("/openapi.json") { _, _ in Self.json(.ok, Self.openAPIDocument) }
         return router
     }
 

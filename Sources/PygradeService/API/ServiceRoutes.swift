@@ -3,7 +3,8 @@ import Hummingbird
 import PygradeKit
 
 /// The routes about the server rather than a submission: its exercises,
-/// health, readiness, metrics and API document.
+/// health, readiness and metrics (the API document is
+/// `APIServer.openAPIDocument`).
 extension APIServer {
     private struct ExerciseList: Encodable {
         struct Item: Encodable {
@@ -50,10 +51,5 @@ extension APIServer {
         return Response(
             status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
             body: .init(byteBuffer: ByteBuffer(string: text)))
-    }
-
-    func openAPI() throws(Problem) -> Response {
-        guard let document = openAPIDocument else { throw Problem.notFound("API document on this server") }
-        return Self.json(.ok, document)
     }
 }

@@ -31,6 +31,22 @@ extension APIServer {
         let id = try Self.parameter("id", context)
         let wait = try Self.waitSeconds(request)
         guard var job = try await ownedJob(id, context) else { throw Problem.notFound("submission \(SubmissionValidator.clip(id))") }
+        // A wait that will hold (the job has not ended) counts against the
+        // caller's long-polls open at once until it returns, however it
+        // returns; past the bound it is refused at once.
+        let holds = wait > 0 && (job.state == .queued || job.state == .running)
+        let caller = context.caller
+        if holds {
+            guard longPolls.enter(caller, limit: configuration.maxLongPolls) else {
+                let who = context.key == nil ? "This client address" : "This key"
+                let most = configuration.maxLongPolls
+                throw Problem(
+                    .tooManyRequests, "too-many-waits",
+                    "\(who) already holds \(most) waiting request\(most == 1 ? "" : "s") (?wait), its most at once; poll without wait, or wait again when one ends.",
+                    retryAfter: Self.longPollRetrySeconds)
+            }
+        }
+        defer { if holds { longPolls.leave(caller) } }
         // Long-poll: woken when the job ends (by this process's own workers,
         // or a NOTIFY from another node), read again at least every
         // `endPollSeconds` for the ends no one signals (another process on

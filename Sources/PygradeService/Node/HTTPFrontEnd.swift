@@ -20,11 +20,13 @@ public struct HTTPFrontEndInputs: Sendable {
     public var metrics: ServiceMetrics
     public var catalog: ExerciseCatalog
     public var exercisesSHA256: String
+    /// Long-polls a key (or, without keys, a client address) may hold open at once.
+    public var maxLongPolls: Int
 
     public init(
         host: String, port: Int, dataFolder: URL, keysFile: String?, maxAttempts: Int, callbackGuard: CallbackAddressGuard,
         grades: Bool, workersUp: @escaping @Sendable () -> Bool, queue: any JobQueue, metrics: ServiceMetrics,
-        catalog: ExerciseCatalog, exercisesSHA256: String
+        catalog: ExerciseCatalog, exercisesSHA256: String, maxLongPolls: Int = APIConfiguration.defaultMaxLongPolls
     ) {
         self.host = host
         self.port = port
@@ -38,6 +40,7 @@ public struct HTTPFrontEndInputs: Sendable {
         self.metrics = metrics
         self.catalog = catalog
         self.exercisesSHA256 = exercisesSHA256
+        self.maxLongPolls = maxLongPolls
     }
 }
 
@@ -49,8 +52,7 @@ public enum HTTPFrontEnd {
         let configuration = APIConfiguration(
             host: inputs.host, port: inputs.port, dataFolder: inputs.dataFolder, keys: keys,
             callbackPolicy: inputs.callbackGuard, maxAttempts: inputs.maxAttempts,
-            grades: inputs.grades, workersUp: inputs.workersUp,
-            openAPIPath: APIConfiguration.openAPIDocument(nextTo: inputs.catalog.folder))
+            grades: inputs.grades, workersUp: inputs.workersUp, maxLongPolls: inputs.maxLongPolls)
         return APIServer.makeApplication(
             configuration: configuration, queue: inputs.queue, metrics: inputs.metrics, catalog: inputs.catalog)
     }
