@@ -25,7 +25,7 @@ cleanup() {
     wait 2>/dev/null || true
     [ -n "${PGDATA_DIR:-}" ] && $as_pg "$PGBIN/pg_ctl" -D "$PGDATA_DIR" stop -m immediate >/dev/null 2>&1 || true
     rm -rf "$work"
-    for g in "${cg_groups[@]}"; do rmdir "$g" 2>/dev/null || true; done
+    for g in "${cg_groups[@]}" "$cg_root"/pygrade-bench-$$-*; do [ -d "$g" ] && rmdir "$g" 2>/dev/null || true; done
 }
 trap cleanup EXIT
 swift build -c release >"$work/build.log" 2>&1 || { cat "$work/build.log"; exit 1; }
@@ -129,25 +129,50 @@ $as_pg "$PGBIN/initdb" -D "$pgdir/data" -U pygrade --pwfile="$pgdir/pw" --auth=s
     { cat "$work/initdb.log"; exit 1; }
 pgport=$(free_port)
 PGDATA_DIR=$pgdir/data
-$as_pg "$PGBIN/pg_ctl" -D "$PGDATA_DIR" -w -l "$pgdir/log" \
-    -o "-c listen_addresses=127.0.0.1 -p $pgport -c unix_socket_directories=$pgdir -c fsync=off" start >/dev/null
+pg_group=$(cg_new postgres)
+(
+    [ -n "$pg_group" ] && echo $BASHPID >"$pg_group/cgroup.procs"
+    exec $as_pg "$PGBIN/pg_ctl" -D "$PGDATA_DIR" -w -l "$pgdir/log" \
+        -o "-c listen_addresses=127.0.0.1 -p $pgport -c unix_socket_directories=$pgdir -c fsync=off" start >/dev/null
+)
 queue=postgres://pygrade:benchpw@127.0.0.1:$pgport/postgres
 start_serve c --workers 0 --queue "$queue"
+# Runs a command in group $1 (made here), in the foreground.
+in_group() {
+    local group=$1
+    shift
+    (
+        [ -n "$group" ] && echo $BASHPID >"$group/cgroup.procs"
+        exec "$@"
+    )
+}
 throughput() { # JOBS... : one `work --jobs 1` per argument; the corpus queued first
-    local batch wpids=() out
+    local batch wpids=() out groups=() watcher api0 pg0
     batch=$($CLIENT enqueue "$base" "$work/corpus")
+    [ -n "$serve_group" ] && api0=$(cg_seconds "$serve_group") && pg0=$(cg_seconds "$pg_group")
     for i in "$@"; do
-        "$PG" work --queue "$queue" --jobs 1 >"$work/work$i.log" 2>&1 &
+        groups+=("$(cg_new "work$#-$i")")
+        in_group "${groups[-1]}" "$PG" work --queue "$queue" --jobs 1 >"$work/work$i.log" 2>&1 &
         wpids+=($!)
         pids+=($!)
     done
-    out=$($CLIENT watch "$base" "$batch")
+    watcher=$(cg_new "watch$#")
+    out=$(in_group "$watcher" $CLIENT watch "$base" "$batch")
+    # Where the CPU of the run went, by group (read before the work
+    # processes stop: their leftovers end with them).
+    if [ -n "$serve_group" ]; then
+        local w=0
+        for g in "${groups[@]}"; do w=$(python3 -c "print($w + $(cg_seconds "$g"))"); done
+        python3 -c "print('work processes %.1f s, API node %.1f s, PostgreSQL %.1f s, watching client %.1f s' % ($w, $(cg_seconds "$serve_group") - $api0, $(cg_seconds "$pg_group") - $pg0, $(cg_seconds "$watcher")))" >"$work/split$#"
+    fi
     for p in "${wpids[@]}"; do stop "$p"; done
     echo "$out"
 }
 c1=$(throughput 1)
 c2=$(throughput 1 2)
 stop "$serve_pid"
+split1=$(cat "$work/split1" 2>/dev/null || echo "not measured (no control group)")
+split2=$(cat "$work/split2" 2>/dev/null || echo "not measured (no control group)")
 
 read -r bwall bu bs < <(tail -1 "$work/batch.time")
 bcpu=$(python3 -c "print($bu + $bs)")
@@ -156,7 +181,7 @@ if [ -n "$batch_group" ]; then
     bcpu=$(cg_seconds "$batch_group")
     cpu_how="each in a control group of its own ($(basename "$cg_root")): every process of the tree"
 fi
-python3 - "$N" "$bwall" "$bcpu" "$cpu_how" "$a" "$cpu_idle" "$cpu_after" "$same" "$lat1" "$lat4" "$c1" "$c2" "$EXERCISE" "$ready_a" <<'PY'
+python3 - "$N" "$bwall" "$bcpu" "$cpu_how" "$a" "$cpu_idle" "$cpu_after" "$same" "$lat1" "$lat4" "$c1" "$c2" "$EXERCISE" "$ready_a" "$split1" "$split2" <<'PY'
 import json, sys
 n, bwall, bcpu, cpu_how = int(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3]), sys.argv[4]
 a, idle, after, same, lat1, lat4, c1, c2 = (json.loads(x) for x in sys.argv[5:13])
@@ -191,4 +216,6 @@ for k, r in ((1, c1), (2, c2)):
 print()
 print(f"two against one: {c1['seconds'] / c2['seconds']:.2f}x to the last verdict, "
       f"{c2['steady_per_s'] / c1['steady_per_s']:.2f}x steady (goal: at least 1.8x); failed: {c1['failed']} and {c2['failed']}")
+print()
+print(f"CPU of the run with one `work`: {sys.argv[15]}; with two: {sys.argv[16]}")
 PY
