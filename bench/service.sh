@@ -25,6 +25,7 @@ cleanup() {
     wait 2>/dev/null || true
     [ -n "${PGDATA_DIR:-}" ] && $as_pg "$PGBIN/pg_ctl" -D "$PGDATA_DIR" stop -m immediate >/dev/null 2>&1 || true
     rm -rf "$work"
+    sleep 0.5 # the last processes of a group stopped just now
     for g in "${cg_groups[@]}" "$cg_root"/pygrade-bench-$$-*; do [ -d "$g" ] && rmdir "$g" 2>/dev/null || true; done
 }
 trap cleanup EXIT
@@ -137,14 +138,14 @@ pg_group=$(cg_new postgres)
 )
 queue=postgres://pygrade:benchpw@127.0.0.1:$pgport/postgres
 start_serve c --workers 0 --queue "$queue"
-# Runs a command in group $1 (made here), in the foreground.
+# Becomes the command, in group $1: only in a subshell of its own (a
+# background job, a command substitution), so that `$!` is the command
+# itself and a TERM reaches it.
 in_group() {
     local group=$1
     shift
-    (
-        [ -n "$group" ] && echo $BASHPID >"$group/cgroup.procs"
-        exec "$@"
-    )
+    [ -n "$group" ] && echo $BASHPID >"$group/cgroup.procs"
+    exec "$@"
 }
 throughput() { # JOBS... : one `work --jobs 1` per argument; the corpus queued first
     local batch wpids=() out groups=() watcher api0 pg0

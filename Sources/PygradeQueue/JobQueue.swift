@@ -130,13 +130,19 @@ public struct BatchRecord: Sendable, Equatable {
     public var jobIDs: [String]
     public var counts: [JobState: Int]
     public var createdAt: Date
+    /// The jobs among `jobIDs` that are done (in the same snapshot as the
+    /// counts), in order: only their results need to be read.
+    public var doneJobIDs: [String]
 
-    public init(id: String, owner: String, jobIDs: [String], counts: [JobState: Int], createdAt: Date) {
+    public init(
+        id: String, owner: String, jobIDs: [String], counts: [JobState: Int], createdAt: Date, doneJobIDs: [String] = []
+    ) {
         self.id = id
         self.owner = owner
         self.jobIDs = jobIDs
         self.counts = counts
         self.createdAt = createdAt
+        self.doneJobIDs = doneJobIDs
     }
 }
 

@@ -141,12 +141,14 @@ public final class PostgresQueue: JobQueue {
         guard let first = found.first else { return nil }
         var counts = Dictionary(uniqueKeysWithValues: JobState.allCases.map { ($0, 0) })
         var jobIDs: [String] = []
+        var done: [String] = []
         for (_, _, jobID, stateName) in found {
             guard let jobID else { continue }
             jobIDs.append(jobID)
             if let state = stateName.flatMap(JobState.init(rawValue:)) { counts[state, default: 0] += 1 }
+            if stateName == JobState.done.rawValue { done.append(jobID) }
         }
-        return BatchRecord(id: id, owner: first.0, jobIDs: jobIDs, counts: counts, createdAt: first.1)
+        return BatchRecord(id: id, owner: first.0, jobIDs: jobIDs, counts: counts, createdAt: first.1, doneJobIDs: done)
     }
 
     public func counts() async throws -> [JobState: Int] {

@@ -156,8 +156,14 @@ public final class SQLiteQueue: JobQueue {
         return try await read { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT owner, created_at FROM pygrade_batches WHERE id = ?", arguments: [id])
             else { return nil }
-            let jobIDs = try String.fetchAll(
-                db, sql: "SELECT job_id FROM pygrade_batch_jobs WHERE batch_id = ? ORDER BY position", arguments: [id])
+            let jobs = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT b.job_id AS id, j.state AS state FROM pygrade_batch_jobs b LEFT JOIN pygrade_jobs j ON j.id = b.job_id
+                    WHERE b.batch_id = ? ORDER BY b.position
+                    """, arguments: [id])
+            let jobIDs: [String] = jobs.map { $0["id"] }
+            let done: [String] = jobs.filter { ($0["state"] as String?) == JobState.done.rawValue }.map { $0["id"] }
             let rows = try Row.fetchAll(
                 db,
                 sql: """
@@ -166,7 +172,7 @@ public final class SQLiteQueue: JobQueue {
                     """, arguments: [id])
             return BatchRecord(
                 id: id, owner: row["owner"], jobIDs: jobIDs, counts: try Self.counts(rows, path: path),
-                createdAt: Date(timeIntervalSince1970: row["created_at"]))
+                createdAt: Date(timeIntervalSince1970: row["created_at"]), doneJobIDs: done)
         }
     }
 

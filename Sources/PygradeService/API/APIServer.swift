@@ -16,6 +16,8 @@ public struct APIServer: Sendable {
     let validator: SubmissionValidator
     let rateLimiter = RateLimiter()
     let longPolls: LongPollLimiter
+    /// Done jobs' verdicts and scores, for batch summaries.
+    let batchScores = BatchScores()
     /// The OpenAPI document (`Sources/PygradeService/API/openapi.json`, which
     /// docs/openapi.json links to), compiled into the binary by SwiftPM's
     /// `embedInCode`: served whatever folder the binary or the exercises

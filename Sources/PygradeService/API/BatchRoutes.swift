@@ -69,12 +69,20 @@ extension APIServer {
         var passed = 0
         var failed = 0
         var scores = 0.0
-        for jobID in batch.jobIDs {
-            guard let job = try await queue.job(jobID), job.state == .done, let result = job.result,
+        // Only the done jobs' reports, each read and decoded once per node (a
+        // done job's report never changes): a client polling a batch had cost
+        // the node a query and a decode per job per poll.
+        for jobID in batch.doneJobIDs {
+            var score = batchScores.score(of: jobID)
+            if score == nil, let job = try await queue.job(jobID), job.state == .done, let result = job.result,
                 let report = try? JSONDecoder().decode(ReportScore.self, from: result)
-            else { continue }
-            if report.verdict == "passed" { passed += 1 } else { failed += 1 }
-            scores += report.score
+            {
+                score = BatchScores.Score(passed: report.verdict == "passed", score: report.score)
+                batchScores.keep(score!, of: jobID)
+            }
+            guard let score else { continue }
+            if score.passed { passed += 1 } else { failed += 1 }
+            scores += score.score
         }
         var counts: [String: Int] = [:]
         for s in JobState.allCases { counts[s.rawValue] = batch.counts[s] ?? 0 }
