@@ -1,5 +1,6 @@
-// POSIX calls and macros Swift cannot reach (pipe2, the wait-status macros)
-// and what must run in a signal handler (Ctrl-C for a batch).
+// POSIX calls and macros Swift cannot reach (pipe2, closefrom for a spawn,
+// the wait-status macros) and what must run in a signal handler (Ctrl-C for
+// a batch).
 #include "CPygradeSupport.h"
 #include <errno.h>
 #include <fcntl.h>
@@ -10,6 +11,10 @@
 #include <unistd.h>
 
 int pg_pipe_cloexec(int fds[2]) { return pipe2(fds, O_CLOEXEC); }
+
+int pg_spawn_add_closefrom(posix_spawn_file_actions_t *actions, int from) {
+    return posix_spawn_file_actions_addclosefrom_np(actions, from);
+}
 
 int pg_wait_exited(int status) { return WIFEXITED(status); }
 int pg_wait_exit_status(int status) { return WEXITSTATUS(status); }

@@ -1,6 +1,7 @@
 #ifndef CPYGRADE_SUPPORT_H
 #define CPYGRADE_SUPPORT_H
 
+#include <spawn.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -107,6 +108,11 @@ int pg_value_validate(const uint8_t *_Nullable data, size_t len);
 
 /* pipe2(fds, O_CLOEXEC): Swift's Glibc module does not export pipe2. */
 int pg_pipe_cloexec(int fds[_Nonnull 2]);
+
+/* posix_spawn_file_actions_addclosefrom_np(actions, from): the spawned
+   process closes every descriptor from `from` on (glibc 2.34; Swift's Glibc
+   module does not export it). */
+int pg_spawn_add_closefrom(posix_spawn_file_actions_t *_Nonnull actions, int from);
 
 /* How a process ended, from its wait status: WIFEXITED, WEXITSTATUS,
    WIFSIGNALED and WTERMSIG, which are macros Swift cannot import. */

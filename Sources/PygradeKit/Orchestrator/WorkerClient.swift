@@ -65,6 +65,13 @@ public final class WorkerClient {
         posix_spawn_file_actions_adddup2(&actions, toWorker[0], 0)
         posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
         posix_spawn_file_actions_adddup2(&actions, fromWorker[1], 3)
+        // Nothing else of this process: not every library marks its
+        // descriptors close-on-exec (SwiftNIO's sockets and epoll are not),
+        // and a worker that inherited `serve`'s listening socket and its
+        // connections held each one open after the server closed it (a
+        // connection closed for idling stayed up, the port stayed taken).
+        let closing = pg_spawn_add_closefrom(&actions, 4)
+        guard closing == 0 else { throw ProtocolError(SystemError("posix_spawn_file_actions_addclosefrom_np", code: closing)) }
 
         let argv: [UnsafeMutablePointer<CChar>?] = [strdup(executable), strdup(WorkerClient.workerArgument), nil]
         var envp: [UnsafeMutablePointer<CChar>?] = [
