@@ -30,6 +30,12 @@ struct BatchCommand: ParsableCommand {
     @Option(help: "Also write a CSV summary here.")
     var csv: String?
 
+    @Flag(
+        help: ArgumentHelp(
+            "Also rank the pairs of candidates by shared code (as `pygrade similar` does): printed after the summary, "
+                + "a section of the HTML report, and one CSV row per pair in the --csv file's name ending .pairs.csv."))
+    var similarity = false
+
     @Flag(help: "Continue the results file: skip candidates already graded with the same submission, exercises and assignment.")
     var resume = false
 
@@ -60,7 +66,7 @@ struct BatchCommand: ParsableCommand {
         let candidates: [String]
         do { candidates = try BatchCandidates.list(directory) } catch { throw CLIError.usage(error.description) }
         // A report that cannot be written is found now, not after the batch.
-        for path in [report, csv].compactMap({ $0 }) {
+        for path in [report, csv, similarity ? csv.map(Self.pairsCSV) : nil].compactMap({ $0 }) {
             let fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o644)
             guard fd >= 0 else { throw CLIError.usage("\(path): cannot write (\(String(cString: strerror(errno))))") }
             close(fd)
@@ -126,8 +132,18 @@ struct BatchCommand: ParsableCommand {
         do {
             print(try BatchSummary.of(out).text(), terminator: "")
             if let csv { try CSVReport.write(results: out, candidates: candidates, folder: directory, exerciseIDs: ids, to: csv) }
+            let pairs =
+                try similarity
+                ? SimilarCommand.compare(
+                    directory, known: nil, catalog: catalog, maxBytes: grading.maxSize, threshold: SimilarityReport.defaultThreshold
+                ).report : nil
+            if let pairs {
+                print(pairs.text(), terminator: "")
+                if let csv { try pairs.writeCSV(to: Self.pairsCSV(csv)) }
+            }
             if let report {
                 var context = HTMLReport.Context()
+                context.similarity = pairs
                 context.exercisesSHA256 = runner.exercisesSHA256
                 context.maxSourceBytes = grading.maxSize
                 try HTMLReport.write(
@@ -144,6 +160,13 @@ struct BatchCommand: ParsableCommand {
         if progress.errors > 0 {
             throw CLIError.someUnreadable("\(progress.errors) candidate(s) could not be read: see their error records in \(out)")
         }
+    }
+
+    /// Where `--similarity` writes its pairs: the `--csv` file's name with
+    /// `.pairs.csv` for its extension (`summary.csv`: `summary.pairs.csv`).
+    static func pairsCSV(_ csv: String) -> String {
+        let ext = (csv as NSString).pathExtension
+        return (ext.isEmpty ? csv : String(csv.dropLast(ext.count + 1))) + ".pairs.csv"
     }
 
     /// The same command line, with `--resume` if it lacked it: what carries

@@ -46,7 +46,7 @@ struct PygradeCommand: ParsableCommand {
         abstract: "Grade Python solutions to coding exercises, in a sandbox.",
         version: PygradeVersion.current,
         subcommands: [
-            GradeCommand.self, BatchCommand.self, CheckCommand.self, ListCommand.self, DoctorCommand.self, ServeForwardCommand.self,
+            GradeCommand.self, BatchCommand.self, CheckCommand.self, SimilarCommand.self, ListCommand.self, DoctorCommand.self, ServeForwardCommand.self,
             WorkForwardCommand.self,
         ]
     )

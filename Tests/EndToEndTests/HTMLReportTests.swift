@@ -13,7 +13,8 @@ struct HTMLReportTests {
         var pageRequests: Set<String>
     }
 
-    static func render(_ html: String, in dir: String) throws -> Render {
+    /// `fragment`: the page is opened at `#fragment` (a detail view open).
+    static func render(_ html: String, in dir: String, fragment: String? = nil) throws -> Render {
         let shot = "\(dir)/shot-\(UUID().uuidString).png"
         let netlog = "\(dir)/netlog-\(UUID().uuidString).json"
         let process = Process()
@@ -24,7 +25,8 @@ struct HTMLReportTests {
             "--user-data-dir=\(dir)/profile-\(UUID().uuidString)",
             // Nothing could be reached anyway; the net log says whether anything was tried.
             "--host-resolver-rules=MAP * ~NOTFOUND", "--log-net-log=\(netlog)",
-            "--window-size=1280,1600", "--screenshot=\(shot)", URL(fileURLWithPath: html).absoluteString,
+            "--window-size=1280,1600", "--screenshot=\(shot)",
+            URL(fileURLWithPath: html).absoluteString + (fragment.map { "#\($0)" } ?? ""),
         ]
         process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
         process.standardError = FileHandle(forWritingAtPath: "/dev/null")

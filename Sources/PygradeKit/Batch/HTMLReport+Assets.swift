@@ -1,5 +1,5 @@
-/// The page's inline style sheet and script (sorting and filtering the
-/// candidates, opening the detail named in the address): no URL of any kind.
+/// The page's inline style sheet and script (opening the detail named in
+/// the address, sorting and filtering the candidates): no URL of any kind.
 extension HTMLReport {
     static let css = """
         body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:24px;color:#1a1a1a;background:#fafafa}
@@ -24,10 +24,14 @@ extension HTMLReport {
         pre.call{margin:0;padding:4px 6px;background:#fff8e1;white-space:pre-wrap}
         pre.out{margin:0;padding:4px 6px;background:#f4f4f4;white-space:pre-wrap;max-height:12em;overflow:auto}
         pre.src{margin:0;padding:4px 6px;background:#f7f7f2;border:1px solid #e3e3e3;white-space:pre;max-height:30em;overflow:auto;tab-size:4}
+        details.pair{background:#fff;border:1px solid #e3e3e3;margin:4px 0;padding:4px 10px}details.pair[open]{border-color:#1565c0}
+        .side{display:flex;gap:12px;align-items:flex-start}.side>div{flex:1;min-width:0}mark{background:#ffe082;color:inherit}
         """
 
     static let script = """
         (function(){
+          function open(){var d=location.hash&&document.getElementById(location.hash.slice(1));if(d&&d.tagName==='DETAILS'){d.open=true;d.scrollIntoView();}}
+          window.addEventListener('hashchange',open);open();
           var t=document.getElementById('candidates');if(!t)return;
           var ths=t.tHead.rows[0].cells;
           function key(row,i,num){var c=row.cells[i];var v=c.hasAttribute('data-v')?c.getAttribute('data-v'):c.textContent;
@@ -42,8 +46,6 @@ extension HTMLReport {
           var f=document.getElementById('filter');
           f.addEventListener('input',function(){var q=f.value.toLowerCase();
             Array.prototype.forEach.call(t.tBodies[0].rows,function(r){r.style.display=r.textContent.toLowerCase().indexOf(q)<0?'none':'';});});
-          function open(){var d=location.hash&&document.getElementById(location.hash.slice(1));if(d&&d.tagName==='DETAILS'){d.open=true;d.scrollIntoView();}}
-          window.addEventListener('hashchange',open);open();
         })();
         """
 }

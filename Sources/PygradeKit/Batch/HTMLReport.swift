@@ -19,6 +19,8 @@ public enum HTMLReport {
         /// A candidate's source is read again for its detail view, under the
         /// batch's size limit.
         public var maxSourceBytes = Submission.defaultMaxBytes
+        /// `batch --similarity`: its section, before the details.
+        public var similarity: SimilarityReport?
         public init() {}
     }
 
@@ -73,6 +75,8 @@ public enum HTMLReport {
         }
         w.put("</tbody></table></section>\n")
         failureRates(summary, &w)
+
+        context.similarity?.section(&w)
 
         // A detail view per candidate, opened from the table.
         w.put("<section><h2>Details</h2>\n")
