@@ -3,7 +3,7 @@ import Foundation
 import PygradeKit
 
 enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
-    case text, json, junit, gradescope
+    case text, json, junit, gradescope, exercism
 }
 
 extension GradescopeReport.Visibility: ExpressibleByArgument {}
@@ -18,7 +18,10 @@ struct GradeCommand: ParsableCommand {
     @Argument(help: "The submission: a .py file or a folder; - reads it from standard input (named \(Submission.standardInputName)).")
     var path: String
 
-    @Option(help: "Report format: text, json (docs/report.schema.json), junit (XML) or gradescope (results.json).")
+    @Option(
+        help:
+            "Report format: text, json (docs/report.schema.json), junit (XML), gradescope (results.json) or exercism (results.json, version 3)."
+    )
     var format: ReportFormat = .text
 
     @Option(
@@ -71,6 +74,7 @@ struct GradeCommand: ParsableCommand {
         case .gradescope:
             let hidden = gradescopeHidden ?? options.assignment?.gradescopeHidden ?? .hidden
             print(try GradescopeReport(report, hidden: hidden, executionSeconds: start.millisecondsElapsed / 1000).encoded())
+        case .exercism: print(try ExercismReport(report, exercises: grader.exercises).encoded())
         }
         try StandardOutput.flush()
         if timings { printTimings(grader) }
