@@ -131,7 +131,12 @@ struct BatchCommand: ParsableCommand {
         let ids = runner.exerciseIDs
         do {
             print(try BatchSummary.of(out).text(), terminator: "")
-            if let csv { try CSVReport.write(results: out, candidates: candidates, folder: directory, exerciseIDs: ids, to: csv) }
+            if let csv {
+                var visible: [String: [String]] = [:]
+                for id in ids { visible[id] = catalog.exercise(id)?.tests.filter { $0.visibility == .visible }.map(\.name) }
+                try CSVReport.write(
+                    results: out, candidates: candidates, folder: directory, exerciseIDs: ids, visibleTests: visible, to: csv)
+            }
             let pairs =
                 try similarity
                 ? SimilarCommand.compare(

@@ -138,7 +138,19 @@ struct HTMLReportTests {
         #expect(page.contains("&lt;img src=x onerror=alert(1)&gt;.py"))
         let rows = try String(contentsOfFile: csv, encoding: .utf8).split(separator: "\r\n")
         #expect(rows.count == 1 + 16)
-        #expect(rows.first == "candidate,submission,sha256,verdict,score,max_score,percent,elapsed_ms,double_status,double_score,error")
+        let header =
+            "candidate,submission,sha256,verdict,score,max_score,percent,elapsed_ms,double_status,double_score,error,"
+            + "double_cpu_ms,double_peak_kib,double/one_cpu_ms,double/one_peak_kib"
+        #expect(rows.first.map(String.init) == header)
+        // The figures: the exercise's and its visible test's CPU time and
+        // peak memory, measured (a peak of a Python process is megabytes);
+        // none for a candidate that could not be read.
+        let graded = try #require(rows.first { $0.hasPrefix("cand00000.py,") }).split(separator: ",", omittingEmptySubsequences: false)
+        let figures = graded.suffix(4).map(String.init)
+        #expect(figures.count == 4 && Double(figures[0]) != nil && Double(figures[2]) != nil, "\(figures)")
+        #expect((Int(figures[1]) ?? 0) > 1024 && (Int(figures[3]) ?? 0) > 1024, "\(figures)")
+        let unread = try #require(rows.first { $0.hasPrefix("binary.py,") })
+        #expect(unread.hasSuffix(",,,,"))
         // When, by which pygrade and against which exercises it was made.
         let hashes = BatchScratch.lines(scratch.path("r.jsonl")).compactMap {
             ($0?["grader"] as? [String: Any])?["exercises_sha256"] as? String
@@ -183,6 +195,11 @@ struct HTMLReportTests {
         #expect(!opened.contains("<title>pwned</title>") && opened.contains("<title>pygrade: candidates</title>"))
         // A folder shows each file it was graded on, by name.
         #expect(page.contains("<p class=\"meta\">solution.py</p><pre class=\"src\">def double(x):\n    return x * 2\n</pre>"))
+        // Each visible test's CPU time and peak memory; a hidden test's are not its own.
+        #expect(page.contains("<th>CPU ms</th><th>peak KiB</th>"))
+        #expect(
+            page.contains(/<tr><td>one<\/td><td>visible · basic<\/td><td>.*?<\/td><td>[^<]*<\/td><td>\d+\.\d<\/td><td>\d{4,}<\/td><\/tr>/))
+        #expect(page.contains(/<tr><td>zero<\/td><td>hidden · edge values<\/td><td>.*?<\/td><td>[^<]*<\/td><td>–<\/td><td>–<\/td><\/tr>/))
 
         let keep = ProcessInfo.processInfo.environment["PYGRADE_KEEP_SCREENSHOT"]
         if let keep, !keep.isEmpty { try report.png.write(to: URL(fileURLWithPath: keep)) }

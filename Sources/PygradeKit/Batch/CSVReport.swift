@@ -2,10 +2,17 @@ import Foundation
 
 /// `--csv`: one row per candidate, in the candidates' order (OrderedRecords),
 /// first the candidate's id (its name in the batch folder), streamed from the
-/// results file. Cells that a spreadsheet would run as a formula (a
+/// results file. After the `error` column, the figures: each exercise's CPU
+/// time and peak memory, then each visible test's (a hidden test has no
+/// figure of its own: Figures). Cells that a spreadsheet would run as a formula (a
 /// candidate's file may be named `=cmd…`) are prefixed with an apostrophe.
 public enum CSVReport {
-    public static func write(results: String, candidates: [String], folder: String, exerciseIDs: [String], to output: String) throws {
+    /// `visibleTests`: each exercise's visible tests, by name, in order: a
+    /// pair of figure columns each.
+    public static func write(
+        results: String, candidates: [String], folder: String, exerciseIDs: [String], visibleTests: [String: [String]] = [:],
+        to output: String
+    ) throws {
         guard let out = FileHandle(forWritingAtPath: output) ?? create(output) else {
             throw ResultsFileError(path: output, "cannot write (\(String(cString: strerror(errno))))")
         }
@@ -14,6 +21,11 @@ public enum CSVReport {
         var header = ["candidate", "submission", "sha256", "verdict", "score", "max_score", "percent", "elapsed_ms"]
         for id in exerciseIDs { header += ["\(id)_status", "\(id)_score"] }
         header.append("error")
+        for id in exerciseIDs {
+            header += ["\(id)_cpu_ms", "\(id)_peak_kib"]
+            for test in visibleTests[id] ?? [] { header += ["\(id)/\(test)_cpu_ms", "\(id)/\(test)_peak_kib"] }
+        }
+        let figureColumns = header.count - header.firstIndex(of: "error")! - 1
         var buffer = row(header)
         try OrderedRecords.forEach(in: results, candidates: candidates) { record in
             var cells = [BatchCandidates.id(record.submission, in: folder)]
@@ -22,6 +34,7 @@ public enum CSVReport {
                 cells += [e.submission, "", "error", "", "", "", ""]
                 for _ in exerciseIDs { cells += ["", ""] }
                 cells.append(e.error)
+                cells += Array(repeating: "", count: figureColumns)
             case .report(let r, let ms):
                 cells += [
                     r.submission, r.sha256, r.verdict.rawValue, TextReport.number(r.score), TextReport.number(r.maxScore),
@@ -32,6 +45,14 @@ public enum CSVReport {
                     cells += [e?.status.rawValue ?? "", e.map { TextReport.number($0.score) } ?? ""]
                 }
                 cells.append("")
+                for id in exerciseIDs {
+                    let e = r.exercises.first { $0.id == id }
+                    cells += [e?.cpuMs.map(Self.ms) ?? "", e?.peakKiB.map { "\($0)" } ?? ""]
+                    for test in visibleTests[id] ?? [] {
+                        let t = e?.tests.first { $0.name == test && $0.visibility == .visible }
+                        cells += [t?.cpuMs.map(Self.ms) ?? "", t?.peakKiB.map { "\($0)" } ?? ""]
+                    }
+                }
             }
             buffer += row(cells)
             if buffer.utf8.count > 1 << 16 {
@@ -41,6 +62,8 @@ public enum CSVReport {
         }
         out.write(Data(buffer.utf8))
     }
+
+    static func ms(_ x: Double) -> String { String(format: "%.1f", x) }
 
     private static func create(_ path: String) -> FileHandle? {
         guard FileManager.default.createFile(atPath: path, contents: nil) else { return nil }

@@ -59,25 +59,28 @@ extension HTMLReport {
                 if e.status != .passed { w.put("<p>\(esc(e.message))</p>") }
                 for rule in e.rules { w.put("<p class=\"err\">rule \(esc(rule.id)), \(rule.place): \(esc(rule.message))</p>") }
                 if !e.tests.isEmpty {
-                    w.put("<table class=\"tests\"><tr><th>test</th><th>kind</th><th>status</th><th>score</th><th>CPU ms</th></tr>")
+                    w.put(
+                        "<table class=\"tests\"><tr><th>test</th><th>kind</th><th>status</th><th>score</th><th>CPU ms</th><th>peak KiB</th></tr>"
+                    )
                     for t in e.tests {
                         w.put("<tr><td>\(esc(t.name))</td><td>\(t.visibility.rawValue) · \(esc(t.hint))</td>")
                         w.put("<td><span class=\"st st-\(t.status.rawValue)\">\(label(ExerciseStatus(t.status)))</span></td>")
                         w.put("<td>\(TextReport.number(t.score))/\(TextReport.number(t.maxScore))</td>")
                         // A hidden test has no figure of its own (Figures).
-                        let cpu = Figures.shown(for: t.visibility) ? t.cpuMs : nil
-                        w.put(cpu.map { String(format: "<td>%.1f</td></tr>", $0) } ?? "<td>–</td></tr>")
+                        let shown = Figures.shown(for: t.visibility)
+                        w.put((shown ? t.cpuMs : nil).map { String(format: "<td>%.1f</td>", $0) } ?? "<td>–</td>")
+                        w.put((shown ? t.peakKiB : nil).map { "<td>\($0)</td></tr>" } ?? "<td>–</td></tr>")
                         // Visible tests only (the report never holds a hidden
                         // test's call, values or output).
                         if !t.failureLines.isEmpty {
                             w.put(
-                                "<tr><td colspan=\"5\"><pre class=\"call\">\(esc(t.failureLines.joined(separator: "\n")))</pre></td></tr>"
+                                "<tr><td colspan=\"6\"><pre class=\"call\">\(esc(t.failureLines.joined(separator: "\n")))</pre></td></tr>"
                             )
                         }
                         if let output = t.output {
                             let cut =
                                 t.outputTruncated == true ? " (cut: only the first \(TestOutcome.keptOutputBytes) bytes are kept)" : ""
-                            w.put("<tr><td colspan=\"5\"><pre class=\"out\">\(esc(output))</pre>\(cut)</td></tr>")
+                            w.put("<tr><td colspan=\"6\"><pre class=\"out\">\(esc(output))</pre>\(cut)</td></tr>")
                         }
                     }
                     w.put("</table>")
