@@ -30,6 +30,26 @@ struct BatchCommand: ParsableCommand {
     @Option(help: "Also write a CSV summary here.")
     var csv: String?
 
+    @Option(
+        parsing: .upToNextOption,
+        help: ArgumentHelp(
+            "Also write the CSV a gradebook imports: canvas or moodle, then the file (docs/gradebooks.md).",
+            valueName: "canvas|moodle FILE"))
+    var gradebook: [String] = []
+
+    @Option(
+        name: .customLong("gradebook-pattern"),
+        help: "Where a candidate's name holds its identifier: a regular expression with (?<id>…) and (?<name>…).")
+    var gradebookPattern: String?
+
+    @Option(name: .customLong("gradebook-points"), help: "The assignment's points in the gradebook (default 100).")
+    var gradebookPoints: Double = 100
+
+    @Option(
+        name: .customLong("gradebook-assignment"),
+        help: "The assignment's column in Canvas (default: the assignment's name, else pygrade).")
+    var gradebookAssignment: String?
+
     @Flag(
         help: ArgumentHelp(
             "Also rank the pairs of candidates by shared code (as `pygrade similar` does): printed after the summary, "
@@ -46,6 +66,15 @@ struct BatchCommand: ParsableCommand {
 
     func validate() throws {
         try Limit.check("--jobs", jobs, from: 1, to: 1024)
+        if !gradebook.isEmpty {
+            guard gradebook.count == 2, GradebookExport.Kind(rawValue: gradebook[0]) != nil else {
+                throw ValidationError("--gradebook: canvas or moodle, then the file to write")
+            }
+        }
+        if let p = gradebookPattern, let problem = GradebookExport.problem(with: p) {
+            throw ValidationError("--gradebook-pattern: \(problem)")
+        }
+        guard gradebookPoints > 0 && gradebookPoints.isFinite else { throw ValidationError("--gradebook-points: a number above 0") }
     }
 
     func run() throws {
@@ -66,7 +95,7 @@ struct BatchCommand: ParsableCommand {
         let candidates: [String]
         do { candidates = try BatchCandidates.list(directory) } catch { throw CLIError.usage(error.description) }
         // A report that cannot be written is found now, not after the batch.
-        for path in [report, csv, similarity ? csv.map(Self.pairsCSV) : nil].compactMap({ $0 }) {
+        for path in [report, csv, similarity ? csv.map(Self.pairsCSV) : nil, gradebook.last].compactMap({ $0 }) {
             let fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o644)
             guard fd >= 0 else { throw CLIError.usage("\(path): cannot write (\(String(cString: strerror(errno))))") }
             close(fd)
@@ -136,6 +165,17 @@ struct BatchCommand: ParsableCommand {
                 for id in ids { visible[id] = catalog.exercise(id)?.tests.filter { $0.visibility == .visible }.map(\.name) }
                 try CSVReport.write(
                     results: out, candidates: candidates, folder: directory, exerciseIDs: ids, visibleTests: visible, to: csv)
+            }
+            if gradebook.count == 2, let kind = GradebookExport.Kind(rawValue: gradebook[0]) {
+                let export = GradebookExport(
+                    kind: kind, pattern: gradebookPattern, points: gradebookPoints,
+                    assignment: gradebookAssignment ?? options.grade.assignment?.name ?? "pygrade")
+                for name in try export.write(results: out, candidates: candidates, folder: directory, to: gradebook[1]) {
+                    FileHandle.standardError.write(
+                        Data(
+                            "pygrade: \(TerminalText.escapingControls(gradebook[1])): left out \(TerminalText.escapingControls(name)): its name holds no identifier (\(export.pattern))\n"
+                                .utf8))
+                }
             }
             let pairs =
                 try similarity
