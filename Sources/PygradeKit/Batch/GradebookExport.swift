@@ -98,12 +98,8 @@ public struct GradebookExport: Sendable {
 
     /// ISO 8601 in UTC (`2026-12-01T23:05:00Z`), which PHP's strtotime reads.
     static func timestamp(_ d: Date) -> String {
-        var t = time_t(d.timeIntervalSince1970)
-        var parts = tm()
-        gmtime_r(&t, &parts)
-        return String(
-            format: "%04d-%02d-%02dT%02d:%02d:%02dZ", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday),
-            Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec))
+        let f = UTCTime.fields(d)
+        return String(format: "%04d-%02d-%02dT%02d:%02d:%02dZ", f.year, f.month, f.day, f.hour, f.minute, f.second)
     }
 
     /// Two decimals at most, no trailing zeros: what both imports read.

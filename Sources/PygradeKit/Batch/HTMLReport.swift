@@ -93,12 +93,8 @@ public enum HTMLReport {
 
     /// `2025-06-01 14:03 UTC`: one spelling, whatever the machine's locale.
     static func date(_ d: Date) -> String {
-        var t = time_t(d.timeIntervalSince1970)
-        var parts = tm()
-        gmtime_r(&t, &parts)
-        return String(
-            format: "%04d-%02d-%02d %02d:%02d UTC", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday),
-            Int(parts.tm_hour), Int(parts.tm_min))
+        let f = UTCTime.fields(d)
+        return String(format: "%04d-%02d-%02d %02d:%02d UTC", f.year, f.month, f.day, f.hour, f.minute)
     }
 
     /// A candidate is named by its file or folder; the full path is in the details.
