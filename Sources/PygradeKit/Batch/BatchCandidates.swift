@@ -1,6 +1,6 @@
 import Foundation
 
-/// The candidates of a batch: each `.py` file and each folder directly in
+/// The candidates of a batch: each `.py` file, notebook (`.ipynb`) and each folder directly in
 /// DIR, sorted by name. Hidden entries and other regular files are not
 /// candidates, nor is `assignment.yaml`, whatever it is (the batch's
 /// assignment, read from there unless `--assignment` names another). DIR
@@ -28,7 +28,7 @@ public enum BatchCandidates {
             let path = base + entry.name
             switch try? folder.kind(of: entry) {
             case .folder?: out.append(path)
-            case .regular?: if entry.name.hasSuffix(".py") { out.append(path) }
+            case .regular?: if entry.name.hasSuffix(".py") || Notebook.isNotebook(entry.name) { out.append(path) }
             // Anything else, or an entry that cannot even be looked at, gets its error record.
             default: out.append(path)
             }

@@ -71,7 +71,7 @@ public struct Fixture: Sendable {
             file: declaring, "declares no statuses (add a line '# expect: exercise=status ...', or '# expect: refused')")
     }
 
-    /// Every entry of a folder that is a `.py` file or a folder, sorted.
+    /// Every entry of a folder that is a `.py` file, a notebook or a folder, sorted.
     public static func paths(in folder: String) throws(DefinitionError) -> [String] {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else {
             throw DefinitionError(file: folder, "not a readable folder")
@@ -81,7 +81,7 @@ public struct Fixture: Sendable {
             let p = (folder as NSString).appendingPathComponent(name)
             var isDir: ObjCBool = false
             FileManager.default.fileExists(atPath: p, isDirectory: &isDir)
-            return isDir.boolValue || name.hasSuffix(".py") ? p : nil
+            return isDir.boolValue || name.hasSuffix(".py") || Notebook.isNotebook(name) ? p : nil
         }
     }
 }

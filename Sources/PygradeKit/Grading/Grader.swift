@@ -173,7 +173,7 @@ public final class Grader {
             submission: submission.path, sha256: submission.sha256, exercises: reports,
             notGraded: notGraded.map { NotGradedExercise(id: $0.id, message: $0.reportMessage) },
             grader: GraderInfo(version: PygradeVersion.current, exercisesSHA256: exercisesSHA256, sandbox: sandboxLayers),
-            assignment: options.assignment?.info)
+            assignment: options.assignment?.info, notes: Notebook.note(removed: submission.notebookRemoved).map { [$0] } ?? [])
     }
 
     func grade(_ submission: Submission, _ exercise: Exercise) throws(GradeError) -> ExerciseReport {

@@ -39,6 +39,9 @@ public struct Submission: Sendable {
     /// In a folder: the file graded for an exercise without a `<id>.py` of
     /// its own (nil when there is none: such an exercise is `missing`).
     public var shared: String?
+    /// IPython magics and shell escapes taken out of its notebooks
+    /// (Notebook): the report says how many.
+    public var notebookRemoved = 0
 
     /// `shared`: by default the first of `sharedNames` among `files`.
     public init(path: String, isFolder: Bool, files: [String: [UInt8]], shared: String? = nil) {
@@ -126,7 +129,13 @@ public struct Submission: Sendable {
         case .regular:
             defer { close(fd) }
             let bytes = try readSource(fd, path: path, maxBytes: maxBytes)
-            return Submission(path: path, isFolder: false, files: [(path as NSString).lastPathComponent: bytes])
+            let name = (path as NSString).lastPathComponent
+            guard Notebook.isNotebook(name) else { return Submission(path: path, isFolder: false, files: [name: bytes]) }
+            let code = try Notebook.python(bytes, path: path)
+            try checkText(code.source, path: path, maxBytes: maxBytes)
+            var s = Submission(path: path, isFolder: false, files: [name: code.source])
+            s.notebookRemoved = code.removed
+            return s
         case let other:
             close(fd)
             throw SubmissionError(path: path, "\(other.phrase), \(expected)")
@@ -151,11 +160,26 @@ public struct Submission: Sendable {
             // Hidden files (`._hw1.py`, what macOS leaves in an archive) are no candidate's source.
             if kind == .regular && entry.name.hasSuffix(".py") && !entry.name.hasPrefix(".") { sources.append(entry.name) }
         }
+        // A notebook stands for the .py file of its name (`solution.ipynb`
+        // for `solution.py`); both at once is bad input.
+        var notebookFor: [String: String] = [:]
+        for entry in entries where Notebook.isNotebook(entry.name) && !entry.name.hasPrefix(".") {
+            let py = String(entry.name.dropLast(Notebook.fileExtension.count)) + ".py"
+            if sources.contains(py) {
+                throw SubmissionError(path: path, "both \(py) and \(entry.name): cannot tell which to grade")
+            }
+            notebookFor[py] = entry.name
+            sources.append(py)
+        }
+        sources.sort()
         let (shared, wanted) = try folderChoice(
-            sources: sources, present: Set(entries.map(\.name)), exerciseIDs: exerciseIDs, path: path)
+            sources: sources, present: Set(entries.map(\.name)).union(notebookFor.keys), exerciseIDs: exerciseIDs, path: path)
+        let graded = Dictionary(uniqueKeysWithValues: wanted.map { (notebookFor[$0] ?? $0, $0) })
+        var removed = 0
         var files: [String: [UInt8]] = [:]
         var total = 0
-        for entry in entries where wanted.contains(entry.name) {
+        for entry in entries {
+            guard let key = graded[entry.name] else { continue }
             let fd: Int32
             do { fd = try folder.openForReading(entry) } catch {
                 throw SubmissionError(path: entryPath(entry), openProblem(error, expected: "not a regular file"))
@@ -166,9 +190,18 @@ public struct Submission: Sendable {
             guard total <= maxBytes else {
                 throw SubmissionError(path: path, "the folder's sources exceed the size limit of \(maxBytes) bytes")
             }
-            files[entry.name] = bytes
+            if Notebook.isNotebook(entry.name) {
+                let code = try Notebook.python(bytes, path: entryPath(entry))
+                try checkText(code.source, path: entryPath(entry), maxBytes: maxBytes)
+                files[key] = code.source
+                removed += code.removed
+            } else {
+                files[key] = bytes
+            }
         }
-        return Submission(path: path, isFolder: true, files: files, shared: shared)
+        var s = Submission(path: path, isFolder: true, files: files, shared: shared)
+        s.notebookRemoved = removed
+        return s
     }
 
     /// Why an open failed, in the words of a refusal. `ELOOP` is

@@ -15,6 +15,9 @@ public struct Report: Codable, Sendable {
     /// Exercises left out because they are broken (an added field: absent
     /// when every exercise was graded).
     public var notGraded: [NotGradedExercise]?
+    /// What was done to the submission before grading (an added field:
+    /// absent when nothing was), e.g. magics taken out of a notebook.
+    public var notes: [String]?
     public var grader: GraderInfo
 
     public enum Verdict: String, Codable, Sendable { case passed, failed }
@@ -24,13 +27,15 @@ public struct Report: Codable, Sendable {
         case maxScore = "max_score"
         case assignment, exercises
         case notGraded = "not_graded"
+        case notes
         case grader
     }
 
     public init(
         submission: String, sha256: String, exercises: [ExerciseReport], notGraded: [NotGradedExercise] = [], grader: GraderInfo,
-        assignment: AssignmentInfo? = nil
+        assignment: AssignmentInfo? = nil, notes: [String] = []
     ) {
+        self.notes = notes.isEmpty ? nil : notes
         self.assignment = assignment
         self.submission = submission
         self.sha256 = sha256

@@ -75,6 +75,7 @@ public struct TextReport {
         for n in report.notGraded ?? [] {
             lines.append("  \(paint(n.id, .yellow)): \(TerminalText.escapingControls(n.message))")
         }
+        for note in report.notes ?? [] { lines.append("  note: \(note)") }
         for e in report.exercises {
             lines += failureBlock(e)
             lines += outputBlock(e)
