@@ -46,7 +46,7 @@ struct NotebookTests {
             #expect(r.stderr == "pygrade: \(scratch.path(name)): \(problem)\n", "\(r.stderr)")
         }
         let r = try PygradeBinary.run(["grade", PygradeBinary.fixture("notebook_malformed.ipynb")])
-        #expect(r.status == 2 && r.stderr.hasSuffix("notebook_malformed.ipynb: not a Jupyter notebook: not valid JSON\n"))
+        #expect(r.status == 2 && r.stderr.hasSuffix("notebook_malformed.ipynb: not a Jupyter notebook: not valid JSON\n"), "\(r.stderr)")
     }
 
     @Test func aBatchGradesNotebooksAsFilesAndInFolders() throws {
