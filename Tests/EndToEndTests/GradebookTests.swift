@@ -40,6 +40,8 @@ struct GradebookTests {
         try scratch.write("candidates/doejane_12345_67890_hw1.py", Self.right)
         try scratch.write("candidates/leeann_late_23456_78901_hw1.py", Self.half)
         try scratch.write("candidates/=cmd.py", Self.right)
+        // A name a spreadsheet would run as a formula is written as text.
+        try scratch.write("candidates/=HYPERLINK(x)_777_1_hw1.py", Self.right)
         let csv = scratch.path("canvas.csv")
         let result = try PygradeBinary.run([
             "batch", scratch.candidates, "--out", scratch.path("r.jsonl"), "--exercises-dir", scratch.exercises, "--no-progress",
@@ -53,6 +55,7 @@ struct GradebookTests {
             text == """
                 Student,ID,SIS User ID,SIS Login ID,Section,Homework 1\r
                 Points Possible,,,,,100\r
+                '=HYPERLINK(x),777,,,,100\r
                 doejane,12345,,,,100\r
                 leeann,23456,,,,50\r
 

@@ -55,6 +55,9 @@ struct NotebookTests {
         try scratch.write("candidates/bob/solution.ipynb", try Self.notebook(["def double(x):\n    return 3 * x\n"]))
         try scratch.write("candidates/carl/solution.ipynb", try Self.notebook(["def double(x):\n    return 2 * x\n"]))
         try scratch.write("candidates/carl/solution.py", "def double(x):\n    return 2 * x\n")
+        // A sub-folder named like a notebook is no notebook: the .py is graded.
+        try scratch.write("candidates/dave/solution.py", "def double(x):\n    return 2 * x\n")
+        try scratch.write("candidates/dave/solution.ipynb/readme.txt", "not a notebook\n")
         let out = scratch.path("r.jsonl")
         let result = try PygradeBinary.run([
             "batch", scratch.candidates, "--out", out, "--exercises-dir", scratch.exercises, "--no-progress",
@@ -67,6 +70,7 @@ struct NotebookTests {
         #expect(record("ana.ipynb")?["verdict"] as? String == "passed")
         #expect((record("ana.ipynb")?["notes"] as? [String])?.first?.hasPrefix("1 IPython magic and shell escape removed") == true)
         #expect(record("bob")?["verdict"] as? String == "failed")
+        #expect(record("dave")?["verdict"] as? String == "passed", "\(records)")
         #expect(record("carl")?["error"] as? String == "both solution.py and solution.ipynb: cannot tell which to grade", "\(records)")
     }
 }

@@ -102,9 +102,7 @@ public struct GradebookExport: Sendable {
         return String(format: "%04d-%02d-%02dT%02d:%02d:%02dZ", f.year, f.month, f.day, f.hour, f.minute, f.second)
     }
 
-    /// Two decimals at most, no trailing zeros: what both imports read.
-    static func number(_ x: Double) -> String {
-        let rounded = (x * 100).rounded() / 100
-        return rounded == rounded.rounded() ? String(Int(rounded)) : String(format: "%.2f", rounded).replacing(/0$/, with: "")
-    }
+    /// Two decimals at most, no trailing zeros (as the reports write
+    /// scores): what both imports read.
+    static func number(_ x: Double) -> String { TextReport.number(Report.round(x)) }
 }

@@ -44,11 +44,7 @@ public enum HTMLReport {
         var w = Writer(handle: out)
         let ids = exerciseIDs + summary.exercises.map(\.id).filter { !exerciseIDs.contains($0) }
 
-        w.put("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
-        w.put("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
-        w.put("<title>\(esc(title))</title><style>\(css)</style></head><body>\n")
-        w.put("<h1>\(esc(title))</h1>\n")
-        w.put("<p class=\"meta\" id=\"made\">made \(date(context.generated)) by pygrade \(esc(context.version))")
+        head(title: title, generated: context.generated, version: context.version, &w)
         if let sha = context.exercisesSHA256 { w.put(" · exercises sha256 <code>\(esc(sha))</code>") }
         w.put("</p>\n")
         w.put("<p class=\"lead\">\(summary.candidates) candidates · \(summary.graded) graded · \(summary.passed) passed every exercise")
@@ -90,6 +86,16 @@ public enum HTMLReport {
     }
 
     // MARK: Writing the page safely
+
+    /// The page's head and title, and the start of its "made" line (the
+    /// caller adds to it, then closes the `<p>`).
+    static func head(title: String, generated: Date, version: String, _ w: inout Writer) {
+        w.put("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
+        w.put("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
+        w.put("<title>\(esc(title))</title><style>\(css)</style></head><body>\n")
+        w.put("<h1>\(esc(title))</h1>\n")
+        w.put("<p class=\"meta\" id=\"made\">made \(date(generated)) by pygrade \(esc(version))")
+    }
 
     /// `2025-06-01 14:03 UTC`: one spelling, whatever the machine's locale.
     static func date(_ d: Date) -> String {

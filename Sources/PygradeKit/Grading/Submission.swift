@@ -149,6 +149,7 @@ public struct Submission: Sendable {
         // Every entry first, hidden ones included: the folder is refused
         // before anything of it is read.
         var sources: [String] = []
+        var notebooks: [String] = []
         for entry in entries {
             let kind: EntryKind
             do { kind = try folder.kind(of: entry) } catch {
@@ -159,16 +160,17 @@ public struct Submission: Sendable {
             }
             // Hidden files (`._hw1.py`, what macOS leaves in an archive) are no candidate's source.
             if kind == .regular && entry.name.hasSuffix(".py") && !entry.name.hasPrefix(".") { sources.append(entry.name) }
+            if kind == .regular && Notebook.isNotebook(entry.name) && !entry.name.hasPrefix(".") { notebooks.append(entry.name) }
         }
         // A notebook stands for the .py file of its name (`solution.ipynb`
         // for `solution.py`); both at once is bad input.
         var notebookFor: [String: String] = [:]
-        for entry in entries where Notebook.isNotebook(entry.name) && !entry.name.hasPrefix(".") {
-            let py = String(entry.name.dropLast(Notebook.fileExtension.count)) + ".py"
+        for notebook in notebooks {
+            let py = String(notebook.dropLast(Notebook.fileExtension.count)) + ".py"
             if sources.contains(py) {
-                throw SubmissionError(path: path, "both \(py) and \(entry.name): cannot tell which to grade")
+                throw SubmissionError(path: path, "both \(py) and \(notebook): cannot tell which to grade")
             }
-            notebookFor[py] = entry.name
+            notebookFor[py] = notebook
             sources.append(py)
         }
         sources.sort()

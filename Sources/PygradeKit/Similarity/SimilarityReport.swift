@@ -69,11 +69,8 @@ public struct SimilarityReport: Sendable {
         }
         defer { try? handle.close() }
         var w = HTMLReport.Writer(handle: handle)
-        w.put("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
-        w.put("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
-        w.put("<title>\(HTMLReport.esc(title))</title><style>\(HTMLReport.css)</style></head><body>\n")
-        w.put("<h1>\(HTMLReport.esc(title))</h1>\n")
-        w.put("<p class=\"meta\" id=\"made\">made \(HTMLReport.date(generated)) by pygrade \(HTMLReport.esc(PygradeVersion.current))</p>\n")
+        HTMLReport.head(title: title, generated: generated, version: PygradeVersion.current, &w)
+        w.put("</p>\n")
         section(&w)
         w.put("<script>\(HTMLReport.script)</script>\n</body></html>\n")
         w.flush()
